@@ -1,0 +1,303 @@
+import { z } from 'zod';
+import { isAwsRegion } from './aws-regions.js';
+import { duration } from './duration.js';
+
+/**
+ * The controller's configuration. Validated once at the edge (`loadConfig`); inside, the parsed
+ * `Config` type is trusted. Every message says what is wrong and how to fix it.
+ */
+
+const regionName = z
+  .string()
+  .refine(isAwsRegion, { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, starting with a letter (at most 63 characters)');
+
+const httpUrl = z
+  .string()
+  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL` });
+
+const arn = (service: string) =>
+  z
+    .string()
+    .refine((value) => new RegExp(`^arn:aws[a-z-]*:${service}:`).test(value), {
+      error: (issue) => `${JSON.stringify(issue.input)} is not an ${service} ARN (it should start with "arn:aws:${service}:")`,
+    });
+
+const ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const dnsName = z
+  .string()
+  .regex(/^([a-z0-9-]+\.)+[a-z0-9-]+\.?$/i, 'must be a DNS name such as "login.example.com"')
+  .transform((name) => name.replace(/\.$/, '').toLowerCase());
+const port = z.number().int().min(0, 'must be a TCP port (0-65535)').max(65535, 'must be a TCP port (0-65535)');
+const perRegion = <T extends z.ZodType>(value: T) => z.record(regionName, value);
+
+const region = z.strictObject({
+  name: regionName,
+  role: z.enum(['primary', 'standby'], 'must be "primary" or "standby"'),
+});
+
+const service = z.strictObject({
+  name: identifier,
+  /** A region is failed only when a critical service fails there; others only degrade it. */
+  critical: z.boolean().default(true),
+  /** The health URL of this service in each region. */
+  endpoints: perRegion(httpUrl),
+});
+
+const probe = z
+  .strictObject({
+    interval: duration({ min: 100 }).default(1000),
+    timeout: duration({ min: 50 }).default(800),
+    /** A successful probe slower than this counts as a latency failure. */
+    latencyBudget: duration({ min: 1 }).default(500),
+  })
+  .prefault({});
+
+const detection = z
+  .strictObject({
+    /** Sliding window of observations kept per (region, service, vantage point, signal). */
+    window: duration({ min: 1000 }).default(5000),
+    /** Fewer samples than this in a window means the vantage point has no opinion (unknown). */
+    minSamples: z.number().int().min(1).default(3),
+    /** Share of failed samples in the window at which a vantage point calls a service failed. */
+    failureRatio: ratio.default(0.6),
+    /** Share at which it calls the service degraded. */
+    degradedRatio: ratio.default(0.2),
+    /** Vantage points that must agree before a region is judged failed (counted over vantage points, never samples). */
+    quorum: z.number().int().min(1).default(2),
+    /** How long a regional outage must be seen continuously before an automatic failover. */
+    confirmFor: duration().default(2000),
+    /** Observations older than this are ignored: a silent signal is unknown, never failed. */
+    staleAfter: duration({ min: 1000 }).default(6000),
+  })
+  .prefault({});
+
+const approval = z
+  .strictObject({
+    /** Two-person rule: a manual failover runs only after a different approver approves. */
+    required: z.boolean().default(false),
+    window: duration({ min: 1000 }).default(15 * 60_000),
+  })
+  .prefault({});
+
+const failover = z
+  .strictObject({
+    /** Fail over on health loss without a human. Off means decisions are only reported. */
+    automatic: z.boolean().default(true),
+    /** Most data (as replication lag) an unplanned failover may lose. */
+    rpoBudget: duration().default(5000),
+    /** Minimum time between two flips. */
+    cooldown: duration().default(10 * 60_000),
+    maxFlips: z.number().int().min(1).default(2),
+    flipWindow: duration({ min: 1000 }).default(60 * 60_000),
+    approval,
+  })
+  .prefault({});
+
+const arcTraffic = z.strictObject({
+  mechanism: z.literal('arc'),
+  publicName: dnsName,
+  /** The five regional data-plane endpoints of the ARC cluster; they are tried in turn. */
+  clusterEndpoints: z
+    .array(z.strictObject({ region: regionName, url: httpUrl }))
+    .length(5, 'an ARC cluster has exactly five regional endpoints; list all five from the cluster description'),
+  /** One routing control per region; On means the region takes traffic. */
+  routingControls: perRegion(arn('route53-recovery-control')),
+  perEndpointTimeout: duration({ min: 50 }).default(1500),
+});
+
+const route53Traffic = z.strictObject({
+  mechanism: z.literal('route53'),
+  publicName: dnsName,
+  hostedZoneId: z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, 'must be a hosted zone id such as "Z0123456789ABC"'),
+  recordType: z.enum(['A', 'AAAA', 'CNAME']).default('CNAME'),
+  ttl: z.number().int().min(0).max(60, 'health-checked records should have a TTL of 60 seconds or less'),
+  /** The weighted records this controller owns: one per region, identified by its set identifier. */
+  records: perRegion(z.strictObject({ setIdentifier: z.string().min(1), value: z.string().min(1) })),
+  /** How long to wait for GetChange to report INSYNC. */
+  syncDeadline: duration({ min: 1000 }).default(120_000),
+});
+
+const traffic = z.discriminatedUnion('mechanism', [arcTraffic, route53Traffic], {
+  error: 'mechanism must be "arc" (ARC routing controls) or "route53" (weighted records)',
+});
+
+const auroraGlobal = z.strictObject({
+  engine: z.literal('aurora-global'),
+  globalClusterIdentifier: z.string().min(1),
+  /** Each region's member cluster of the global database. */
+  clusters: perRegion(
+    z.strictObject({
+      arn: arn('rds'),
+      /** The cluster's own endpoints, which the DB endpoint records point at. */
+      writerEndpoint: z.string().min(1),
+      readerEndpoint: z.string().min(1),
+    }),
+  ),
+  /** DB endpoint CNAMEs in a private zone that the apps use for writes and reads. */
+  endpointRecords: z.strictObject({
+    hostedZoneId: z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, 'must be a hosted zone id such as "Z0123456789ABC"'),
+    writer: dnsName,
+    readers: perRegion(dnsName),
+    ttl: z.number().int().min(0).max(60, 'DB endpoint records should have a TTL of 60 seconds or less').default(5),
+  }),
+  /** Longest wait for a switchover or failover to finish. */
+  promoteDeadline: duration({ min: 1000 }).default(10 * 60_000),
+});
+
+const store = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('embedded'),
+    /** Where the embedded DynamoDB-compatible store keeps its data. */
+    dataDir: z.string().min(1).default('.data/store'),
+    tableName: z.string().min(3).default('fcp-state'),
+    leaseTtl: duration({ min: 1000 }).default(10_000),
+  }),
+  z.strictObject({
+    kind: z.literal('dynamodb'),
+    tableName: z.string().min(3),
+    leaseTtl: duration({ min: 1000 }).default(10_000),
+  }),
+], { error: 'kind must be "embedded" (local dynalite) or "dynamodb" (a DynamoDB table)' });
+
+const api = z
+  .strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: port.default(8080),
+    /** Per-region port overrides, for several replicas on one host (the sandbox). */
+    ports: perRegion(port).optional(),
+  })
+  .prefault({});
+
+const aws = z
+  .strictObject({
+    /** Endpoint overrides (the sandbox). Omit for AWS's own endpoints. */
+    endpoints: z
+      .strictObject({
+        route53: httpUrl.optional(),
+        rds: perRegion(httpUrl).optional(),
+        dynamodb: httpUrl.optional(),
+        sns: httpUrl.optional(),
+      })
+      .prefault({}),
+    /**
+     * `default`: the SDK's credential chain (the task role in AWS). `static`: the replica in region R
+     * signs with access key `<accessKeyIdPrefix><R>`, so the sandbox can tell replicas apart.
+     */
+    credentials: z
+      .discriminatedUnion('mode', [
+        z.strictObject({ mode: z.literal('default') }),
+        z.strictObject({ mode: z.literal('static'), accessKeyIdPrefix: z.string().min(1), secretAccessKey: z.string().min(1) }),
+      ])
+      .default({ mode: 'default' }),
+    connectTimeout: duration({ min: 50 }).default(1000),
+    requestTimeout: duration({ min: 100 }).default(3000),
+    retry: z
+      .strictObject({
+        base: duration({ min: 1 }).default(100),
+        cap: duration({ min: 1 }).default(2000),
+        maxAttempts: z.number().int().min(1).max(10).default(4),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const signals = z
+  .strictObject({
+    /** Route 53 health checks per region, read as one extra vantage point (`route53`). */
+    route53HealthChecks: perRegion(z.string().min(1)).optional(),
+    /** Read the global cluster's status and replication lag. */
+    databaseLag: z.boolean().default(true),
+  })
+  .prefault({});
+
+/** Settings only the local sandbox reads; the controller ignores them. */
+const sandbox = z
+  .strictObject({
+    /** First port of the sandbox's fixed port range; 0 picks free ports. */
+    basePort: port.default(0),
+    dnsPropagation: duration().default(2000),
+    replicationLag: duration().default(200),
+    switchoverBase: duration().default(3000),
+    failoverBase: duration().default(2000),
+    healthCheckInterval: z.union([z.literal(10), z.literal(30), z.literal(1)]).default(1),
+  })
+  .optional();
+
+export const configSchema = z
+  .strictObject({
+    /** Deployment name: shows in logs, audit records and the lease key. */
+    name: identifier,
+    regions: z.array(region).min(2, 'list at least two regions: one primary and one standby'),
+    services: z.array(service).min(1, 'list at least one service to probe'),
+    probe,
+    detection,
+    failover,
+    traffic,
+    database: auroraGlobal,
+    store,
+    api,
+    aws,
+    signals,
+    sandbox,
+  })
+  .superRefine((config, ctx) => {
+    const names = config.regions.map((r) => r.name);
+    const known = new Set(names);
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) issue(['regions', index, 'name'], `"${name}" is listed twice; each region appears once`);
+    });
+    const primaries = config.regions.filter((r) => r.role === 'primary').length;
+    if (primaries !== 1) issue(['regions'], `exactly one region must have role "primary" (found ${primaries})`);
+
+    /** A per-region map must name every region, and only those. */
+    const coversRegions = (map: Record<string, unknown> | undefined, path: (string | number)[], what: string) => {
+      if (!map) return;
+      for (const name of names) if (!(name in map)) issue(path, `missing ${what} for region "${name}"`);
+      for (const key of Object.keys(map)) {
+        if (!known.has(key)) issue([...path, key], `"${key}" is not one of the configured regions (${names.join(', ')})`);
+      }
+    };
+
+    const serviceNames = config.services.map((s) => s.name);
+    config.services.forEach((s, index) => {
+      if (serviceNames.indexOf(s.name) !== index) issue(['services', index, 'name'], `service "${s.name}" is listed twice`);
+      coversRegions(s.endpoints, ['services', index, 'endpoints'], 'an endpoint');
+    });
+    if (!config.services.some((s) => s.critical)) {
+      issue(['services'], 'mark at least one service `critical: true`; a region is judged failed by its critical services');
+    }
+
+    if (config.traffic.mechanism === 'arc') coversRegions(config.traffic.routingControls, ['traffic', 'routingControls'], 'a routing control');
+    else coversRegions(config.traffic.records, ['traffic', 'records'], 'a weighted record');
+    coversRegions(config.database.clusters, ['database', 'clusters'], 'a cluster');
+    coversRegions(config.database.endpointRecords.readers, ['database', 'endpointRecords', 'readers'], 'a reader record');
+    coversRegions(config.api.ports, ['api', 'ports'], 'a port');
+    coversRegions(config.signals.route53HealthChecks, ['signals', 'route53HealthChecks'], 'a health check id');
+    if (config.aws.endpoints.rds) coversRegions(config.aws.endpoints.rds, ['aws', 'endpoints', 'rds'], 'an RDS endpoint');
+
+    // Vantage points are the replicas (one per region) plus Route 53's checkers when configured.
+    const vantagePoints = names.length + (config.signals.route53HealthChecks ? 1 : 0);
+    if (config.detection.quorum > vantagePoints) {
+      issue(['detection', 'quorum'], `quorum ${config.detection.quorum} is more than the ${vantagePoints} vantage points available; lower it`);
+    }
+    if (config.probe.timeout >= config.probe.interval) {
+      issue(['probe', 'timeout'], 'must be shorter than probe.interval so probes never overlap');
+    }
+    if (config.detection.degradedRatio > config.detection.failureRatio) {
+      issue(['detection', 'degradedRatio'], 'must not exceed detection.failureRatio');
+    }
+    if (config.detection.staleAfter < config.probe.interval * 2) {
+      issue(['detection', 'staleAfter'], 'must be at least twice probe.interval, or every signal would look stale');
+    }
+    if (config.aws.retry.cap < config.aws.retry.base) issue(['aws', 'retry', 'cap'], 'must be at least aws.retry.base');
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type RegionName = string;

@@ -1,0 +1,224 @@
+import type { Millis } from './time.js';
+
+/**
+ * The engine's vocabulary (see DESIGN.md). Everything here is plain data: it can be stored,
+ * printed, compared and replayed.
+ */
+
+export type RegionName = string;
+/** Where an observation comes from: a replica's region, `route53` (its checkers) or `client`. */
+export type VantageName = string;
+export type SignalKind = 'http' | 'route53' | 'db';
+export type ProbeOutcome = 'ok' | 'fail' | 'timeout';
+
+/** One probe result. `at` is when the result was known (for a timeout: when it fired). */
+export interface Observation {
+  region: RegionName;
+  service: string;
+  vantage: VantageName;
+  signal: SignalKind;
+  outcome: ProbeOutcome;
+  latencyMs: number;
+  at: Millis;
+  /** Short cause for a failure: `HTTP 503`, `ECONNREFUSED`, `timeout after 800ms`. */
+  detail?: string;
+}
+
+/**
+ * What one vantage point saw of one (region, service, signal) over the detection window. Replicas
+ * publish these; the lease holder merges every replica's summaries to count quorum.
+ */
+export interface WindowSummary {
+  region: RegionName;
+  service: string;
+  vantage: VantageName;
+  signal: SignalKind;
+  ok: number;
+  /** Failed or timed-out samples. */
+  failed: number;
+  /** Successful samples slower than the latency budget. */
+  slow: number;
+  /** Timestamp of the newest sample, to tell a live signal from a silent one. */
+  lastAt: Millis;
+  /** The most recent failure detail, kept as evidence. */
+  lastDetail?: string;
+}
+
+export type Health = 'healthy' | 'degraded' | 'failed' | 'unknown';
+
+/** One vantage point's judgement of one service in one region, with the numbers behind it. */
+export interface Evidence {
+  vantage: VantageName;
+  service: string;
+  signal: SignalKind;
+  health: Health;
+  ok: number;
+  failed: number;
+  slow: number;
+  detail?: string;
+}
+
+export interface Verdict {
+  region: RegionName;
+  health: Health;
+  /** How many vantage points see the region's critical services failed, of those with an opinion. */
+  failedVantages: number;
+  reportingVantages: number;
+  /** One line a human can read: `failed: api failing from 3/4 vantage points (HTTP 503)`. */
+  summary: string;
+  evidence: Evidence[];
+}
+
+export type Classification = 'regional' | 'global' | 'observer' | 'none';
+
+export interface Assessment {
+  at: Millis;
+  verdicts: Record<RegionName, Verdict>;
+  classification: Classification;
+  /** Vantage points excluded because they see every region failing while others do not. */
+  cutOffVantages: VantageName[];
+  /** Why the classification is what it is. */
+  reason: string;
+}
+
+/** The global database as last read: which region writes, and each secondary's lag. */
+export interface DatabaseStatus {
+  at: Millis;
+  writerRegion: RegionName;
+  /** Replication lag per secondary region in ms; undefined when unknown. */
+  lagMs: Record<RegionName, number | undefined>;
+  /** A switchover or failover is in progress in the database itself. */
+  transitioning: boolean;
+  /** Whether the writer cluster answered the last read (an outage may make it unreachable). */
+  writerReachable: boolean;
+}
+
+/** A readiness check (controller-runtime style condition). */
+export interface Condition {
+  type: string;
+  status: 'true' | 'false' | 'unknown';
+  reason: string;
+  message: string;
+  at: Millis;
+  /** The region the condition concerns, when it concerns one. */
+  region?: RegionName;
+}
+
+export type Operation = 'failover' | 'switchover' | 'failback';
+export type FlipMode = 'planned' | 'unplanned';
+
+/** Operator commands and executor reports: everything that enters the engine besides signals. */
+export type Command =
+  | {
+      kind: 'failover' | 'switchover';
+      id: string;
+      to: RegionName;
+      reason: string;
+      actor: string;
+      /** Guards the operator explicitly overrides (`--force`). */
+      force?: boolean;
+      at: Millis;
+    }
+  | { kind: 'failback'; id: string; reason: string; actor: string; force?: boolean; at: Millis }
+  | { kind: 'pause'; id: string; reason: string; actor: string; at: Millis }
+  | { kind: 'resume'; id: string; reason: string; actor: string; at: Millis }
+  | { kind: 'plan-finished'; id: string; planId: string; ok: boolean; error?: string; at: Millis };
+
+export type Phase = 'steady' | 'suspect' | 'failing-over' | 'failed-over' | 'failing-back';
+
+export interface ActiveFlip {
+  planId: string;
+  operation: Operation;
+  mode: FlipMode;
+  from: RegionName;
+  to: RegionName;
+  startedAt: Millis;
+}
+
+/** What the controller believes about the topology. Stored; the engine's only memory besides windows. */
+export interface Topology {
+  phase: Phase;
+  primary: RegionName;
+  /** The region that was primary before an unplanned failover, until failback. */
+  lostPrimary?: RegionName;
+  /** When the current suspicion began (phase `suspect`). */
+  suspectSince?: Millis;
+  suspectRegion?: RegionName;
+  active?: ActiveFlip;
+  /** Start times of recent flips, for cooldown and the per-window limit. */
+  flips: Millis[];
+  paused?: { reason: string; actor: string; at: Millis };
+  /** Monotonic counter that makes plan ids unique and deterministic. */
+  sequence: number;
+}
+
+/** The outcome of one guard: every guard returns its reason, pass or fail. */
+export interface GuardResult {
+  guard: string;
+  ok: boolean;
+  reason: string;
+  /** Overridden by an operator's `--force` (always audited). */
+  overridden?: boolean;
+}
+
+export type Trigger = 'automatic' | 'manual';
+
+export type Decision =
+  | { kind: 'none'; at: Millis; reason: string }
+  | {
+      kind: 'flip';
+      at: Millis;
+      planId: string;
+      operation: Operation;
+      mode: FlipMode;
+      trigger: Trigger;
+      from: RegionName;
+      to: RegionName;
+      reason: string;
+      guards: GuardResult[];
+      commandId?: string;
+      actor?: string;
+    }
+  | { kind: 'refuse'; at: Millis; reason: string; guards: GuardResult[]; commandId?: string; actor?: string }
+  | { kind: 'pause' | 'resume'; at: Millis; reason: string; commandId: string; actor: string }
+  | { kind: 'plan-finished'; at: Millis; planId: string; ok: boolean; reason: string };
+
+/** The kinds of plan step, in the order a failover runs them. Each is idempotent. */
+export type StepKind =
+  | 'check-target-ready'
+  | 'fence-old-writer'
+  | 'promote-database'
+  | 'wait-for-writer'
+  | 'flip-db-endpoints'
+  | 'flip-traffic'
+  | 'verify'
+  | 'record-topology';
+
+export interface PlanStep {
+  /** 1-based position; with the plan id it names the step's journal entry. */
+  index: number;
+  kind: StepKind;
+  /** One line for the plan listing: what the step does. */
+  title: string;
+  /** What "already done" means for this step, so a reviewer knows what a resumed plan skips. */
+  skipWhen: string;
+  /** Longest time the step may take, retries included. */
+  deadlineMs: Millis;
+  region?: RegionName;
+  /** Step-specific data (record names, targets); plain JSON. */
+  params: Record<string, unknown>;
+}
+
+export interface Plan {
+  id: string;
+  operation: Operation;
+  mode: FlipMode;
+  trigger: Trigger;
+  from: RegionName;
+  to: RegionName;
+  reason: string;
+  createdAt: Millis;
+  /** Guards that an operator overrode with `--force`, for the record. */
+  overridden: string[];
+  steps: PlanStep[];
+}

@@ -1,0 +1,29 @@
+// Lint rules: typescript-eslint's recommended set, plus the house rules that keep a 3 a.m. reader safe.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'artifacts/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['controller/domain/**/*.ts'],
+    rules: {
+      // The engine is pure: time is an input, randomness is seeded.
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'The domain is pure: take `now` as an input.' },
+        { object: 'Math', property: 'random', message: 'The domain is pure: use a seeded random source.' },
+      ],
+      'no-restricted-imports': ['error', { patterns: ['node:*', '../providers/*', '../executor/*', '../signals/*', '../api/*'] }],
+    },
+  },
+);
