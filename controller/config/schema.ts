@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isAwsRegion } from './aws-regions.js';
+import { sandboxSection } from '../../sandbox/config-schema.js';
 import { duration } from './duration.js';
 
 /**
@@ -9,7 +10,7 @@ import { duration } from './duration.js';
 
 const regionName = z
   .string()
-  .refine(isAwsRegion, { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
+  .refine((value) => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
 
 const identifier = z
   .string()
@@ -214,19 +215,6 @@ const signals = z
   })
   .prefault({});
 
-/** Settings only the local sandbox reads; the controller ignores them. */
-const sandbox = z
-  .strictObject({
-    /** First port of the sandbox's fixed port range; 0 picks free ports. */
-    basePort: port.default(0),
-    dnsPropagation: duration().default(2000),
-    replicationLag: duration().default(200),
-    switchoverBase: duration().default(3000),
-    failoverBase: duration().default(2000),
-    healthCheckInterval: z.union([z.literal(10), z.literal(30), z.literal(1)]).default(1),
-  })
-  .optional();
-
 export const configSchema = z
   .strictObject({
     /** Deployment name: shows in logs, audit records and the lease key. */
@@ -242,7 +230,8 @@ export const configSchema = z
     api,
     aws,
     signals,
-    sandbox,
+    /** Settings only the local sandbox reads (sandbox/config-schema.ts); the controller ignores them. */
+    sandbox: sandboxSection.optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.regions.map((r) => r.name);

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { duration } from '../controller/config/duration.js';
+
+const port = z.number().int().min(0, 'must be a TCP port (0-65535)').max(65535, 'must be a TCP port (0-65535)');
+
+/**
+ * The `sandbox:` section of a controller config: settings only the local sandbox reads (the
+ * controller ignores them). Timings model AWS's, shortened so drills finish in seconds.
+ */
+export const sandboxSection = z.strictObject({
+  /** Port of the sandbox's DNS server (UDP and TCP); 0 picks a free port. */
+  dnsPort: port.default(0),
+  /** Port of the fault-injection API; 0 picks a free port. */
+  faultsPort: port.default(0),
+  /** How long a Route 53 change stays PENDING before INSYNC. */
+  dnsPropagation: duration().default(2000),
+  /** Replication lag from the writer to each secondary. */
+  replicationLag: duration().default(200),
+  /** Base duration of a global-cluster switchover; it grows with replication lag. */
+  switchoverBase: duration().default(3000),
+  /** Duration of an unplanned global-cluster failover. */
+  failoverBase: duration().default(2000),
+  /** Health checks run on their RequestInterval (10 s or 30 s) multiplied by this. */
+  healthCheckTimeScale: z.number().min(0.01).max(1).default(0.1),
+});
+
+export type SandboxSettings = z.output<typeof sandboxSection>;
