@@ -10,7 +10,7 @@ import { duration } from './duration.js';
 
 const regionName = z
   .string()
-  .refine((value) => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
+  .refine((value): boolean => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
 
 const identifier = z
   .string()
