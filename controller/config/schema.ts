@@ -180,6 +180,8 @@ const aws = z
       .strictObject({
         route53: httpUrl.optional(),
         rds: perRegion(httpUrl).optional(),
+        /** Replication lag is read from CloudWatch (`AuroraGlobalDBRPOLag`). */
+        cloudwatch: perRegion(httpUrl).optional(),
         dynamodb: httpUrl.optional(),
         sns: httpUrl.optional(),
       })
@@ -268,7 +270,8 @@ export const configSchema = z
     coversRegions(config.database.endpointRecords.readers, ['database', 'endpointRecords', 'readers'], 'a reader record');
     coversRegions(config.api.ports, ['api', 'ports'], 'a port');
     coversRegions(config.signals.route53HealthChecks, ['signals', 'route53HealthChecks'], 'a health check id');
-    if (config.aws.endpoints.rds) coversRegions(config.aws.endpoints.rds, ['aws', 'endpoints', 'rds'], 'an RDS endpoint');
+    coversRegions(config.aws.endpoints.rds, ['aws', 'endpoints', 'rds'], 'an RDS endpoint');
+    coversRegions(config.aws.endpoints.cloudwatch, ['aws', 'endpoints', 'cloudwatch'], 'a CloudWatch endpoint');
 
     // Vantage points are the replicas (one per region) plus Route 53's checkers when configured.
     const vantagePoints = names.length + (config.signals.route53HealthChecks ? 1 : 0);
