@@ -70,7 +70,7 @@ const detection = z
     /** Vantage points that must agree before a region is judged failed (counted over vantage points, never samples). */
     quorum: z.number().int().min(1).default(2),
     /** How long a regional outage must be seen continuously before an automatic failover. */
-    confirmFor: duration().default(2000),
+    confirmFor: duration().default(1000),
     /** Observations older than this are ignored: a silent signal is unknown, never failed. */
     staleAfter: duration({ min: 1000 }).default(6000),
   })

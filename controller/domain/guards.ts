@@ -1,0 +1,171 @@
+import type { Config } from '../config/schema.js';
+import type { Millis } from './time.js';
+import { formatDuration } from './time.js';
+import type { Assessment, Condition, DatabaseStatus, FlipMode, GuardResult, Operation, RegionName, Topology, Trigger } from './types.js';
+
+/** Everything the guards look at for one proposed flip. */
+export interface FlipProposal {
+  operation: Operation;
+  mode: FlipMode;
+  trigger: Trigger;
+  from: RegionName;
+  to: RegionName;
+  /** Operator override of the overridable guards (`--force`); always audited. */
+  force: boolean;
+}
+
+export interface GuardContext {
+  config: Pick<Config, 'regions' | 'failover'>;
+  topology: Topology;
+  assessment: Assessment;
+  database: DatabaseStatus | undefined;
+  readiness: readonly Condition[] | undefined;
+  now: Millis;
+}
+
+type Guard = {
+  name: string;
+  /** Whether `--force` may override a failure of this guard. */
+  overridable: boolean;
+  check(p: FlipProposal, c: GuardContext): { ok: boolean; reason: string };
+};
+
+export function flipsInWindow(topology: Topology, flipWindow: Millis, now: Millis): number {
+  return topology.flips.filter((at) => now - at < flipWindow).length;
+}
+
+/**
+ * The guards in the order they are checked (DESIGN.md rule 9). Every guard returns its reason,
+ * passing or failing, so a refusal always says exactly why.
+ */
+const GUARDS: Guard[] = [
+  {
+    name: 'no-plan-running',
+    overridable: false,
+    check: (_p, { topology }) =>
+      topology.active
+        ? { ok: false, reason: `plan ${topology.active.planId} (${topology.active.operation} ${topology.active.from} -> ${topology.active.to}) is still running` }
+        : { ok: true, reason: 'no plan running' },
+  },
+  {
+    name: 'target-region',
+    overridable: false,
+    check: (p, { config, topology }) => {
+      if (!config.regions.some((r) => r.name === p.to)) {
+        return { ok: false, reason: `"${p.to}" is not a configured region (${config.regions.map((r) => r.name).join(', ')})` };
+      }
+      if (p.to === topology.primary) return { ok: false, reason: `${p.to} is already the primary` };
+      return { ok: true, reason: `${p.to} is a standby` };
+    },
+  },
+  {
+    name: 'not-paused',
+    overridable: false,
+    check: (p, { topology }) => {
+      if (!topology.paused) return { ok: true, reason: 'automation not paused' };
+      if (p.trigger === 'manual') return { ok: true, reason: 'automation paused; manual commands still allowed' };
+      return { ok: false, reason: `automation paused by ${topology.paused.actor}: ${topology.paused.reason}` };
+    },
+  },
+  {
+    name: 'classification',
+    overridable: true,
+    check: (p, { assessment }) => {
+      if (p.mode === 'planned') return { ok: true, reason: `planned ${p.operation} does not depend on an outage` };
+      if (assessment.classification === 'global' || assessment.classification === 'observer') {
+        return { ok: false, reason: `failover cannot help: ${assessment.reason}` };
+      }
+      if (p.trigger === 'automatic' && assessment.classification !== 'regional') {
+        return { ok: false, reason: `no regional outage (${assessment.reason})` };
+      }
+      return { ok: true, reason: assessment.reason };
+    },
+  },
+  {
+    name: 'target-healthy',
+    overridable: true,
+    check: (p, { assessment }) => {
+      const verdict = assessment.verdicts[p.to];
+      if (!verdict) return { ok: false, reason: `no verdict for ${p.to}` };
+      return verdict.health === 'healthy'
+        ? { ok: true, reason: `${p.to} ${verdict.summary}` }
+        : { ok: false, reason: `target ${p.to} is not healthy: ${verdict.summary}` };
+    },
+  },
+  {
+    name: 'old-writer-reachable',
+    overridable: false,
+    check: (p, { assessment, database }) => {
+      if (p.mode === 'unplanned') return { ok: true, reason: 'unplanned failover does not need the old writer' };
+      if (database && !database.writerReachable) {
+        return { ok: false, reason: `a planned ${p.operation} needs the old writer ${p.from}, which does not answer; use \`fcp failover\`` };
+      }
+      if (assessment.verdicts[p.from]?.health === 'failed') {
+        return { ok: false, reason: `a planned ${p.operation} needs the old primary ${p.from}, which is failed; use \`fcp failover\`` };
+      }
+      return { ok: true, reason: `old writer ${p.from} reachable` };
+    },
+  },
+  {
+    name: 'replication-lag',
+    overridable: true,
+    check: (p, { config, database }) => {
+      if (p.mode === 'planned') return { ok: true, reason: 'switchover waits for the target to catch up (no data loss)' };
+      const lag = database?.lagMs[p.to];
+      if (lag === undefined) return { ok: false, reason: `replication lag of ${p.to} is unknown; cannot bound data loss` };
+      const budget = config.failover.rpoBudget;
+      return lag <= budget
+        ? { ok: true, reason: `lag ${formatDuration(lag)} within the RPO budget ${formatDuration(budget)}` }
+        : { ok: false, reason: `lag ${formatDuration(lag)} exceeds the RPO budget ${formatDuration(budget)}` };
+    },
+  },
+  {
+    name: 'cooldown',
+    overridable: true,
+    check: (_p, { config, topology, now }) => {
+      const last = topology.flips.length > 0 ? Math.max(...topology.flips) : undefined;
+      if (last === undefined) return { ok: true, reason: 'no previous flip' };
+      const since = now - last;
+      return since >= config.failover.cooldown
+        ? { ok: true, reason: `last flip ${formatDuration(since)} ago` }
+        : { ok: false, reason: `cooldown: last flip ${formatDuration(since)} ago, cooldown is ${formatDuration(config.failover.cooldown)}` };
+    },
+  },
+  {
+    name: 'flip-limit',
+    overridable: true,
+    check: (_p, { config, topology, now }) => {
+      const count = flipsInWindow(topology, config.failover.flipWindow, now);
+      const { maxFlips, flipWindow } = config.failover;
+      return count < maxFlips
+        ? { ok: true, reason: `${count} of ${maxFlips} flips used in ${formatDuration(flipWindow)}` }
+        : { ok: false, reason: `flip limit reached: ${count} flips in the last ${formatDuration(flipWindow)} (max ${maxFlips})` };
+    },
+  },
+  {
+    name: 'readiness',
+    overridable: true,
+    check: (p, { readiness }) => {
+      if (!readiness) return { ok: true, reason: 'readiness not reported' };
+      const failing = readiness.filter((c) => c.status !== 'true' && (c.region === undefined || c.region === p.to));
+      return failing.length === 0
+        ? { ok: true, reason: `${readiness.length} readiness checks green` }
+        : { ok: false, reason: `readiness: ${failing.map((c) => `${c.type} ${c.status} (${c.message})`).join('; ')}` };
+    },
+  },
+];
+
+export const GUARD_NAMES = GUARDS.map((g) => g.name);
+
+/** Runs every guard. With `force`, overridable failures pass and are marked as overridden. */
+export function checkGuards(proposal: FlipProposal, context: GuardContext): GuardResult[] {
+  return GUARDS.map((guard) => {
+    const { ok, reason } = guard.check(proposal, context);
+    if (!ok && proposal.force && guard.overridable) return { guard: guard.name, ok: true, reason: `overridden by --force: ${reason}`, overridden: true };
+    return { guard: guard.name, ok, reason };
+  });
+}
+
+export function firstFailure(results: readonly GuardResult[]): GuardResult | undefined {
+  return results.find((r) => !r.ok);
+}
