@@ -4,8 +4,11 @@
  * Route 53, Query XML for RDS, JSON 1.0 for ARC). The registry owns timing (faults `--for 30s`).
  */
 
-/** An emulated AWS API; the DynamoDB store is faulted as a whole (`store-down`). */
-export type AwsService = 'route53' | 'rds' | 'arc';
+/**
+ * An emulated AWS API; the DynamoDB store is faulted as a whole (`store-down`). `cloudwatch` is the
+ * replication-lag metric served beside RDS.
+ */
+export type AwsService = 'route53' | 'rds' | 'arc' | 'cloudwatch';
 
 /** Who is calling an emulated AWS API, read from the request's SigV4 Authorization header. */
 export interface AwsCaller {
