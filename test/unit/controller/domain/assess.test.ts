@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { assess, vantageHealth } from '../../../../controller/domain/assess.js';
+import type { Classification, Health } from '../../../../controller/domain/types.js';
+import { allVantages, config, world } from './fixtures.js';
+
+const detection = config.detection;
+const NOW = 100_000;
+
+describe('vantageHealth', () => {
+  it.each([
+    { name: 'all ok', ok: 5, failed: 0, slow: 0, lastAt: NOW, expected: 'healthy' },
+    { name: 'failures at the failure ratio', ok: 2, failed: 3, slow: 0, lastAt: NOW, expected: 'failed' },
+    { name: 'failures below the failure ratio', ok: 3, failed: 2, slow: 0, lastAt: NOW, expected: 'degraded' },
+    { name: 'one failure in five is degraded', ok: 4, failed: 1, slow: 0, lastAt: NOW, expected: 'degraded' },
+    { name: 'slow samples degrade, never fail', ok: 0, failed: 0, slow: 5, lastAt: NOW, expected: 'degraded' },
+    { name: 'too few samples is unknown', ok: 0, failed: 2, slow: 0, lastAt: NOW, expected: 'unknown' },
+    { name: 'a silent signal is unknown, never failed', ok: 0, failed: 5, slow: 0, lastAt: NOW - detection.staleAfter - 1, expected: 'unknown' },
+  ])('$name -> $expected', ({ ok, failed, slow, lastAt, expected }) => {
+    expect(vantageHealth({ region: 'us-east-1', service: 'api', vantage: 'us-west-2', signal: 'http', ok, failed, slow, lastAt }, detection, NOW)).toBe(expected);
+  });
+});
+
+describe('assess', () => {
+  const cases: { name: string; views: Parameters<typeof world>[1]; primary: Health; classification: Classification; cutOff?: string[] }[] = [
+    { name: 'all healthy', views: {}, primary: 'healthy', classification: 'none' },
+    { name: 'primary down from every vantage point', views: { 'us-east-1': allVantages('failed') }, primary: 'failed', classification: 'regional' },
+    {
+      name: 'primary down from a quorum of 2',
+      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
+      primary: 'failed',
+      classification: 'regional',
+    },
+    { name: 'one vantage point cut off from the primary', views: { 'us-east-1': { 'us-west-2': 'failed' } }, primary: 'healthy', classification: 'none' },
+    {
+      name: 'one vantage point cut off from everything',
+      views: { 'us-east-1': { 'eu-west-1': 'failed' }, 'us-west-2': { 'eu-west-1': 'failed' }, 'eu-west-1': { 'eu-west-1': 'failed' } },
+      primary: 'healthy',
+      classification: 'observer',
+      cutOff: ['eu-west-1'],
+    },
+    {
+      name: 'every region failing alike',
+      views: { 'us-east-1': allVantages('failed'), 'us-west-2': allVantages('failed'), 'eu-west-1': allVantages('failed') },
+      primary: 'failed',
+      classification: 'global',
+    },
+    {
+      name: 'two regions failed and the third degraded',
+      views: { 'us-east-1': allVantages('failed'), 'us-west-2': allVantages('failed'), 'eu-west-1': allVantages('degraded') },
+      primary: 'failed',
+      classification: 'global',
+    },
+    { name: 'gray failure below threshold', views: { 'us-east-1': allVantages('degraded') }, primary: 'degraded', classification: 'none' },
+    {
+      name: 'the primary replica cut off while the primary is down',
+      views: {
+        'us-east-1': allVantages('failed'),
+        'us-west-2': { 'us-east-1': 'failed' },
+        'eu-west-1': { 'us-east-1': 'failed' },
+      },
+      primary: 'failed',
+      classification: 'regional',
+      cutOff: ['us-east-1'],
+    },
+    {
+      name: 'stale signals are unknown, never failed',
+      views: { 'us-east-1': allVantages('stale') },
+      primary: 'unknown',
+      classification: 'none',
+    },
+  ];
+
+  it.each(cases)('$name', ({ views, primary, classification, cutOff }) => {
+    const result = assess(world(NOW, views), config, NOW);
+    expect(result.verdicts['us-east-1']!.health).toBe(primary);
+    expect(result.classification).toBe(classification);
+    expect(result.cutOffVantages).toEqual(cutOff ?? []);
+    expect(result.reason).toMatch(new RegExp(`^${classification}`));
+  });
+
+  it('keeps the evidence behind a verdict and summarises it', () => {
+    const result = assess(world(NOW, { 'us-east-1': allVantages('failed') }), config, NOW);
+    const verdict = result.verdicts['us-east-1']!;
+    expect(verdict.failedVantages).toBe(4);
+    expect(verdict.evidence).toHaveLength(4);
+    expect(verdict.summary).toBe('failed: api failed from 4/4 vantage points (HTTP 503)');
+  });
+
+  it('lets a non-critical service degrade a region but never fail it', () => {
+    const settings = { ...config, services: [...config.services, { name: 'admin', critical: false, endpoints: config.services[0]!.endpoints }] };
+    const summaries = [...world(NOW), ...['us-west-2', 'eu-west-1', 'route53'].map((vantage) => ({ region: 'us-east-1', service: 'admin', vantage, signal: 'http' as const, ok: 0, failed: 5, slow: 0, lastAt: NOW }))];
+    const result = assess(summaries, settings, NOW);
+    expect(result.verdicts['us-east-1']!.health).toBe('degraded');
+    expect(result.classification).toBe('none');
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { assess } from '../../../../controller/domain/assess.js';
+import { decide, initialTopology } from '../../../../controller/domain/decide.js';
+import type { Command, Decision, Topology } from '../../../../controller/domain/types.js';
+import { allVantages, config, database, world } from './fixtures.js';
+
+const outage = (at: number) => assess(world(at, { 'us-east-1': allVantages('failed') }), config, at);
+const healthy = (at: number) => assess(world(at), config, at);
+const run = (topology: Topology, at: number, assessment = healthy(at), commands: Command[] = [], db = database(at)) =>
+  decide(topology, { assessment, commands, database: db, readiness: undefined }, config, at);
+const last = (decisions: Decision[]) => decisions[decisions.length - 1]!;
+
+describe('decide: automation', () => {
+  it('holds with a reason while the primary is healthy', () => {
+    const { topology, decisions } = run(initialTopology(config), 1000);
+    expect(topology.phase).toBe('steady');
+    expect(decisions).toEqual([{ kind: 'none', at: 1000, reason: 'no action: primary us-east-1 healthy' }]);
+  });
+
+  it('suspects, confirms for confirmFor, then fails over to the healthiest standby', () => {
+    let t = initialTopology(config);
+    const first = run(t, 1000, outage(1000));
+    t = first.topology;
+    expect(t.phase).toBe('suspect');
+    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4/);
+    const early = run(t, 1500, outage(1500));
+    expect(last(early.decisions).kind).toBe('none');
+    const confirmed = run(early.topology, 2000, outage(2000));
+    const flip = last(confirmed.decisions);
+    expect(flip).toMatchObject({ kind: 'flip', operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: 'us-east-1', to: 'us-west-2' });
+    expect(flip.reason).toBe('failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s');
+    expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [2000], active: { to: 'us-west-2' } });
+  });
+
+  it('prefers the standby with less lag', () => {
+    let t = run(initialTopology(config), 0, outage(0)).topology;
+    const result = run(t, 5000, outage(5000), [], database(5000, { 'us-west-2': 3000, 'eu-west-1': 100 }));
+    t = result.topology;
+    expect(t.active?.to).toBe('eu-west-1');
+  });
+
+  it('returns to steady when the primary recovers during suspicion', () => {
+    const t = run(initialTopology(config), 0, outage(0)).topology;
+    const result = run(t, 500, healthy(500));
+    expect(result.topology.phase).toBe('steady');
+    expect(last(result.decisions).reason).toBe('primary us-east-1 recovered after 500ms; no action: primary us-east-1 healthy');
+  });
+
+  it('refuses with the guard reason when lag exceeds the RPO budget, and keeps suspecting', () => {
+    const t = run(initialTopology(config), 0, outage(0)).topology;
+    const result = run(t, 5000, outage(5000), [], database(5000, { 'us-west-2': 60_000, 'eu-west-1': 60_000 }));
+    expect(last(result.decisions)).toMatchObject({ kind: 'refuse' });
+    expect(last(result.decisions).reason).toMatch(/^refused failover us-east-1 -> us-west-2: .*lag 1m exceeds the RPO budget 5s/);
+    expect(result.topology.phase).toBe('suspect');
+  });
+
+  it('never fails over on a global failure and says why', () => {
+    const global = assess(world(0, { 'us-east-1': allVantages('failed'), 'us-west-2': allVantages('failed'), 'eu-west-1': allVantages('failed') }), config, 0);
+    const result = run(initialTopology(config), 0, global);
+    expect(last(result.decisions).reason).toMatch(/^no failover: global: us-east-1, us-west-2, eu-west-1 failing alike/);
+  });
+
+  it('only reports when automatic failover is off', () => {
+    const manualOnly = { ...config, failover: { ...config.failover, automatic: false } };
+    const t = decide(initialTopology(config), { assessment: outage(0), commands: [], database: database(0), readiness: undefined }, manualOnly, 0).topology;
+    const result = decide(t, { assessment: outage(5000), commands: [], database: database(5000), readiness: undefined }, manualOnly, 5000);
+    expect(last(result.decisions).reason).toMatch(/would fail over us-east-1 -> us-west-2 .* automatic failover is off; run `fcp failover --to us-west-2`/);
+  });
+});
+
+describe('decide: commands and plan reports', () => {
+  const cmd = <K extends Command['kind']>(c: Extract<Command, { kind: K }>) => c;
+
+  it('runs a manual switchover, then records the new primary when the plan finishes', () => {
+    const started = run(initialTopology(config), 0, healthy(0), [cmd({ kind: 'switchover', id: 'c1', to: 'eu-west-1', reason: 'game day', actor: 'alice', at: 0 })]);
+    expect(started.decisions[0]).toMatchObject({ kind: 'flip', operation: 'switchover', mode: 'planned', trigger: 'manual', commandId: 'c1', actor: 'alice' });
+    expect(last(started.decisions).reason).toMatch(/^waiting: plan plan-1-switchover/);
+    const done = run(started.topology, 9000, healthy(9000), [cmd({ kind: 'plan-finished', id: 'r1', planId: started.topology.active!.planId, ok: true, at: 9000 })]);
+    expect(done.topology).toMatchObject({ phase: 'steady', primary: 'eu-west-1' });
+    expect(done.topology.active).toBeUndefined();
+    expect(done.decisions[0]!.reason).toBe('switchover us-east-1 -> eu-west-1 completed in 9s; primary is now eu-west-1');
+  });
+
+  it('after an unplanned failover, remembers the lost primary until failback', () => {
+    let t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
+    t = run(t, 1000, healthy(1000), [cmd({ kind: 'plan-finished', id: 'r', planId: 'p1', ok: true, at: 1000 })]).topology;
+    expect(t).toMatchObject({ phase: 'failed-over', primary: 'us-west-2', lostPrimary: 'us-east-1' });
+    const back = run(t, 3_600_000, healthy(3_600_000), [cmd({ kind: 'failback', id: 'c2', reason: 'us-east-1 recovered', actor: 'alice', at: 3_600_000 })]);
+    expect(back.decisions[0]).toMatchObject({ kind: 'flip', operation: 'failback', mode: 'planned', from: 'us-west-2', to: 'us-east-1' });
+    expect(back.topology.phase).toBe('failing-back');
+    const home = run(back.topology, 3_700_000, healthy(3_700_000), [cmd({ kind: 'plan-finished', id: 'r2', planId: back.topology.active!.planId, ok: true, at: 3_700_000 })]).topology;
+    expect(home).toMatchObject({ phase: 'steady', primary: 'us-east-1' });
+    expect(home.lostPrimary).toBeUndefined();
+  });
+
+  it('keeps the primary when a plan fails, and says so', () => {
+    const t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
+    const result = run(t, 5000, healthy(5000), [cmd({ kind: 'plan-finished', id: 'r', planId: 'p1', ok: false, error: 'AccessDenied on SwitchoverGlobalCluster', at: 5000 })]);
+    expect(result.topology).toMatchObject({ phase: 'steady', primary: 'us-east-1' });
+    expect(result.decisions[0]!.reason).toBe('plan p1 failed after 5s: AccessDenied on SwitchoverGlobalCluster; primary is still us-east-1');
+  });
+
+  it.each([
+    { name: 'unknown region', command: cmd({ kind: 'failover', id: 'c', to: 'us-west-9', reason: 'r', actor: 'a', at: 0 }), reason: /"us-west-9" is not a configured region/ },
+    { name: 'the current primary', command: cmd({ kind: 'failover', id: 'c', to: 'us-east-1', reason: 'r', actor: 'a', at: 0 }), reason: /us-east-1 is already the primary/ },
+    { name: 'failback when already home', command: cmd({ kind: 'failback', id: 'c', reason: 'r', actor: 'a', at: 0 }), reason: /already the primary/ },
+    { name: 'a switchover to an unhealthy target', command: cmd({ kind: 'switchover', id: 'c', to: 'eu-west-1', reason: 'r', actor: 'a', at: 0 }), reason: /^refused manual switchover us-east-1 -> eu-west-1 by a: r: target eu-west-1 is not healthy: degraded/ },
+  ])('refuses $name with a reason and changes nothing', ({ command, reason }) => {
+    const before = initialTopology(config);
+    const result = run(before, 0, assess(world(0, { 'eu-west-1': allVantages('degraded') }), config, 0), [command]);
+    expect(result.decisions[0]).toMatchObject({ kind: 'refuse', commandId: 'c' });
+    expect(result.decisions[0]!.reason).toMatch(reason);
+    expect(result.topology).toEqual(before);
+  });
+
+  it('refuses a manual failover during a global failure unless forced, and audits the override', () => {
+    const global = assess(world(0, { 'us-east-1': allVantages('failed'), 'us-west-2': allVantages('failed'), 'eu-west-1': allVantages('failed') }), config, 0);
+    const command = cmd({ kind: 'failover', id: 'c', to: 'us-west-2', reason: 'r', actor: 'a', at: 0 });
+    expect(run(initialTopology(config), 0, global, [command]).decisions[0]!.reason).toMatch(/failover cannot help: global/);
+    const forced = run(initialTopology(config), 0, global, [{ ...command, force: true }]).decisions[0]!;
+    expect(forced).toMatchObject({ kind: 'flip' });
+    expect(forced.reason).toMatch(/\(forced past: classification, target-healthy\)$/);
+  });
+
+  it('refuses a second concurrent flip', () => {
+    const first = run(initialTopology(config), 0, healthy(0), [cmd({ kind: 'switchover', id: 'c1', to: 'us-west-2', reason: 'r', actor: 'a', at: 0 })]);
+    const second = run(first.topology, 10, healthy(10), [cmd({ kind: 'switchover', id: 'c2', to: 'eu-west-1', reason: 'r', actor: 'b', at: 10 })]);
+    expect(second.decisions[0]!.reason).toMatch(/plan plan-1-switchover-us-east-1-to-us-west-2 .* is still running/);
+  });
+
+  it('pauses and resumes automation', () => {
+    const paused = run(initialTopology(config), 0, outage(0), [cmd({ kind: 'pause', id: 'p', reason: 'infra change', actor: 'bob', at: 0 })]);
+    expect(paused.topology.paused).toEqual({ reason: 'infra change', actor: 'bob', at: 0 });
+    const refused = run(paused.topology, 5000, outage(5000));
+    expect(last(refused.decisions).reason).toMatch(/automation paused by bob: infra change/);
+    const resumed = run(refused.topology, 6000, healthy(6000), [cmd({ kind: 'resume', id: 'r', reason: 'done', actor: 'bob', at: 6000 })]);
+    expect(resumed.topology.paused).toBeUndefined();
+    expect(resumed.decisions[0]!.reason).toBe('automation resumed by bob: done');
+  });
+});

@@ -1,0 +1,33 @@
+import { loadConfig } from '../../../../controller/config/load.js';
+import type { Config } from '../../../../controller/config/schema.js';
+import type { DatabaseStatus, Health, Observation, WindowSummary } from '../../../../controller/domain/types.js';
+
+/** The embedded default deployment: us-east-1 primary, us-west-2 and eu-west-1 standbys, 4 vantage points. */
+export const config: Config = loadConfig(new URL('../../../../examples/sandbox.yaml', import.meta.url).pathname);
+export const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
+export const VANTAGES = ['us-east-1', 'us-west-2', 'eu-west-1', 'route53'] as const;
+
+/** A window summary that a vantage point with the given opinion would publish. */
+export function summary(region: string, vantage: string, health: Exclude<Health, 'unknown'> | 'stale', at: number, detail = 'HTTP 503'): WindowSummary {
+  const counts = { healthy: [5, 0, 0], degraded: [3, 1, 1], failed: [0, 5, 0], stale: [5, 0, 0] }[health];
+  const s: WindowSummary = { region, service: 'api', vantage, signal: vantage === 'route53' ? 'route53' : 'http', ok: counts[0]!, failed: counts[1]!, slow: counts[2]!, lastAt: health === 'stale' ? at - 60_000 : at };
+  if (health === 'failed' || health === 'degraded') s.lastDetail = detail;
+  return s;
+}
+
+/** Every vantage point's view of every region; `views[region][vantage]` overrides `healthy`. */
+export function world(at: number, views: Record<string, Partial<Record<string, Exclude<Health, 'unknown'> | 'stale'>>> = {}): WindowSummary[] {
+  return REGIONS.flatMap((region) => VANTAGES.map((vantage) => summary(region, vantage, views[region]?.[vantage] ?? 'healthy', at)));
+}
+
+export function allVantages(health: Exclude<Health, 'unknown'>): Record<string, Exclude<Health, 'unknown'>> {
+  return Object.fromEntries(VANTAGES.map((v) => [v, health]));
+}
+
+export function database(at: number, lagMs: Partial<Record<string, number>> = {}, writerRegion = 'us-east-1'): DatabaseStatus {
+  return { at, writerRegion, lagMs: { 'us-west-2': 200, 'eu-west-1': 400, ...lagMs }, transitioning: false, writerReachable: true };
+}
+
+export function probe(region: string, vantage: string, outcome: Observation['outcome'], at: number, latencyMs = 20): Observation {
+  return { region, service: 'api', vantage, signal: vantage === 'route53' ? 'route53' : 'http', outcome, latencyMs, at };
+}
