@@ -30,7 +30,9 @@ interface Record_ {
   now: number;
 }
 
-function replay(steps: fc.RecordValue<typeof stepArb>[] extends infer T ? T : never): Record_[] {
+type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
+
+function replay(steps: Step[]): Record_[] {
   let topology = initialTopology(config);
   let now = 1_000_000;
   const out: Record_[] = [];

@@ -20,7 +20,7 @@ export function world(at: number, views: Record<string, Partial<Record<string, E
   return REGIONS.flatMap((region) => VANTAGES.map((vantage) => summary(region, vantage, views[region]?.[vantage] ?? 'healthy', at)));
 }
 
-export function allVantages(health: Exclude<Health, 'unknown'>): Record<string, Exclude<Health, 'unknown'>> {
+export function allVantages(health: Exclude<Health, 'unknown'> | 'stale'): Record<string, Exclude<Health, 'unknown'> | 'stale'> {
   return Object.fromEntries(VANTAGES.map((v) => [v, health]));
 }
 
