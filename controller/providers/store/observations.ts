@@ -1,0 +1,35 @@
+import { InputError } from '../../errors.js';
+import { json, num, requiredJson, str } from './attributes.js';
+import type { Keys } from './keys.js';
+import type { ObservationStore, PublishedObservations } from './port.js';
+import type { Table } from './table.js';
+
+/**
+ * Each replica's latest window summaries and readiness conditions, one item per replica. A publish
+ * never replaces a newer one (a delayed retry arriving late), judged by the publisher's `at`.
+ */
+export class DynamoObservationStore implements ObservationStore {
+  constructor(
+    private readonly table: Table,
+    private readonly keys: Keys,
+  ) {}
+
+  async publish(observations: PublishedObservations): Promise<boolean> {
+    if (typeof observations.replica !== 'string' || observations.replica.trim() === '') {
+      throw new InputError('published observations must name the replica', [`replica: got ${JSON.stringify(observations.replica)}`]);
+    }
+    if (!Number.isFinite(observations.at)) {
+      throw new InputError('published observations need the time they were taken', [`at: got ${observations.at}`]);
+    }
+    const key = this.keys.observations(observations.replica);
+    return this.table.put(
+      { pk: str(key.pk), sk: str(key.sk), at: num(observations.at), data: json(observations) },
+      { expression: 'attribute_not_exists(pk) OR #at <= :at', names: { '#at': 'at' }, values: { ':at': num(observations.at) } },
+    );
+  }
+
+  async readAll(): Promise<PublishedObservations[]> {
+    const items = await this.table.query(this.keys.observationsPartition());
+    return items.map((item) => requiredJson<PublishedObservations>(item, 'data'));
+  }
+}
