@@ -192,6 +192,8 @@ export class GlobalDatabase {
   private attach(global: GlobalClusterRecord, cluster: ClusterRecord): void {
     cluster.globalClusterId = global.id;
     global.members.push(cluster);
+    // A secondary joining a database with no writes yet is as consistent as replication allows.
+    if (global.log.length === 0) cluster.consistentThrough = this.now() - this.lagFor(cluster.region);
     if (!global.writer) {
       global.writer = cluster;
       for (const [key, value] of cluster.data) this.commit(global, cluster, key, value);
