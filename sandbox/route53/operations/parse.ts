@@ -1,0 +1,38 @@
+import { invalidInput } from '../api-error.js';
+import { childText } from '../xml.js';
+import type { XmlElement } from '../xml.js';
+
+/** Readers for request fields; each names the field when it is missing or malformed. */
+
+export function requireRoot(body: XmlElement | undefined, name: string): XmlElement {
+  if (!body || body.name !== name) throw invalidInput(`the request body must be a <${name}> document`);
+  return body;
+}
+
+export function requiredText(element: XmlElement | undefined, name: string, path: string): string {
+  const value = childText(element, name);
+  if (value === undefined || value === '') throw invalidInput(`${path}${name} is required`);
+  return value;
+}
+
+export function optionalInteger(element: XmlElement | undefined, name: string, path: string): number | undefined {
+  const value = childText(element, name);
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw invalidInput(`${path}${name} must be an integer, not "${value}"`);
+  return Number(value);
+}
+
+export function optionalBoolean(element: XmlElement | undefined, name: string, path: string): boolean | undefined {
+  const value = childText(element, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw invalidInput(`${path}${name} must be true or false, not "${value}"`);
+  return value === 'true';
+}
+
+/** The `maxitems` query parameter, capped at the operation's maximum. */
+export function maxItems(query: URLSearchParams, fallback: number): number {
+  const raw = query.get('maxitems');
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw invalidInput(`maxitems must be a positive integer, not "${raw}"`);
+  return Math.min(Number(raw), fallback);
+}
