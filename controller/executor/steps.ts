@@ -1,0 +1,74 @@
+import type { Clock } from '../aws/clock.js';
+import type { Plan, PlanStep, StepKind } from '../domain/types.js';
+import { FcpError } from '../errors.js';
+import type { ChangeResult, DbEndpointRecords, GlobalDatabase, StepBudget, TrafficRouter } from '../providers/ports.js';
+import type { StepOutcome } from '../providers/store/port.js';
+
+/** The ports a plan's steps act through. */
+export interface StepPorts {
+  traffic: TrafficRouter;
+  database: GlobalDatabase;
+  dbRecords: DbEndpointRecords;
+}
+
+export interface StepContext {
+  ports: StepPorts;
+  budget: StepBudget;
+  clock: Clock;
+  /** Writes the topology the finished plan leads to (fenced); the loop owns the engine state. */
+  recordTopology(plan: Plan): Promise<ChangeResult>;
+}
+
+/** A step found the world not as it must be, and retrying will not change that. */
+export class StepFailedError extends FcpError {}
+
+type Handler = (step: PlanStep, plan: Plan, ctx: StepContext) => Promise<StepOutcome>;
+
+const fromChange = (change: ChangeResult): StepOutcome => ({ status: change.changed ? 'done' : 'skipped', result: { detail: change.detail } });
+
+/**
+ * What each kind of step does. Every handler re-reads the world and does nothing when it is
+ * already as the step wants it (`skipped`), so a resumed plan never repeats a side effect.
+ */
+const HANDLERS: Record<StepKind, Handler> = {
+  'check-target-ready': async (_step, plan, { ports, budget }) => {
+    const conditions = await ports.database.readiness(plan.to, budget);
+    const traffic = await ports.traffic.read(budget);
+    const failing = conditions.filter((c) => c.status !== 'true');
+    if (failing.length > 0 && !plan.overridden.includes('readiness')) {
+      throw new StepFailedError(`${plan.to} is not ready: ${failing.map((c) => `${c.type}: ${c.message}`).join('; ')}`);
+    }
+    return { status: 'done', result: { conditions: conditions.map((c) => `${c.type}=${c.status}`), traffic: traffic.detail } };
+  },
+  // Fencing points the writer name at the target before promotion: writes then fail (the target is
+  // read-only until promoted) instead of landing on an old writer that is about to be abandoned.
+  'fence-old-writer': async (_step, plan, { ports, budget }) => fromChange(await ports.dbRecords.pointTo(plan.to, budget)),
+  'promote-database': async (step, plan, { ports, budget }) => {
+    const result = await ports.database.promote(plan.to, plan.mode, { rpoBudgetMs: Number(step.params.rpoBudgetMs), force: step.params.force === true }, budget);
+    return { status: result.changed ? 'done' : 'skipped', result: { detail: result.detail, operation: result.operation } };
+  },
+  'wait-for-writer': async (_step, plan, { ports, budget }) => {
+    const status = await ports.database.waitForWriter(plan.to, budget);
+    return { status: 'done', result: { writerRegion: status.writerRegion } };
+  },
+  'flip-db-endpoints': async (_step, plan, { ports, budget }) => fromChange(await ports.dbRecords.pointTo(plan.to, budget)),
+  'flip-traffic': async (_step, plan, { ports, budget }) => fromChange(await ports.traffic.routeTo(plan.to, budget)),
+  verify: async (_step, plan, { ports, budget }) => {
+    const [traffic, database] = await Promise.all([ports.traffic.read(budget), ports.database.status(budget)]);
+    const problems: string[] = [];
+    if (traffic.active.length !== 1 || traffic.active[0] !== plan.to) problems.push(`traffic goes to ${traffic.active.join(', ') || 'no region'}, expected only ${plan.to}`);
+    if (database.writerRegion !== plan.to) problems.push(`the database writer is ${database.writerRegion}, expected ${plan.to}`);
+    if (problems.length > 0) throw new StepFailedError(`verification failed: ${problems.join('; ')}`, { transient: true });
+    return { status: 'done', result: { traffic: traffic.detail, writerRegion: database.writerRegion } };
+  },
+  'record-topology': async (_step, plan, ctx) => fromChange(await ctx.recordTopology(plan)),
+};
+
+export function runStep(step: PlanStep, plan: Plan, ctx: StepContext): Promise<StepOutcome> {
+  return HANDLERS[step.kind](step, plan, ctx);
+}
+
+/** Steps that change the world: their intent is audited before they start. */
+export function hasSideEffects(kind: StepKind): boolean {
+  return kind !== 'check-target-ready' && kind !== 'verify' && kind !== 'wait-for-writer';
+}

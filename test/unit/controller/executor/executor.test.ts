@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../../controller/aws/clock.js';
+import { buildPlan } from '../../../../controller/domain/plan.js';
+import type { Condition, Decision, FlipMode, Plan } from '../../../../controller/domain/types.js';
+import { executePlan, type ExecutorDeps, type ExecutorEvent } from '../../../../controller/executor/executor.js';
+import type { StepPorts } from '../../../../controller/executor/steps.js';
+import type { PromotePolicy, StepBudget } from '../../../../controller/providers/ports.js';
+import type { Lease } from '../../../../controller/providers/store/port.js';
+import { config } from '../domain/fixtures.js';
+import { startStoreFixture, type StoreFixture } from '../providers/store/fixture.js';
+
+/**
+ * The executor against the real state store (dynalite) and an in-memory world behind the ports,
+ * which counts every side effect so resumption can be shown not to repeat one.
+ */
+class World implements StepPorts {
+  writer = 'us-east-1';
+  active = ['us-east-1'];
+  writerRecord = 'us-east-1';
+  calls: Record<string, number> = {};
+  failPromotion?: string;
+  /** Called inside a side effect; lets a test lose the lease mid-plan. */
+  onSideEffect?: (name: string) => void;
+
+  private count(name: string) {
+    this.calls[name] = (this.calls[name] ?? 0) + 1;
+    this.onSideEffect?.(name);
+  }
+
+  traffic = {
+    mechanism: 'memory',
+    read: async (_b: StepBudget) => ({ active: [...this.active], detail: Object.fromEntries(this.active.map((r) => [r, 'On'])) }),
+    routeTo: async (region: string) => {
+      if (this.active.length === 1 && this.active[0] === region) return { changed: false, detail: `only ${region} takes traffic already` };
+      this.count('routeTo');
+      this.active = [region];
+      return { changed: true, detail: `routed to ${region}` };
+    },
+  };
+
+  database = {
+    status: async () => ({ at: 0, writerRegion: this.writer, lagMs: {}, transitioning: false, writerReachable: true }),
+    readiness: async (region: string): Promise<Condition[]> => [{ type: 'TargetClusterHasInstances', status: 'true', reason: 'Ok', message: `${region} has 1 instance`, at: 0, region }],
+    promote: async (region: string, _mode: FlipMode, _policy: PromotePolicy) => {
+      if (this.failPromotion) throw new Error(this.failPromotion);
+      if (this.writer === region) return { changed: false, detail: `${region} is already the writer`, operation: 'none' as const };
+      this.count('promote');
+      this.writer = region;
+      return { changed: true, detail: `switchover to ${region}`, operation: 'switchover' as const };
+    },
+    waitForWriter: async (region: string) => ({ at: 0, writerRegion: region, lagMs: {}, transitioning: false, writerReachable: true }),
+  };
+
+  dbRecords = {
+    read: async () => ({ 'writer.db.auth.internal': this.writerRecord }),
+    pointTo: async (region: string) => {
+      if (this.writerRecord === region) return { changed: false, detail: 'records already point there' };
+      this.count('pointTo');
+      this.writerRecord = region;
+      return { changed: true, detail: `records point to ${region}` };
+    },
+  };
+}
+
+let fixture: StoreFixture;
+beforeAll(async () => {
+  fixture = await startStoreFixture();
+});
+afterAll(async () => fixture.close());
+
+function plan(mode: FlipMode = 'unplanned'): Plan {
+  const decision: Extract<Decision, { kind: 'flip' }> = {
+    kind: 'flip', at: Date.now(), planId: `plan-${Math.random().toString(36).slice(2)}`, operation: mode === 'planned' ? 'switchover' : 'failover', mode,
+    trigger: 'automatic', from: 'us-east-1', to: 'us-west-2', reason: 'test', guards: [],
+  };
+  return buildPlan(decision, config);
+}
+
+async function setup(world: World) {
+  const store = fixture.newStore();
+  const acquired = await store.lease.acquire('replica/us-west-2', 30_000, Date.now());
+  if (!acquired.acquired) throw new Error('lease not acquired');
+  let lease: Lease | undefined = acquired.lease;
+  const events: ExecutorEvent[] = [];
+  const recorded: string[] = [];
+  const deps: ExecutorDeps = {
+    store,
+    ports: world,
+    clock: systemClock,
+    random: () => 0.5,
+    retry: { base: 10, cap: 50, maxAttempts: 3 },
+    actor: 'replica/us-west-2',
+    currentLease: () => lease,
+    recordTopology: async (p) => {
+      recorded.push(p.id);
+      return { changed: true, detail: `primary ${p.to}` };
+    },
+    onEvent: (e) => events.push(e),
+  };
+  return { store, deps, events, recorded, loseLease: () => (lease = undefined), lease: () => acquired.lease };
+}
+
+describe('executePlan', () => {
+  it('runs every step, journals each, and audits intent before result for side effects', async () => {
+    const world = new World();
+    const { store, deps, events, recorded } = await setup(world);
+    const p = plan();
+    const result = await executePlan(p, deps);
+    expect(result.status).toBe('succeeded');
+    expect(world).toMatchObject({ writer: 'us-west-2', active: ['us-west-2'], writerRecord: 'us-west-2' });
+    expect(world.calls).toEqual({ pointTo: 1, promote: 1, routeTo: 1 });
+    expect(recorded).toEqual([p.id]);
+    const journal = (await store.journal.read(p.id))!;
+    expect(journal.head.status).toBe('succeeded');
+    // fence-old-writer already pointed the writer record, so flip-db-endpoints found nothing to do.
+    expect(journal.steps.map((s) => `${s.index}:${s.status}`)).toEqual(['1:done', '2:done', '3:done', '4:done', '5:skipped', '6:done', '7:done', '8:done']);
+    const audit = await store.audit.readAll();
+    const actions = audit.map((r) => `${r.action}:${r.phase}`);
+    expect(actions.slice(0, 2)).toEqual(['failover/fence-old-writer:intent', 'failover/fence-old-writer:result']);
+    expect(actions).toContain('failover/promote-database:intent');
+    expect((await store.audit.verify()).ok).toBe(true);
+    expect(events.filter((e) => e.type === 'step-end')).toHaveLength(8);
+  });
+
+  it('stops at the next step boundary when the lease is lost, and a resume repeats no side effect', async () => {
+    const world = new World();
+    const first = await setup(world);
+    const p = plan();
+    world.onSideEffect = (name) => {
+      if (name === 'promote') first.loseLease();
+    };
+    const stopped = await executePlan(p, first.deps);
+    expect(stopped).toEqual({ status: 'stopped', reason: 'lease lost before the next step' });
+    expect(world.calls).toEqual({ pointTo: 1, promote: 1 });
+
+    // Another replica takes over (the lease expired) and resumes from the journal.
+    world.onSideEffect = undefined;
+    const takeover = await first.store.lease.acquire('replica/eu-west-1', 30_000, first.lease().expiresAt + 1);
+    expect(takeover.acquired).toBe(true);
+    const lease = takeover.acquired ? takeover.lease : undefined;
+    const found = await first.store.takeOver(lease!, Date.now());
+    expect(found.unfinishedPlan?.head.plan.id).toBe(p.id);
+    const resumed = await executePlan(found.unfinishedPlan!.head.plan, { ...first.deps, currentLease: () => lease, actor: 'replica/eu-west-1' });
+    expect(resumed.status).toBe('succeeded');
+    expect(world.calls).toEqual({ pointTo: 1, promote: 1, routeTo: 1 });
+  });
+
+  it('fails the plan with the step error and leaves the rest undone', async () => {
+    const world = new World();
+    world.failPromotion = 'AccessDenied: not authorized to perform rds:SwitchoverGlobalCluster';
+    const { store, deps } = await setup(world);
+    const p = plan('planned');
+    const result = await executePlan(p, deps);
+    expect(result).toMatchObject({ status: 'failed', error: expect.stringContaining('AccessDenied') });
+    const journal = (await store.journal.read(p.id))!;
+    expect(journal.head.status).toBe('failed');
+    expect(journal.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(world.calls).toEqual({});
+  });
+});
