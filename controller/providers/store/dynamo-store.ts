@@ -29,6 +29,7 @@ export class DynamoStateStore implements StateStore {
   readonly topology: DynamoTopologyStore;
   readonly commands: DynamoCommandStore;
   readonly observations: DynamoObservationStore;
+  readonly namespace: string;
   private readonly table: Table;
   private readonly client: DynamoDBClient;
 
@@ -39,6 +40,7 @@ export class DynamoStateStore implements StateStore {
       ]);
     }
     this.client = options.client;
+    this.namespace = options.namespace;
     this.table = new Table(options);
     const keys = new Keys(options.namespace);
     const fence = new Fence(this.table, keys);
