@@ -45,3 +45,6 @@ export class RetryBudgetExhaustedError extends FcpError {
     });
   }
 }
+
+/** The service answered, but without something the adapter needs (a change id, a known member). Terminal. */
+export class UnexpectedAnswerError extends FcpError {}
