@@ -127,7 +127,8 @@ function applyCommand(topology: Topology, command: Command, input: DecideInput, 
   }
 }
 
-function finishPlan(topology: Topology, command: Extract<Command, { kind: 'plan-finished' }>, now: Millis): { topology: Topology; decision: Decision } {
+/** The topology after the executor reports on a plan: the new primary on success, unchanged on failure. */
+export function finishPlan(topology: Topology, command: Extract<Command, { kind: 'plan-finished' }>, now: Millis): { topology: Topology; decision: Decision } {
   const active = topology.active;
   if (!active || active.planId !== command.planId) {
     return { topology, decision: { kind: 'plan-finished', at: now, planId: command.planId, ok: command.ok, reason: `ignored report for ${command.planId}: it is not the active plan` } };
