@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../errors.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 
 /**
  * The `fcp` command. Exit codes: 0 success, 1 an operation failed, 2 bad input or a refused request
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.configureHelp({ sortSubcommands: true });
   registerConfigCommands(program);
+  registerSimulateCommand(program);
   return program;
 }
 

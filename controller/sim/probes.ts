@@ -1,0 +1,121 @@
+import type { Millis } from '../domain/time.js';
+import type { Observation, ProbeOutcome } from '../domain/types.js';
+import { NoiseStream, type NoiseEffect, type NoiseProfile } from './noise.js';
+import { streamKey, uniform, type StreamKey } from './random.js';
+import type { ProbeEffect, World } from './world.js';
+
+/** How probes are timed and how long a healthy answer takes. */
+export interface ProbeTiming {
+  intervalMs: Millis;
+  timeoutMs: Millis;
+  /** Healthy latency: `baseMs` plus up to `jitterMs`. */
+  baseMs: Millis;
+  jitterMs: Millis;
+}
+
+export interface ProbeResult {
+  outcome: ProbeOutcome;
+  /** For a timeout: the timeout. */
+  latencyMs: number;
+  detail?: string;
+}
+
+/** Draw slots of a probe's counter: each random choice has its own, so they never correlate. */
+const DRAW = { latency: 10, spread: 11, error: 12 } as const;
+
+/**
+ * One probe's result from the ground truth (`effect`), the noise and the probe's own random draws.
+ * Order of precedence: refused, then no answer (hang, noise timeout, too slow), then HTTP errors,
+ * then a lost connection; otherwise ok.
+ */
+export function resolveProbe(stream: StreamKey, counter: number, effect: ProbeEffect | undefined, noise: NoiseEffect | undefined, timing: ProbeTiming): ProbeResult {
+  let latency = timing.baseMs + timing.jitterMs * uniform(stream, counter, DRAW.latency);
+  if (effect?.refused) return { outcome: 'fail', latencyMs: Math.min(latency, timing.baseMs + 1), detail: 'ECONNREFUSED' };
+  if (effect && effect.addedMs > 0) latency += effect.addedMs * (1 - effect.spread + 2 * effect.spread * uniform(stream, counter, DRAW.spread));
+  if (noise) latency += noise.addedMs;
+  if (effect?.hang || noise?.timedOut || latency >= timing.timeoutMs) {
+    return { outcome: 'timeout', latencyMs: timing.timeoutMs, detail: `timeout after ${timing.timeoutMs}ms` };
+  }
+  if (effect && effect.errorRate > 0 && uniform(stream, counter, DRAW.error) < effect.errorRate) {
+    return { outcome: 'fail', latencyMs: latency, detail: `HTTP ${effect.errorStatus}` };
+  }
+  if (noise?.lost) return { outcome: 'fail', latencyMs: latency, detail: 'ECONNRESET' };
+  return { outcome: 'ok', latencyMs: latency };
+}
+
+/** A time range [from, to] in which a stream's probes may be disturbed by noise. */
+export interface Disturbance {
+  from: Millis;
+  to: Millis;
+}
+
+/**
+ * One replica (vantage point) probing one service of one region every interval, with its own phase.
+ * Probe n is sent at `startAt + phase + n * interval`; its result is known `latency` later (a
+ * timeout: exactly `timeout` later). Everything about probe n is a function of n.
+ */
+export class ProbeStream {
+  private readonly stream: StreamKey;
+  private readonly noise: NoiseStream;
+  private readonly firstSend: Millis;
+
+  constructor(
+    private readonly world: World,
+    private readonly timing: ProbeTiming,
+    noise: NoiseProfile,
+    seed: number,
+    readonly vantage: string,
+    readonly region: string,
+    readonly service: string,
+  ) {
+    this.stream = streamKey(seed, 'probe', vantage, region, service);
+    this.noise = new NoiseStream(streamKey(seed, 'noise', vantage, region, service), noise, timing.intervalMs);
+    this.firstSend = world.startAt + Math.floor(uniform(this.stream, 0, 1) * timing.intervalMs);
+  }
+
+  sentAt(probe: number): Millis {
+    return this.firstSend + probe * this.timing.intervalMs;
+  }
+
+  /** The observation of probe n; undefined when the replica itself is down and probes nothing. */
+  observe(probe: number): Observation | undefined {
+    const sent = this.sentAt(probe);
+    if (this.world.replicaDown(this.vantage, sent)) return undefined;
+    const effect = this.world.effect(this.vantage, this.region, this.service, sent);
+    const result = resolveProbe(this.stream, probe, effect, this.noise.effectAt(probe), this.timing);
+    const observation: Observation = {
+      region: this.region,
+      service: this.service,
+      vantage: this.vantage,
+      signal: 'http',
+      outcome: result.outcome,
+      latencyMs: result.latencyMs,
+      at: sent + result.latencyMs,
+    };
+    if (result.detail !== undefined) observation.detail = result.detail;
+    return observation;
+  }
+
+  /** Appends to `out` the observations whose result became known in (from, to]. */
+  collect(from: Millis, to: Millis, out: Observation[]): void {
+    const interval = this.timing.intervalMs;
+    // A result is known at most `timeout` after its probe was sent.
+    const first = Math.ceil((from - this.timing.timeoutMs - this.firstSend) / interval);
+    const last = Math.floor((to - this.firstSend) / interval);
+    for (let probe = first; probe <= last; probe++) {
+      const observation = this.observe(probe);
+      if (observation && observation.at > from && observation.at <= to) out.push(observation);
+    }
+  }
+
+  /** Time ranges in [from, to) where noise disturbs this stream: from the first disturbed send to the last result. */
+  disturbances(from: Millis, to: Millis): Disturbance[] {
+    const interval = this.timing.intervalMs;
+    const first = Math.floor((from - this.firstSend) / interval) - this.noise.maxLength;
+    const last = Math.ceil((to - this.firstSend) / interval);
+    return this.noise.eventsBetween(first, last + 1).map((event) => ({
+      from: this.sentAt(event.probe),
+      to: this.sentAt(event.probe + event.length - 1) + this.timing.timeoutMs,
+    }));
+  }
+}

@@ -1,0 +1,97 @@
+import type { Millis } from '../domain/time.js';
+import { resolveProbe, type ProbeTiming } from './probes.js';
+import { streamKey, uniform, type StreamKey } from './random.js';
+import { ROUTE53_VANTAGE } from './scenario.js';
+import type { World } from './world.js';
+
+/** The regions Route 53 health checkers probe from. */
+export const CHECKER_REGIONS = ['us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1'] as const;
+
+/**
+ * A checker gives up on an answer after about this long (Route 53 allows 4 s to connect and 2 s
+ * for the response; modelled as one budget).
+ */
+export const CHECKER_TIMEOUT_MS = 4000;
+
+/** An endpoint is healthy when more than this share of checkers report it healthy. */
+export const HEALTHY_CHECKER_SHARE = 0.18;
+
+/** One checker's view of an endpoint: its status and the current run of identical results. */
+export interface CheckerState {
+  healthy: boolean;
+  run: number;
+  runHealthy: boolean;
+}
+
+export const INITIAL_CHECKER: CheckerState = { healthy: true, run: 0, runHealthy: true };
+
+/** Route 53's rule: the status changes after `threshold` consecutive results that disagree with it. */
+export function nextCheckerState(state: CheckerState, resultHealthy: boolean, threshold: number): CheckerState {
+  const run = resultHealthy === state.runHealthy ? state.run + 1 : 1;
+  const healthy = run >= threshold ? resultHealthy : state.healthy;
+  return { healthy, run, runHealthy: resultHealthy };
+}
+
+export function endpointHealthy(healthyCheckers: number): boolean {
+  return healthyCheckers / CHECKER_REGIONS.length > HEALTHY_CHECKER_SHARE;
+}
+
+/**
+ * One region's Route 53 health check: each of the 8 checkers probes the region's critical service
+ * every `interval`, the checkers staggered evenly across the interval. Checker results follow the
+ * ground truth (cut-offs of the `route53` vantage point included) without random noise: isolated
+ * probe loss cannot move a check that needs `threshold` consecutive failures from 7 of 8 checkers.
+ */
+export class HealthCheck {
+  private readonly stream: StreamKey;
+  private readonly firstCheck: Millis;
+  private readonly timing: ProbeTiming;
+
+  constructor(
+    private readonly world: World,
+    seed: number,
+    readonly region: string,
+    readonly service: string,
+    readonly intervalMs: Millis,
+    readonly threshold: number,
+    latency: { baseMs: Millis; jitterMs: Millis },
+  ) {
+    this.stream = streamKey(seed, 'route53-check', region, service, intervalMs);
+    this.firstCheck = world.startAt + Math.floor(uniform(this.stream, 0, 1) * (intervalMs / CHECKER_REGIONS.length));
+    this.timing = { intervalMs, timeoutMs: CHECKER_TIMEOUT_MS, ...latency };
+  }
+
+  /** When checker `checker` sends its check number `n`. */
+  checkTime(checker: number, n: number): Millis {
+    return this.firstCheck + (checker * this.intervalMs) / CHECKER_REGIONS.length + n * this.intervalMs;
+  }
+
+  /** Whether check `n` of checker `checker` passes. */
+  checkPasses(checker: number, n: number): boolean {
+    const at = this.checkTime(checker, n);
+    const effect = this.world.effect(ROUTE53_VANTAGE, this.region, this.service, at);
+    return resolveProbe(this.stream, n * CHECKER_REGIONS.length + checker, effect, undefined, this.timing).outcome === 'ok';
+  }
+
+  /** The latest check of `checker` sent at or before `at`. */
+  latestCheck(checker: number, at: Millis): number {
+    return Math.floor((at - this.checkTime(checker, 0)) / this.intervalMs);
+  }
+
+  /**
+   * How many checkers report the endpoint healthy at `at`. Replays each checker's last few checks
+   * from a healthy start: once `threshold` identical results have been seen the status no longer
+   * depends on anything earlier, so the answer is the same however the caller got here.
+   */
+  healthyCheckers(at: Millis): number {
+    let healthy = 0;
+    const replay = 4 * this.threshold;
+    for (let checker = 0; checker < CHECKER_REGIONS.length; checker++) {
+      const latest = this.latestCheck(checker, at);
+      let state = INITIAL_CHECKER;
+      for (let n = latest - replay + 1; n <= latest; n++) state = nextCheckerState(state, this.checkPasses(checker, n), this.threshold);
+      if (state.healthy) healthy++;
+    }
+    return healthy;
+  }
+}
