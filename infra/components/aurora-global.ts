@@ -1,0 +1,128 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { StackSettings } from '../settings.js';
+import type { RegionStack } from './region-stack.js';
+
+export const DATABASE_PORTS: Record<StackSettings['database']['engine'], number> = {
+  'aurora-postgresql': 5432,
+  'aurora-mysql': 3306,
+};
+
+export interface AuroraGlobalArgs {
+  deployment: string;
+  database: StackSettings['database'];
+  /** The primary region's stack first, then the standbys. */
+  regions: readonly RegionStack[];
+}
+
+export interface RegionalCluster {
+  region: string;
+  identifier: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  writerEndpoint: pulumi.Output<string>;
+  readerEndpoint: pulumi.Output<string>;
+}
+
+/**
+ * An Aurora global database: the global cluster, the primary cluster and one secondary cluster per
+ * standby region. Every cluster has instances (a headless secondary cannot be a switchover or failover
+ * target), its own region's KMS key, deletion protection and backups; engine versions are pinned and
+ * equal, which managed switchover and failover require.
+ */
+export class AuroraGlobal extends pulumi.ComponentResource {
+  readonly globalClusterIdentifier: pulumi.Output<string>;
+  readonly globalClusterArn: pulumi.Output<string>;
+  readonly clusters: RegionalCluster[] = [];
+
+  constructor(name: string, args: AuroraGlobalArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('fcp:infra:AuroraGlobal', name, {}, opts);
+    const { database } = args;
+    const [primary, ...standbys] = args.regions;
+    if (!primary || standbys.length === 0) throw new Error('an Aurora global database needs a primary and at least one standby region');
+
+    const global = new aws.rds.GlobalCluster(`${name}-global`, {
+      globalClusterIdentifier: `${args.deployment}-global`,
+      engine: database.engine,
+      engineVersion: database.engineVersion,
+      databaseName: database.databaseName,
+      storageEncrypted: true,
+      deletionProtection: true,
+    }, { parent: this, provider: primary.provider });
+    this.globalClusterIdentifier = global.globalClusterIdentifier;
+    this.globalClusterArn = global.arn;
+
+    const primaryCluster = this.addCluster(name, args, primary, global, {
+      databaseName: database.databaseName,
+      masterUsername: 'fcp_admin',
+      // RDS keeps the master password in Secrets Manager, encrypted with the region's key; it never
+      // appears in the stack's state.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: primary.keyArn,
+    }, []);
+    for (const standby of standbys) {
+      // After a switchover or failover the controller has moved the writer; the program does not fight
+      // it over which member replicates from which.
+      this.addCluster(name, args, standby, global, {}, [primaryCluster], ['replicationSourceIdentifier']);
+    }
+    this.registerOutputs({ globalClusterArn: this.globalClusterArn });
+  }
+
+  private addCluster(
+    name: string,
+    args: AuroraGlobalArgs,
+    region: RegionStack,
+    global: aws.rds.GlobalCluster,
+    extra: Partial<aws.rds.ClusterArgs>,
+    dependsOn: pulumi.Resource[],
+    ignoreChanges: string[] = [],
+  ): aws.rds.Cluster {
+    const { database } = args;
+    const child = { parent: this, provider: region.provider };
+    const identifier = `${args.deployment}-${region.region}`;
+    const subnets = new aws.rds.SubnetGroup(`${name}-${region.region}`, {
+      name: identifier,
+      description: `${identifier}: the controller network's private subnets`,
+      subnetIds: region.network.privateSubnetIds,
+    }, child);
+    const cluster = new aws.rds.Cluster(`${name}-${region.region}`, {
+      clusterIdentifier: identifier,
+      globalClusterIdentifier: global.globalClusterIdentifier,
+      engine: database.engine,
+      engineVersion: database.engineVersion,
+      port: DATABASE_PORTS[database.engine],
+      storageEncrypted: true,
+      kmsKeyId: region.keyArn,
+      deletionProtection: true,
+      backupRetentionPeriod: database.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${identifier}-final`,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [region.network.databaseSecurityGroupId],
+      ...extra,
+    }, { ...child, dependsOn, ignoreChanges });
+
+    for (let index = 1; index <= database.instancesPerRegion; index++) {
+      new aws.rds.ClusterInstance(`${name}-${region.region}-${index}`, {
+        identifier: `${identifier}-${index}`,
+        clusterIdentifier: cluster.id,
+        engine: database.engine,
+        engineVersion: database.engineVersion,
+        instanceClass: database.instanceClass,
+        dbSubnetGroupName: subnets.name,
+        publiclyAccessible: false,
+        // The version is pinned; upgrades go through a reviewed change to the whole global database.
+        autoMinorVersionUpgrade: false,
+      }, child);
+    }
+
+    this.clusters.push({
+      region: region.region,
+      identifier: cluster.clusterIdentifier,
+      arn: cluster.arn,
+      writerEndpoint: cluster.endpoint,
+      readerEndpoint: cluster.readerEndpoint,
+    });
+    return cluster;
+  }
+}

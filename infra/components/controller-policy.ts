@@ -1,0 +1,114 @@
+/**
+ * The controller's IAM permissions, built as plain data so tests can read them. Every statement
+ * names its actions one by one (no `*` in an action) and the resources it may touch: the owned zones
+ * and record names, the deployment's routing controls, the global database and its members, the
+ * state table, the region's alarm topic.
+ */
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+export interface ControllerPolicyInputs {
+  /** The public zone and the private DB endpoint zone. */
+  zoneIds: string[];
+  /** The only record names the controller may change: the public name and the DB endpoint names. */
+  recordNames: string[];
+  healthCheckIds: string[];
+  routingControlArns: string[];
+  globalClusterArn: string;
+  clusterArns: string[];
+  /** The state table's ARN in every region. */
+  tableArns: string[];
+  alarmTopicArn: string;
+}
+
+const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, '');
+/** Route 53 compares normalized names: lower case, no trailing dot. */
+const normalizedName = (name: string) => name.toLowerCase().replace(/\.$/, '');
+
+export function controllerPolicyDocument(inputs: ControllerPolicyInputs): PolicyDocument {
+  const zones = inputs.zoneIds.map((id) => `arn:aws:route53:::hostedzone/${bareZoneId(id)}`);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'FlipOwnedRecords',
+        Effect: 'Allow',
+        Action: ['route53:ChangeResourceRecordSets'],
+        Resource: zones,
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': inputs.recordNames.map(normalizedName),
+            'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+          },
+        },
+      },
+      { Sid: 'ReadOwnedZones', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: zones },
+      // Change ids are minted per request, so the resource can only be named by pattern.
+      { Sid: 'FollowChanges', Effect: 'Allow', Action: ['route53:GetChange'], Resource: ['arn:aws:route53:::change/*'] },
+      {
+        Sid: 'ReadOriginHealth',
+        Effect: 'Allow',
+        Action: ['route53:GetHealthCheckStatus'],
+        Resource: inputs.healthCheckIds.map((id) => `arn:aws:route53:::healthcheck/${id}`),
+      },
+      {
+        Sid: 'FlipRoutingControls',
+        Effect: 'Allow',
+        Action: [
+          'route53-recovery-cluster:GetRoutingControlState',
+          'route53-recovery-cluster:UpdateRoutingControlState',
+          'route53-recovery-cluster:UpdateRoutingControlStates',
+        ],
+        Resource: inputs.routingControlArns,
+      },
+      {
+        Sid: 'PromoteGlobalDatabase',
+        Effect: 'Allow',
+        Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
+        Resource: [inputs.globalClusterArn, ...inputs.clusterArns],
+      },
+      { Sid: 'ReadGlobalDatabase', Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: [inputs.globalClusterArn] },
+      { Sid: 'ReadClusters', Effect: 'Allow', Action: ['rds:DescribeDBClusters'], Resource: inputs.clusterArns },
+      // GetMetricData (replication lag) has no resource-level permissions in IAM.
+      { Sid: 'ReadReplicationLag', Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: ['*'] },
+      {
+        Sid: 'StateTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+        Resource: inputs.tableArns,
+      },
+      { Sid: 'Notify', Effect: 'Allow', Action: ['sns:Publish'], Resource: [inputs.alarmTopicArn] },
+    ],
+  };
+}
+
+/** The task execution role: pull the image, write logs, read the config parameter. Nothing else. */
+export function executionPolicyDocument(inputs: { repositoryArn: string; logGroupArn: string; configParameterArn: string }): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      // ECR issues registry-wide tokens; the pull itself is limited to the repository below.
+      { Sid: 'RegistryToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
+      {
+        Sid: 'PullImage',
+        Effect: 'Allow',
+        Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
+        Resource: [inputs.repositoryArn],
+      },
+      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${inputs.logGroupArn}:*`] },
+      { Sid: 'ReadConfig', Effect: 'Allow', Action: ['ssm:GetParameters'], Resource: [inputs.configParameterArn] },
+    ],
+  };
+}

@@ -1,0 +1,89 @@
+import { formatValue, resourceKey, type Inventory, type InventoryResource } from './inventory.js';
+
+export interface PropertyChange {
+  /** Dotted path into the properties, e.g. `ttl` or `replicas[1].regionName`. */
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface ModifiedResource {
+  type: string;
+  name: string;
+  region: string | null;
+  /** The region before, when the resource moved to another provider. */
+  regionBefore?: string | null;
+  changes: PropertyChange[];
+}
+
+export interface InventoryDiff {
+  added: InventoryResource[];
+  removed: InventoryResource[];
+  modified: ModifiedResource[];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Leaf-level differences; a JSON string (an IAM policy, container definitions) is compared as JSON. */
+function compare(path: string, before: unknown, after: unknown, out: PropertyChange[]): void {
+  const b = parseJsonText(before);
+  const a = parseJsonText(after);
+  if (Array.isArray(b) && Array.isArray(a)) {
+    for (let index = 0; index < Math.max(a.length, b.length); index++) compare(`${path}[${index}]`, b[index], a[index], out);
+    return;
+  }
+  if (isObject(b) && isObject(a)) {
+    for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) compare(path ? `${path}.${key}` : key, b[key], a[key], out);
+    return;
+  }
+  if (JSON.stringify(b) !== JSON.stringify(a)) out.push({ path, before: b, after: a });
+}
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** What a change adds, removes and modifies, resources matched by type and logical name. */
+export function diffInventories(base: Inventory, head: Inventory): InventoryDiff {
+  const before = new Map(base.resources.map((r) => [resourceKey(r), r]));
+  const after = new Map(head.resources.map((r) => [resourceKey(r), r]));
+  const diff: InventoryDiff = { added: [], removed: [], modified: [] };
+  for (const [key, resource] of after) if (!before.has(key)) diff.added.push(resource);
+  for (const [key, resource] of before) if (!after.has(key)) diff.removed.push(resource);
+  for (const [key, next] of after) {
+    const previous = before.get(key);
+    if (!previous) continue;
+    const changes: PropertyChange[] = [];
+    compare('', previous.props, next.props, changes);
+    if (changes.length === 0 && previous.region === next.region) continue;
+    diff.modified.push({
+      type: next.type,
+      name: next.name,
+      region: next.region,
+      ...(previous.region !== next.region ? { regionBefore: previous.region } : {}),
+      changes,
+    });
+  }
+  return diff;
+}
+
+const where = (region: string | null) => region ?? 'default provider';
+const shown = (value: unknown) => (value === undefined ? '(unset)' : formatValue(value));
+
+export function formatDiff(diff: InventoryDiff): string {
+  const lines: string[] = [];
+  for (const r of diff.added) lines.push(`+ ${r.type}  ${r.name}  (${where(r.region)})`);
+  for (const r of diff.removed) lines.push(`- ${r.type}  ${r.name}  (${where(r.region)})`);
+  for (const r of diff.modified) {
+    lines.push(`~ ${r.type}  ${r.name}  (${where(r.region)})`);
+    if (r.regionBefore !== undefined) lines.push(`    region: ${where(r.regionBefore)} -> ${where(r.region)}`);
+    for (const change of r.changes) lines.push(`    ${change.path}: ${shown(change.before)} -> ${shown(change.after)}`);
+  }
+  lines.push(`${diff.added.length} to add, ${diff.removed.length} to remove, ${diff.modified.length} to modify`);
+  return lines.join('\n');
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run infra:synth -- --stack <Pulumi.<stack>.yaml> [--json] [--diff BASE.json]`
+ *
+ * Runs the Pulumi program under mocks (no credentials, no network) and prints the resource inventory,
+ * or with `--diff` what the change adds, removes and modifies against an inventory saved earlier with
+ * `--json`. The policy guard runs on the inventory every time; its result goes to stderr.
+ * Exit codes: 0 clean, 1 policy violations, 2 bad input (missing or invalid file).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { z } from 'zod';
+import { describeError, InputError } from '../../controller/errors.js';
+import { parseWith } from '../../controller/config/validate.js';
+import { checkInventory, formatViolation, GUARD_RULES } from '../policy/guard.js';
+import { parseStackSettings } from '../settings.js';
+import { diffInventories, formatDiff } from '../synth/diff.js';
+import { formatInventory, type Inventory } from '../synth/inventory.js';
+import { readStackSettings } from '../synth/stack-file.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const inventorySchema = z.object({
+  resources: z.array(z.object({
+    type: z.string(),
+    name: z.string(),
+    region: z.string().nullable(),
+    props: z.record(z.string(), z.unknown()),
+  })),
+});
+
+function readBaseInventory(path: string): Inventory {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new InputError(`cannot read base inventory ${path}`, [`${path}: ${(cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(cause)}`], { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new InputError(`base inventory ${path} is not JSON; produce it with \`infra:synth -- --stack <file> --json\``, [`${path}: ${(cause as Error).message}`], { cause });
+  }
+  return parseWith(inventorySchema, value, `base inventory ${path}`);
+}
+
+interface Options {
+  stack: string;
+  json?: boolean;
+  diff?: string;
+}
+
+function parseArguments(argv: readonly string[]): Options {
+  const command = new Command('infra:synth')
+    .requiredOption('--stack <file>', 'stack config file, e.g. Pulumi.example.yaml')
+    .option('--json', 'print JSON: the inventory, or the diff with --diff')
+    .option('--diff <base.json>', 'compare with an inventory saved earlier with --json')
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  try {
+    command.parse(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) throw new InputError(error.message.replace(/^error: /, ''), [`usage: ${command.name()} --stack <file> [--json] [--diff BASE.json]`]);
+    throw error;
+  }
+  return command.opts<Options>();
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let options: Options;
+  let settings: unknown;
+  let base: Inventory | undefined;
+  try {
+    options = parseArguments(argv);
+    settings = readStackSettings(options.stack);
+    // Validate before starting the program, so bad input is exit 2 with every problem listed.
+    parseStackSettings(settings, options.stack);
+    base = options.diff === undefined ? undefined : readBaseInventory(options.diff);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.err([`infra:synth: ${error.message}`, ...error.problems.map((p) => `  - ${p}`)].join('\n'));
+      return 2;
+    }
+    throw error;
+  }
+
+  // Imported here so that the mocks are installed before Pulumi's runtime is first used.
+  const { synthesize } = await import('../synth/synthesize.js');
+  const { inventory } = await synthesize(settings);
+
+  if (base) {
+    const diff = diffInventories(base, inventory);
+    io.out(options.json ? JSON.stringify(diff, null, 2) : formatDiff(diff));
+  } else {
+    io.out(options.json ? JSON.stringify(inventory, null, 2) : formatInventory(inventory));
+  }
+
+  const violations = checkInventory(inventory);
+  if (violations.length > 0) {
+    io.err([`policy guard: ${violations.length} violation(s)`, ...violations.map((v) => `  - ${formatViolation(v)}`)].join('\n'));
+    return 1;
+  }
+  io.err(`policy guard: passed (${GUARD_RULES.length} rules, ${inventory.resources.length} resources)`);
+  return 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const io: Io = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`infra:synth: ${describeError(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
