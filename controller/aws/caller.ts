@@ -56,7 +56,7 @@ export class AwsCaller {
   readonly policy: RetryPolicy;
   readonly clock: Clock;
   readonly random: RandomSource;
-  private readonly requestTimeout: Millis;
+  readonly requestTimeout: Millis;
   private readonly hooks: AwsCallHooks;
 
   constructor(options: AwsCallerOptions) {
