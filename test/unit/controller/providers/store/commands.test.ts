@@ -77,7 +77,7 @@ describe('command queue', () => {
     const store = fixture.newStore();
     await store.commands.submit(failover('dup'), 1);
     await expect(store.commands.submit(failover('dup'), 2)).resolves.toMatchObject({ submittedAt: 1 });
-    await expect(store.commands.submit({ ...failover('dup'), to: 'eu-west-1' }, 3)).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.commands.submit({ ...failover('dup'), reason: 'another' }, 3)).rejects.toBeInstanceOf(ConflictError);
     expect((await store.commands.get('dup'))?.command).toEqual(failover('dup'));
   });
 
