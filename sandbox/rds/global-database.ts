@@ -69,6 +69,12 @@ export interface ResolvedTarget {
   viaReader: boolean;
 }
 
+export interface SecondaryLag {
+  region: string;
+  clusterId: string;
+  lagMs: number;
+}
+
 export interface DataStats {
   writesCommitted: number;
   writesLost: number;
@@ -384,6 +390,14 @@ export class GlobalDatabase {
       }
     }
     return undefined;
+  }
+
+  /** The RPO lag of every secondary cluster, as the CloudWatch metric reports it per cluster. */
+  secondaryLags(): SecondaryLag[] {
+    this.advance();
+    return [...this.globals.values()].flatMap((global) =>
+      global.members.filter((member) => member !== global.writer).map((member) => ({ region: member.region, clusterId: member.id, lagMs: rpoLagMs(global, member) })),
+    );
   }
 
   stats(): DataStats {

@@ -6,14 +6,14 @@ import { callerFromAuthorization } from '../shared/sigv4.js';
 import { ACTIONS } from './actions.js';
 import { readItem, writeItem, type DataItem, type WriteReceipt } from './data-api.js';
 import { RdsApiError } from './errors.js';
-import { GlobalDatabase, type DataStats, type GlobalDatabaseTimings } from './global-database.js';
+import { GlobalDatabase, type DataStats, type GlobalDatabaseTimings, type SecondaryLag } from './global-database.js';
 import { QueryParams, RDS_API_VERSION, renderError, renderResult } from './query-protocol.js';
 import { clusterArn, parseClusterArn } from './records.js';
 import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from './transport.js';
 
 export { RdsApiError, RdsDataError, type DataErrorReason } from './errors.js';
 export type { DataItem, WriteReceipt } from './data-api.js';
-export type { DataStats, GlobalDatabaseTimings } from './global-database.js';
+export type { DataStats, GlobalDatabaseTimings, SecondaryLag } from './global-database.js';
 
 /**
  * The sandbox's RDS: the Query API (2014-10-31) for Aurora global databases, served as one Node
@@ -62,6 +62,8 @@ export interface RdsEmulator {
   read(target: string, key: string): string | undefined;
   /** RPO lag (ms) of the secondary cluster in `region` (optionally a given cluster); undefined for the writer. */
   lagMs(region: string, clusterIdOrArn?: string): number | undefined;
+  /** The RPO lag of every secondary cluster (what CloudWatch's `AuroraGlobalDBRPOLag` reports). */
+  secondaryLags(): SecondaryLag[];
   /** Changes the replication lag to one secondary region from now on. */
   setReplicationLag(region: string, lagMs: number): void;
   /** The region of the global cluster's writer (undefined while it has none). */
@@ -199,6 +201,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
     write: (target, item) => writeItem(db, target, item),
     read: (target, key) => readItem(db, target, key),
     lagMs: (region, clusterIdOrArn) => db.lagMs(region, clusterIdOrArn),
+    secondaryLags: () => db.secondaryLags(),
     setReplicationLag: (region, lagMs) => db.setReplicationLag(region, lagMs),
     writerRegion: (id) => {
       db.advance();
