@@ -14,7 +14,7 @@ afterAll(async () => {
   await fixture.close();
 });
 
-const failover = (id: string, at = 100): Command => ({ kind: 'failover', id, to: 'us-west-2', reason: 'drill', actor: 'alice', at });
+const failover = (id: string, at = 100): Extract<Command, { kind: 'failover' | 'switchover' }> => ({ kind: 'failover', id, to: 'us-west-2', reason: 'drill', actor: 'alice', at });
 
 async function acquire(store: DynamoStateStore, holder: string, now: number): Promise<Lease> {
   const result = await store.lease.acquire(holder, 1000, now);
