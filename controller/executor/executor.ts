@@ -6,7 +6,7 @@ import type { Plan, PlanStep } from '../domain/types.js';
 import { describeError } from '../errors.js';
 import type { ChangeResult } from '../providers/ports.js';
 import { LeaseLostError } from '../providers/store/errors.js';
-import type { Lease, StateStore, StepOutcome } from '../providers/store/port.js';
+import type { AuditAppender, JournalStore, Lease, StepOutcome } from '../providers/store/port.js';
 import { hasSideEffects, runStep, type StepPorts } from './steps.js';
 
 /** What the executor reports as it goes: for logs, the CLI's progress display and the drill. */
@@ -17,8 +17,13 @@ export type ExecutorEvent =
   | { type: 'plan-end'; planId: string; ok: boolean; error?: string; at: Millis; ms: Millis; waitedMs: Millis }
   | { type: 'plan-stopped'; planId: string; reason: string; at: Millis };
 
+/** The journal calls the executor makes; the state store's journal, or a local one for break-glass. */
+export type PlanJournalWriter = Pick<JournalStore, 'begin' | 'read' | 'startStep' | 'finishStep' | 'finish'>;
+
 export interface ExecutorDeps {
-  store: StateStore;
+  journal: PlanJournalWriter;
+  /** Where intent and result records go: the store's chain, or a break-glass file. */
+  audit: AuditAppender;
   ports: StepPorts;
   clock: Clock;
   random: RandomSource;
@@ -68,7 +73,7 @@ function timedPorts(ports: StepPorts, clock: Clock, spent: { ms: number }): Step
  * lease stops execution at the next step boundary; steps already `done` or `skipped` are not rerun.
  */
 export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ExecutionResult> {
-  const { store, clock } = deps;
+  const { journal: writer, clock } = deps;
   const started = clock.now();
   const spent = { ms: 0 };
   const ports = timedPorts(deps.ports, clock, spent);
@@ -77,10 +82,10 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   let lease = deps.currentLease();
   if (!lease) return { status: 'stopped', reason: 'no lease' };
   try {
-    const existing = await store.journal.read(plan.id);
-    if (!existing) await store.journal.begin(lease, plan, clock.now());
+    const existing = await writer.read(plan.id);
+    if (!existing) await writer.begin(lease, plan, clock.now());
     emit({ type: 'plan-start', plan, resumed: existing !== undefined, at: clock.now() });
-    const journal = existing ?? (await store.journal.read(plan.id));
+    const journal = existing ?? (await writer.read(plan.id));
 
     for (const step of plan.steps) {
       const record = journal?.steps.find((s) => s.index === step.index);
@@ -91,12 +96,12 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
 
       const outcome = await runOneStep(plan, step, lease, ports, spent, deps);
       if (outcome.status === 'failed') {
-        await store.journal.finish(lease, plan.id, 'failed', clock.now(), outcome.error);
+        await writer.finish(lease, plan.id, 'failed', clock.now(), outcome.error);
         emit({ type: 'plan-end', planId: plan.id, ok: false, error: outcome.error, at: clock.now(), ms: clock.now() - started, waitedMs: spent.ms });
         return { status: 'failed', error: outcome.error, ms: clock.now() - started, waitedMs: spent.ms };
       }
     }
-    await store.journal.finish(lease, plan.id, 'succeeded', clock.now());
+    await writer.finish(lease, plan.id, 'succeeded', clock.now());
     emit({ type: 'plan-end', planId: plan.id, ok: true, at: clock.now(), ms: clock.now() - started, waitedMs: spent.ms });
     return { status: 'succeeded', ms: clock.now() - started, waitedMs: spent.ms };
   } catch (error) {
@@ -111,7 +116,7 @@ function stop(plan: Plan, reason: string, deps: ExecutorDeps): ExecutionResult {
 }
 
 async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepPorts, spent: { ms: number }, deps: ExecutorDeps): Promise<StepOutcome> {
-  const { store, clock } = deps;
+  const { journal, audit, clock } = deps;
   const deadlineAt = clock.now() + step.deadlineMs;
   const signal = deadlineSignal(deadlineAt, clock, deps.signal);
   const audited = hasSideEffects(step.kind);
@@ -120,10 +125,10 @@ async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepP
 
   const begun = clock.now();
   const waitedBefore = spent.ms;
-  const record = await store.journal.startStep(lease, plan.id, step.index, begun);
+  const record = await journal.startStep(lease, plan.id, step.index, begun);
   deps.onEvent?.({ type: 'step-start', planId: plan.id, step, attempt: record.attempts, at: begun });
   // Audit before action: the intent is durable before the first side effect of the step.
-  if (audited) await store.audit.append({ ...base, at: clock.now(), phase: 'intent', details });
+  if (audited) await audit.append({ ...base, at: clock.now(), phase: 'intent', details });
 
   let outcome: StepOutcome;
   try {
@@ -135,8 +140,8 @@ async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepP
     if (error instanceof LeaseLostError) throw error;
     outcome = { status: 'failed', error: describeError(error) };
   }
-  await store.journal.finishStep(lease, plan.id, step.index, outcome, clock.now());
-  if (audited) await store.audit.append({ ...base, at: clock.now(), phase: 'result', details: { ...details, outcome } });
+  await journal.finishStep(lease, plan.id, step.index, outcome, clock.now());
+  if (audited) await audit.append({ ...base, at: clock.now(), phase: 'result', details: { ...details, outcome } });
   deps.onEvent?.({ type: 'step-end', planId: plan.id, step, outcome, ms: clock.now() - begun, waitedMs: spent.ms - waitedBefore, at: clock.now() });
   return outcome;
 }

@@ -268,7 +268,8 @@ export class Replica {
     const { store, ports, clock, random, config } = this.deps;
     const log = this.log.child({ plan: plan.id });
     const done = executePlan(plan, {
-      store,
+      journal: store.journal,
+      audit: store.audit,
       ports,
       clock,
       random,

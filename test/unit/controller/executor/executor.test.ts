@@ -84,7 +84,8 @@ async function setup(world: World) {
   const events: ExecutorEvent[] = [];
   const recorded: string[] = [];
   const deps: ExecutorDeps = {
-    store,
+    journal: store.journal,
+    audit: store.audit,
     ports: world,
     clock: systemClock,
     random: () => 0.5,
