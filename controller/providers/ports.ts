@@ -64,8 +64,12 @@ export interface GlobalDatabase {
 export interface DbEndpointRecords {
   /** Each managed record name and its current value (undefined when missing). */
   read(budget: StepBudget): Promise<Record<string, string | undefined>>;
-  /** Points the writer record at `writerRegion`'s cluster, and each reader record at its region's readers. */
-  pointTo(writerRegion: RegionName, budget: StepBudget): Promise<ChangeResult>;
+  /**
+   * Points the writer record at `writerRegion`'s cluster and each reader record at its own region's
+   * readers, except the reader records of `lostRegions` (a failed-over old primary), which follow
+   * the new writer's readers.
+   */
+  pointTo(writerRegion: RegionName, budget: StepBudget, options?: { lostRegions?: RegionName[] }): Promise<ChangeResult>;
 }
 
 /** A source of observations that the signal loop polls each tick. It never throws and never hangs. */

@@ -78,10 +78,10 @@ export class Route53Zone {
     return id;
   }
 
-  /** Polls GetChange until INSYNC; TimeoutError (transient) when `within` or the step's deadline passes first. */
-  async waitInsync(changeId: string, within: Millis, budget: StepBudget): Promise<void> {
+  /** Polls GetChange until INSYNC; TimeoutError (transient) when `within` (if given) or the step's deadline passes first. */
+  async waitInsync(changeId: string, budget: StepBudget, within?: Millis): Promise<void> {
     const clock = this.caller.clock;
-    const until = Math.min(clock.now() + within, budget.deadlineAt);
+    const until = within === undefined ? budget.deadlineAt : Math.min(clock.now() + within, budget.deadlineAt);
     const pollBudget: StepBudget = { deadlineAt: until, ...(budget.signal ? { signal: budget.signal } : {}) };
     for (;;) {
       const answer = await this.caller.call(

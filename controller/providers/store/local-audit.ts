@@ -10,11 +10,20 @@ import type { AuditAppender, AuditEntry, AuditRecord, ChainCheck } from './port.
  * them into the store later. One writer at a time (the operator's CLI).
  */
 export class LocalAuditFile implements AuditAppender {
+  /** Appends from this process run one after another, so each sees the previous one's hash. */
+  private last: Promise<unknown> = Promise.resolve();
+
   constructor(readonly path: string) {}
 
   /** Appends one line and syncs it to disk before resolving: only then may the action start. */
-  async append(entry: AuditEntry): Promise<AuditRecord> {
+  append(entry: AuditEntry): Promise<AuditRecord> {
     validateAuditEntry(entry);
+    const appended = this.last.then(() => this.appendNow(entry));
+    this.last = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private async appendNow(entry: AuditEntry): Promise<AuditRecord> {
     const records = await readLocalAudit(this.path, { missingIsEmpty: true });
     const record = nextRecord(records.at(-1), entry);
     await mkdir(dirname(this.path), { recursive: true });

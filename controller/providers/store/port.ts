@@ -7,7 +7,8 @@ import type { Command, Condition, Plan, Topology, WindowSummary } from '../../do
  * locally, a DynamoDB table in AWS); the executor, engine loop, API and CLI depend only on this.
  *
  * Time is always an argument (`now`, `at`): the store never reads a clock, so the caller's clock
- * decides expiry and tests control time.
+ * decides expiry and tests control time. Replicas' clocks must agree to well within the lease TTL,
+ * and a holder should stop starting steps some margin before its `expiresAt`.
  *
  * What the store guarantees without transactions (every write is a single-item conditional write):
  * - The lease item changes holder only by a conditional write on the token the writer last read, so

@@ -62,7 +62,7 @@ export class Route53WeightedRouter implements TrafficRouter {
     if (changes.length === 0) return { changed: false, detail: `${this.settings.publicName} already sends all traffic to ${region}` };
 
     const changeId = await this.zone.change(changes, `fcp: route ${this.settings.publicName} to ${region}`, budget);
-    await this.zone.waitInsync(changeId, this.settings.syncDeadline, budget);
+    await this.zone.waitInsync(changeId, budget, this.settings.syncDeadline);
     const after = await this.read(budget);
     if (!isOnlyActive(after, region)) throw new TrafficVerificationError(region, after);
     return { changed: true, detail: `${this.settings.publicName}: ${changes.length} weighted record(s) updated, ${region} weight ${ACTIVE_WEIGHT}, change ${changeId} INSYNC` };
