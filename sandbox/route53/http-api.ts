@@ -74,6 +74,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 function asApiError(error: unknown): Route53ApiError {
   if (error instanceof Route53ApiError) return error;
   if (error instanceof XmlSyntaxError) return new Route53ApiError('MalformedInput', 400, `The XML document is malformed: ${error.message}`);
+  if (error instanceof URIError) return new Route53ApiError('InvalidInput', 400, 'The request path has a malformed percent-escape');
   return new Route53ApiError('InternalFailure', 500, `The emulator failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 

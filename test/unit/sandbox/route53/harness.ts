@@ -38,7 +38,8 @@ export function route53Client(endpoint: string, accessKeyId = 'SANDBOX-us-east-1
     region: 'us-east-1',
     credentials: { accessKeyId, secretAccessKey: 'sandbox-secret' },
     maxAttempts: 1,
-    requestHandler: { requestTimeout, connectionTimeout: 1000 },
+    // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes.
+    requestHandler: { requestTimeout, connectionTimeout: 1000, throwOnRequestTimeout: true },
   });
 }
 
