@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { describeError } from '../../controller/errors.js';
 import type { FaultView } from '../shared/faults.js';
+import { SerialQueue } from '../shared/serial.js';
 import type { LookupType } from '../net/resolver.js';
 import { closeServer, listen } from '../world/listen.js';
 import type { SessionStore } from './session-store.js';
@@ -36,7 +37,7 @@ export class RegionApp {
   private readonly server: Server;
   private port: number;
   private wanted = false;
-  private transition: Promise<void> = Promise.resolve();
+  private readonly transitions = new SerialQueue();
 
   constructor(private readonly options: RegionAppOptions) {
     this.port = options.port;
@@ -85,9 +86,7 @@ export class RegionApp {
 
   /** Listener changes run one at a time, in order. */
   private enqueue(step: () => Promise<void>): Promise<void> {
-    const next = this.transition.then(step);
-    this.transition = next.catch(() => undefined);
-    return next;
+    return this.transitions.run(step);
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -131,7 +130,12 @@ export class RegionApp {
     if (!endpoint) return;
     const id = randomUUID();
     const value = JSON.stringify({ data: body, region: this.options.region, at: Date.now() });
-    const outcome = await this.options.db.write(endpoint, `session/${id}`, value).catch((error: unknown) => ({ ok: false as const, reason: describeError(error) }));
+    let outcome: Awaited<ReturnType<SessionStore['write']>>;
+    try {
+      outcome = await this.options.db.write(endpoint, `session/${id}`, value);
+    } catch (error) {
+      return this.reply(res, 503, { error: `writer ${endpoint} unreachable: ${describeError(error)}` });
+    }
     if (!outcome.ok) return this.reply(res, 503, { error: `read-only: ${outcome.reason}`, writer: endpoint });
     this.reply(res, 201, { id });
   }
