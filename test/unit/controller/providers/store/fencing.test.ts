@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { LeaseLostError, StaleTokenError, VersionConflictError } from '../../../../../controller/providers/store/errors.js';
 import type { DynamoStateStore } from '../../../../../controller/providers/store/dynamo-store.js';
 import type { Lease } from '../../../../../controller/providers/store/port.js';
@@ -91,7 +91,9 @@ describe('fenced writes after a takeover', () => {
     const { store, old, fresh } = await takenOver();
     await store.takeOver(fresh, 2000);
     const keys = new Keys(store.namespace);
-    const table = new LeaseSnapshotTable(tableOptions(fixture.dynamo.endpoint), keys, { holder: old.holder, token: old.token, expiresAt: old.expiresAt });
+    const options = tableOptions(fixture.dynamo.endpoint);
+    onTestFinished(() => options.client.destroy());
+    const table = new LeaseSnapshotTable(options, keys, { holder: old.holder, token: old.token, expiresAt: old.expiresAt });
     const fence = new Fence(table, keys);
     const oldView = { topology: new DynamoTopologyStore(table, keys, fence), journal: new DynamoJournalStore(table, keys, fence) };
 

@@ -50,6 +50,12 @@ describe('break-glass audit file', () => {
     expect(await new LocalAuditFile(path).verify()).toEqual({ ok: true, count: 2 });
   });
 
+  it('keeps one chain when appends from one process overlap', async () => {
+    const log = new LocalAuditFile(newFile());
+    await Promise.all(Array.from({ length: 5 }, (_, i) => log.append(entry('failover', 'intent', i))));
+    expect(await log.verify()).toEqual({ ok: true, count: 5 });
+  });
+
   it('names the damaged line of a file that is not JSONL', async () => {
     const { path } = await breakGlassFile();
     await appendFile(path, 'not json\n');
