@@ -1,67 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../controller/aws/clock.js';
 import { buildPlan } from '../../../../controller/domain/plan.js';
-import type { Condition, Decision, FlipMode, Plan } from '../../../../controller/domain/types.js';
+import type { Decision, FlipMode, Plan } from '../../../../controller/domain/types.js';
 import { executePlan, type ExecutorDeps, type ExecutorEvent } from '../../../../controller/executor/executor.js';
-import type { StepPorts } from '../../../../controller/executor/steps.js';
-import type { PromotePolicy, StepBudget } from '../../../../controller/providers/ports.js';
 import type { Lease } from '../../../../controller/providers/store/port.js';
 import { config } from '../domain/fixtures.js';
 import { startStoreFixture, type StoreFixture } from '../providers/store/fixture.js';
+import { World } from './memory-world.js';
 
-/**
- * The executor against the real state store (dynalite) and an in-memory world behind the ports,
- * which counts every side effect so resumption can be shown not to repeat one.
- */
-class World implements StepPorts {
-  writer = 'us-east-1';
-  active = ['us-east-1'];
-  writerRecord = 'us-east-1';
-  calls: Record<string, number> = {};
-  failPromotion?: string;
-  /** Called inside a side effect; lets a test lose the lease mid-plan. */
-  onSideEffect?: (name: string) => void;
-
-  private count(name: string) {
-    this.calls[name] = (this.calls[name] ?? 0) + 1;
-    this.onSideEffect?.(name);
-  }
-
-  traffic = {
-    mechanism: 'memory',
-    read: async (_b: StepBudget) => ({ active: [...this.active], detail: Object.fromEntries(this.active.map((r) => [r, 'On'])) }),
-    routeTo: async (region: string) => {
-      if (this.active.length === 1 && this.active[0] === region) return { changed: false, detail: `only ${region} takes traffic already` };
-      this.count('routeTo');
-      this.active = [region];
-      return { changed: true, detail: `routed to ${region}` };
-    },
-  };
-
-  database = {
-    status: async () => ({ at: 0, writerRegion: this.writer, lagMs: {}, transitioning: false, writerReachable: true }),
-    readiness: async (region: string): Promise<Condition[]> => [{ type: 'TargetClusterHasInstances', status: 'true', reason: 'Ok', message: `${region} has 1 instance`, at: 0, region }],
-    promote: async (region: string, _mode: FlipMode, _policy: PromotePolicy) => {
-      if (this.failPromotion) throw new Error(this.failPromotion);
-      if (this.writer === region) return { changed: false, detail: `${region} is already the writer`, operation: 'none' as const };
-      this.count('promote');
-      this.writer = region;
-      return { changed: true, detail: `switchover to ${region}`, operation: 'switchover' as const };
-    },
-    waitForWriter: async (region: string) => ({ at: 0, writerRegion: region, lagMs: {}, transitioning: false, writerReachable: true }),
-  };
-
-  dbRecords = {
-    read: async () => ({ 'writer.db.auth.internal': this.writerRecord }),
-    pointTo: async (region: string) => {
-      if (this.writerRecord === region) return { changed: false, detail: 'records already point there' };
-      this.count('pointTo');
-      this.writerRecord = region;
-      return { changed: true, detail: `records point to ${region}` };
-    },
-  };
-}
-
+/** The executor against the real state store (dynalite) and an in-memory world behind the ports. */
 let fixture: StoreFixture;
 beforeAll(async () => {
   fixture = await startStoreFixture();

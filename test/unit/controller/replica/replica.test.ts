@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '../../../../controller/aws/clock.js';
+import type { Decision, Observation } from '../../../../controller/domain/types.js';
+import { createLogger } from '../../../../controller/logging.js';
+import type { SignalReader } from '../../../../controller/providers/ports.js';
+import { Replica } from '../../../../controller/replica/replica.js';
+import { config, REGIONS } from '../domain/fixtures.js';
+import { World } from '../executor/memory-world.js';
+import type { StateStore } from '../../../../controller/providers/store/port.js';
+import { startStoreFixture, storeAt, type StoreFixture } from '../providers/store/fixture.js';
+
+/**
+ * Three replicas over one real state store (dynalite), probing an in-memory world on a manual
+ * clock: exactly one holds the lease, and only a regional outage confirmed by a quorum of vantage
+ * points moves the primary.
+ */
+
+let fixture: StoreFixture;
+beforeAll(async () => {
+  fixture = await startStoreFixture();
+});
+afterAll(async () => fixture.close());
+
+const started: Replica[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((r) => r.stop()));
+});
+
+function setup(storeOverride?: StateStore) {
+  let now = Date.now();
+  const clock: Clock = { now: () => now, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))) };
+  const store = storeOverride ?? fixture.newStore();
+  const world = new World();
+  /** Regions whose probes fail, optionally only from some vantage points. */
+  const failing = new Map<string, Set<string> | 'all'>();
+  const decisions: Decision[] = [];
+  const logger = createLogger({ name: 'test', level: 'silent', pretty: false });
+  const replicas = REGIONS.map((region) => {
+    const prober: SignalReader = {
+      read: async () =>
+        REGIONS.map((target): Observation => {
+          const rule = failing.get(target);
+          const fails = rule === 'all' || (rule instanceof Set && rule.has(region));
+          return { region: target, service: 'api', vantage: region, signal: 'http', outcome: fails ? 'fail' : 'ok', latencyMs: 10, at: clock.now(), ...(fails && { detail: 'ECONNREFUSED' }) };
+        }),
+    };
+    return new Replica({
+      config,
+      region,
+      store,
+      ports: world,
+      signals: [prober],
+      readiness: async () => [{ type: 'CredentialsWork', status: 'true', reason: 'Ok', message: 'calls permitted', at: clock.now() }],
+      clock,
+      random: () => 0.5,
+      logger,
+      onDecision: (d) => decisions.push(d),
+    });
+  });
+  started.push(...replicas);
+  const tickAll = async (seconds: number) => {
+    for (let i = 0; i < seconds; i++) {
+      now += 1000;
+      for (const r of replicas) await r.tick();
+    }
+  };
+  return { store, world, failing, decisions, replicas, tickAll, clock };
+}
+
+async function settle(tickAll: (s: number) => Promise<void>, until: () => boolean, maxSeconds = 30) {
+  for (let i = 0; i < maxSeconds && !until(); i++) {
+    await tickAll(1);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('Replica', () => {
+  it('elects one lease holder and holds while everything is healthy', async () => {
+    const { replicas, tickAll, world, store } = setup();
+    await tickAll(5);
+    expect(replicas.filter((r) => r.status().holder)).toHaveLength(1);
+    expect(world.calls).toEqual({});
+    expect((await store.observations.readAll()).map((p) => p.replica).sort()).toEqual([...REGIONS].sort());
+    expect(replicas.find((r) => r.status().holder)!.status().lastDecision?.reason).toBe('no action: primary us-east-1 healthy');
+  });
+
+  it('fails over on a regional outage confirmed by a quorum, and records the new topology', async () => {
+    const { replicas, tickAll, world, store, failing } = setup();
+    await tickAll(5);
+    failing.set('us-east-1', 'all');
+    await settle(tickAll, () => world.writer === 'us-west-2' && world.active[0] === 'us-west-2');
+    await settle(tickAll, () => replicas.every((r) => !r.status().activePlan), 10);
+    expect(world.calls).toEqual({ pointTo: 1, promote: 1, routeTo: 1 });
+    const stored = await store.topology.read();
+    expect(stored?.topology).toMatchObject({ primary: 'us-west-2', phase: 'failed-over', lostPrimary: 'us-east-1' });
+    const plans = await store.journal.listPlans();
+    expect(plans.map((p) => p.status)).toEqual(['succeeded']);
+    const audit = await store.audit.readAll();
+    expect(audit[0]).toMatchObject({ action: 'decision/failover', phase: 'intent' });
+    expect((await store.audit.verify()).ok).toBe(true);
+  });
+
+  it('does not fail over when a single vantage point is cut off from the primary', async () => {
+    const { tickAll, world, failing } = setup();
+    await tickAll(3);
+    failing.set('us-east-1', new Set(['us-west-2']));
+    await tickAll(10);
+    expect(world.calls).toEqual({});
+  });
+
+  it('runs an operator command submitted to the store and refuses a bad one with its reason', async () => {
+    const { tickAll, world, store } = setup();
+    await tickAll(5);
+    await store.commands.submit({ kind: 'switchover', id: 'op-1', to: 'eu-west-1', reason: 'game day', actor: 'user/alice', at: Date.now() }, Date.now());
+    await store.commands.submit({ kind: 'switchover', id: 'op-2', to: 'us-east-1', reason: 'oops', actor: 'user/bob', at: Date.now() }, Date.now());
+    await settle(tickAll, () => world.writer === 'eu-west-1');
+    expect((await store.commands.get('op-1'))).toMatchObject({ status: 'done', result: { planId: expect.stringContaining('switchover') } });
+    expect((await store.commands.get('op-2'))).toMatchObject({ status: 'refused', reason: expect.stringMatching(/plan .* is still running|already the primary/) });
+    const refused = (await store.audit.readAll()).find((r) => r.phase === 'refused');
+    expect(refused).toMatchObject({ actor: 'user/bob', action: 'request/switchover' });
+  });
+
+  it('takes no automatic action while the store is unreachable', async () => {
+    // Nothing listens on port 9 of loopback: every store call is refused at once.
+    const unreachable = storeAt('http://127.0.0.1:9', 'unreachable', { connectTimeoutMs: 200, requestTimeoutMs: 200, callTimeoutMs: 500 });
+    const { replicas, tickAll, world, failing } = setup(unreachable);
+    failing.set('us-east-1', 'all');
+    await tickAll(8);
+    expect(world.calls).toEqual({});
+    expect(replicas.map((r) => r.status())).toEqual(replicas.map((r) => expect.objectContaining({ region: r.status().region, holder: false, storeReachable: false })));
+  });
+});
