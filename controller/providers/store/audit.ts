@@ -1,10 +1,10 @@
-import { InputError } from '../../errors.js';
 import { json, num, requiredJson, str } from './attributes.js';
 import { nextRecord, validateAuditEntry, verifyChain } from './audit-chain.js';
 import { StoreUnavailableError } from './errors.js';
 import type { Keys } from './keys.js';
 import type { AuditEntry, AuditRecord, AuditStore, ChainCheck, ReconcileMark } from './port.js';
 import type { Table } from './table.js';
+import { requireNumber } from './validate.js';
 
 /** Appends racing for the same sequence number: each round one wins, the others retry on the new head. */
 const APPEND_ATTEMPTS = 64;
@@ -34,12 +34,8 @@ export class DynamoAuditStore implements AuditStore {
 
   async list(options: { limit?: number; before?: number } = {}): Promise<AuditRecord[]> {
     const { limit, before } = options;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-      throw new InputError('audit list limit must be a positive integer', [`limit: got ${limit}`]);
-    }
-    if (before !== undefined && (!Number.isInteger(before) || before < 1)) {
-      throw new InputError('audit list "before" must be a positive sequence number', [`before: got ${before}`]);
-    }
+    if (limit !== undefined) requireNumber(limit, 'limit', 'a positive number of records', { min: 1, integer: true });
+    if (before !== undefined) requireNumber(before, 'before', 'a sequence number (records below it are listed)', { min: 1, integer: true });
     const items = await this.table.query(this.keys.auditPartition(), {
       descending: true,
       ...(limit !== undefined && { limit }),

@@ -1,6 +1,6 @@
 import type { Millis } from '../../domain/time.js';
 import type { Command } from '../../domain/types.js';
-import { InputError } from '../../errors.js';
+import { requireText } from './validate.js';
 import { num, optionalJson, optionalNumber, optionalString, requiredJson, requiredNumber, requiredString, str } from './attributes.js';
 import { canonicalJson } from './canonical-json.js';
 import { ConflictError, StoreError } from './errors.js';
@@ -70,9 +70,7 @@ export class DynamoCommandStore implements CommandStore {
     now: Millis,
   ): Promise<CommandRecord> {
     validateCommandId(id);
-    if (typeof decision.reason !== 'string' || decision.reason.trim() === '') {
-      throw new InputError('a command decision needs a reason an operator can read', ['reason: got an empty string']);
-    }
+    requireText(decision.reason, 'reason', 'a reason an operator can read, e.g. "global outage: failover cannot help"');
     const change = assign({
       status: decision.status,
       reason: decision.reason,
@@ -114,7 +112,5 @@ function toRecord(item: Item): CommandRecord {
 }
 
 function validateCommandId(id: string): void {
-  if (typeof id !== 'string' || id.trim() === '') {
-    throw new InputError('command id must be a non-empty string', [`id: got ${JSON.stringify(id)}`]);
-  }
+  requireText(id, 'id', 'a non-empty command id');
 }

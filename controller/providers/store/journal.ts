@@ -1,6 +1,6 @@
 import type { Millis } from '../../domain/time.js';
 import type { Plan } from '../../domain/types.js';
-import { InputError } from '../../errors.js';
+import { requireNumber, requireText } from './validate.js';
 import { num, optionalJson, optionalNumber, optionalString, requiredJson, requiredNumber, requiredString } from './attributes.js';
 import { canonicalJson } from './canonical-json.js';
 import { ConflictError, StoreError } from './errors.js';
@@ -150,13 +150,9 @@ function toStep(item: Item): StepRecord {
 }
 
 function validatePlanId(planId: string): void {
-  if (typeof planId !== 'string' || planId.trim() === '') {
-    throw new InputError('plan id must be a non-empty string', [`planId: got ${JSON.stringify(planId)}`]);
-  }
+  requireText(planId, 'planId', 'a non-empty plan id');
 }
 
 function validateIndex(index: number): void {
-  if (!Number.isInteger(index) || index < 1) {
-    throw new InputError('step index must be a 1-based integer', [`index: got ${index}`]);
-  }
+  requireNumber(index, 'index', "a step's 1-based index", { min: 1, integer: true });
 }

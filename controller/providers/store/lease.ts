@@ -1,10 +1,10 @@
 import type { Millis } from '../../domain/time.js';
-import { InputError } from '../../errors.js';
 import { num, optionalNumber, optionalString, requiredNumber, str } from './attributes.js';
 import { LeaseLostError } from './errors.js';
 import type { Keys } from './keys.js';
 import type { AcquireResult, Lease, LeaseState, LeaseStore } from './port.js';
 import type { Expression, Item, Table } from './table.js';
+import { requireNumber, requireText } from './validate.js';
 
 /** An acquire whose conditional write lost re-reads and tries again at most this many times. */
 const ACQUIRE_ROUNDS = 3;
@@ -27,10 +27,8 @@ export class DynamoLeaseStore implements LeaseStore {
   }
 
   async acquire(holder: string, ttlMs: Millis, now: Millis): Promise<AcquireResult> {
-    validateHolder(holder);
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
-      throw new InputError('lease ttlMs must be a positive number of milliseconds', [`ttlMs: got ${ttlMs}`]);
-    }
+    requireText(holder, 'holder', 'a non-empty string naming the replica');
+    requireNumber(ttlMs, 'ttlMs', 'a positive number of milliseconds', { min: 0, exclusiveMin: true });
     let current = await this.read();
     for (let round = 0; round < ACQUIRE_ROUNDS; round++) {
       const live = current?.holder !== undefined && current.expiresAt > now;
@@ -112,10 +110,4 @@ function toState(item: Item): LeaseState {
     token: requiredNumber(item, 'token'),
     expiresAt: optionalNumber(item, 'expiresAt') ?? 0,
   };
-}
-
-function validateHolder(holder: string): void {
-  if (typeof holder !== 'string' || holder.trim() === '') {
-    throw new InputError('lease holder must be a non-empty string naming the replica', [`holder: got ${JSON.stringify(holder)}`]);
-  }
 }

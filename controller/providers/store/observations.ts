@@ -1,8 +1,8 @@
-import { InputError } from '../../errors.js';
 import { json, num, requiredJson, str } from './attributes.js';
 import type { Keys } from './keys.js';
 import type { ObservationStore, PublishedObservations } from './port.js';
 import type { Table } from './table.js';
+import { requireNumber, requireText } from './validate.js';
 
 /**
  * Each replica's latest window summaries and readiness conditions, one item per replica. A publish
@@ -15,12 +15,8 @@ export class DynamoObservationStore implements ObservationStore {
   ) {}
 
   async publish(observations: PublishedObservations): Promise<boolean> {
-    if (typeof observations.replica !== 'string' || observations.replica.trim() === '') {
-      throw new InputError('published observations must name the replica', [`replica: got ${JSON.stringify(observations.replica)}`]);
-    }
-    if (!Number.isFinite(observations.at)) {
-      throw new InputError('published observations need the time they were taken', [`at: got ${observations.at}`]);
-    }
+    requireText(observations.replica, 'replica', 'the publishing replica (its region)');
+    requireNumber(observations.at, 'at', 'the time the observations were taken, in ms', { min: 0 });
     const key = this.keys.observations(observations.replica);
     return this.table.put(
       { pk: str(key.pk), sk: str(key.sk), at: num(observations.at), data: json(observations) },

@@ -1,12 +1,12 @@
 import type { Millis } from '../../domain/time.js';
 import type { Topology } from '../../domain/types.js';
-import { InputError } from '../../errors.js';
 import { num, optionalNumber, requiredJson, requiredNumber } from './attributes.js';
 import { VersionConflictError } from './errors.js';
 import { assign, type Fence } from './fence.js';
 import type { Keys } from './keys.js';
 import type { Lease, TopologyStore, VersionedTopology } from './port.js';
 import type { Item, Table } from './table.js';
+import { requireNumber } from './validate.js';
 
 /**
  * The topology as one item `{ data (JSON), version, fenceToken, updatedAt }`. A claim may create
@@ -25,11 +25,7 @@ export class DynamoTopologyStore implements TopologyStore {
   }
 
   async write(lease: Lease, topology: Topology, expectedVersion: number, now: Millis): Promise<VersionedTopology> {
-    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
-      throw new InputError('expected topology version must be a non-negative integer (0: none stored yet)', [
-        `expectedVersion: got ${expectedVersion}`,
-      ]);
-    }
+    requireNumber(expectedVersion, 'expectedVersion', 'the topology version that was read (0: none stored yet)', { min: 0, integer: true });
     const change = assign({ data: JSON.stringify(topology), version: expectedVersion + 1, updatedAt: now });
     const condition =
       expectedVersion === 0
