@@ -18,9 +18,10 @@ import { caughtUp, replicate, resetForResync, rpoLagMs } from './replication.js'
  *
  * Behaviour with a region down (AWS needs a healthy primary for a managed switchover):
  * - SwitchoverGlobalCluster (or FailoverGlobalCluster without AllowDataLoss) is refused with
- *   InvalidGlobalClusterStateFault when the writer's or the target's region is down; if a region
- *   goes down mid-switchover, the switchover stalls (the target cannot catch up) and completes
- *   once the region is back. It never loses data.
+ *   InvalidGlobalClusterStateFault when the writer's or the target's region is down; if either
+ *   region goes down mid-switchover, the switchover is cancelled: FailoverState clears and the old
+ *   writer stays the writer (an operator or controller then decides on an unplanned failover).
+ *   A switchover never loses data.
  * - FailoverGlobalCluster with AllowDataLoss works with the writer's region down; the target keeps
  *   what it had when the failover started and every later write is lost. A target in a down region
  *   is refused with InvalidDBClusterStateFault.
@@ -349,7 +350,11 @@ export class GlobalDatabase {
     if (!operation) return;
     const elapsed = now - operation.startedAt;
     if (operation.kind === 'switchover') {
-      if (elapsed < this.options.switchoverBaseMs || !caughtUp(global, operation.to) || !this.linkUp(operation.from, operation.to)) return;
+      if (!this.linkUp(operation.from, operation.to)) {
+        delete global.operation;
+        return;
+      }
+      if (elapsed < this.options.switchoverBaseMs || !caughtUp(global, operation.to)) return;
       operation.from.consistentThrough = now;
     } else if (elapsed < this.options.failoverBaseMs) {
       return;

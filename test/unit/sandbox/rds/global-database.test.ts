@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRdsEmulator, RdsDataError, type RdsEmulator } from '../../../../sandbox/rds/index.js';
-import { faultSwitch, type FaultSwitch } from './loopback.js';
+import { faultSwitch, listen, type FaultSwitch } from './loopback.js';
 
 /**
  * The replication and data model on a manual clock: exact, machine-speed independent answers to
@@ -33,9 +33,8 @@ function seeded(faults: FaultSwitch, clock: () => number, headless: string[] = [
   return rds;
 }
 
-/** Starts an operation the way the API does, through the emulator's request handler-free path. */
+/** Starts an operation through the Query API (plain HTTP; the SDK fidelity tests are in index.test.ts). */
 async function operate(rds: RdsEmulator, action: 'SwitchoverGlobalCluster' | 'FailoverGlobalCluster', target: string, extra = ''): Promise<string> {
-  const { listen } = await import('./loopback.js');
   const server = await listen(rds.handle);
   try {
     const body = `Action=${action}&Version=2014-10-31&GlobalClusterIdentifier=auth-global&TargetDbClusterIdentifier=${encodeURIComponent(target)}${extra}`;
@@ -162,5 +161,18 @@ describe('global database model (manual clock)', () => {
     expect(rds.writerRegion('auth-global')).toBe(WEST);
     expect(rds.read(host(WEST, 'cluster'), 'a')).toBe('1');
     expect(rds.stats().writesLost).toBe(0);
+  });
+
+  it('cancels a switchover when the writer region goes down mid-way; the old writer stays the writer', async () => {
+    setup();
+    rds.setReplicationLag(WEST, 3000);
+    rds.write(host(EAST, 'cluster'), { key: 'a', value: '1' });
+    await operate(rds, 'SwitchoverGlobalCluster', `auth-${WEST}`);
+    faults.regionDown(EAST, true);
+    now += 10;
+    expect(rds.writerRegion('auth-global')).toBe(EAST);
+    const xml = await operate(rds, 'FailoverGlobalCluster', `auth-${WEST}`, '&AllowDataLoss=true');
+    expect(xml).toContain('<Status>failing-over</Status>');
+    expect(rds.stats().writesLost).toBe(1);
   });
 });
