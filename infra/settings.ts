@@ -164,8 +164,8 @@ export const stackSettingsSchema = z
     if (settings.traffic.routing === 'failover' && names.length !== 2) {
       issue(['traffic', 'routing'], `failover routing has only PRIMARY and SECONDARY records, so it needs exactly two regions (found ${names.length}); use "weighted"`);
     }
-    if (settings.traffic.publicName !== settings.traffic.zone.name && !settings.traffic.publicName.endsWith(`.${settings.traffic.zone.name}`)) {
-      issue(['traffic', 'publicName'], `"${settings.traffic.publicName}" is not inside the zone "${settings.traffic.zone.name}"`);
+    if (!settings.traffic.publicName.endsWith(`.${settings.traffic.zone.name}`)) {
+      issue(['traffic', 'publicName'], `"${settings.traffic.publicName}" is not inside the zone "${settings.traffic.zone.name}" (the public records are CNAMEs, which cannot sit at the zone apex)`);
     }
 
     const consistency = settings.stateTable.consistency;
@@ -212,8 +212,8 @@ export function orderedRegions(settings: StackSettings): RegionSettings[] {
 }
 
 /**
- * Validates the settings object. Throws an InputError whose problems name each field as it is
- * written in the stack file (`fcp:deployment.regions[1].name: ...`).
+ * Validates the settings object. Throws an InputError listing every problem, each with the path of
+ * the field under `fcp:deployment` (`regions[1].name: ...`).
  */
 export function parseStackSettings(value: unknown, source = `${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`): StackSettings {
   return parseWith(stackSettingsSchema, value, `stack settings ${source}`);

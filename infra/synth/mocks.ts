@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type * as pulumi from '@pulumi/pulumi';
+import * as pulumi from '@pulumi/pulumi';
 import { PROVIDER_TYPE, type InventoryResource } from './inventory.js';
 
 /**
@@ -119,6 +119,19 @@ function decodeProviderInputs(inputs: State): State {
   }));
 }
 
+/** What a secret input shows in the inventory: reviewers see that it is set, never its value. */
+export const SECRET_PLACEHOLDER = '[secret]';
+
+const isSecret = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (value as State)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+
+function maskSecrets(value: unknown): unknown {
+  if (isSecret(value)) return SECRET_PLACEHOLDER;
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
+  return value;
+}
+
 /** Records every custom resource the program registers, and answers as AWS would. */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: InventoryResource[] = [];
@@ -135,7 +148,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       return { id, state: inputs };
     }
     const region = this.providerRegions.get(providerId(args.provider) ?? '') ?? null;
-    this.resources.push({ type: args.type, name: args.name, region, props: inputs });
+    this.resources.push({ type: args.type, name: args.name, region, props: maskSecrets(inputs) as State });
     const { id, state } = computed(args.type, args.name, inputs, region ?? 'us-east-1');
     return { id, state: { ...inputs, name: inputs.name ?? args.name, ...state } };
   }

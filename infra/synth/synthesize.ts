@@ -13,13 +13,37 @@ export interface Synthesis {
 
 const PROJECT = 'failover-control-plane';
 
+/** Longest a synth may take before it is reported as stuck (a failed registration never resolves its outputs). */
+const SYNTH_DEADLINE_MS = 60_000;
+let running = false;
+
 /**
  * Runs the real Pulumi program (infra/index.ts) under mocks: no engine, no credentials, no network.
  * `settings` is the stack's `fcp:deployment` value. The program is imported only after the mocks are
- * in place, so no resource can reach a real provider. One synthesis per process: Pulumi's runtime
- * state is global.
+ * in place, so no resource can reach a real provider. Pulumi's runtime state is global, so runs in
+ * one process take turns.
  */
 export async function synthesize(settings: unknown, stack = 'synth'): Promise<Synthesis> {
+  if (running) throw new Error('a synth is already running in this process; run them one after another');
+  running = true;
+  let timer: NodeJS.Timeout | undefined;
+  let onRejection: ((reason: unknown) => void) | undefined;
+  try {
+    // A resource that fails to register rejects outside any awaited promise: surface it, don't hang.
+    const failed = new Promise<never>((_, reject) => {
+      onRejection = (reason) => reject(reason instanceof Error ? reason : new Error(String(reason)));
+      process.on('unhandledRejection', onRejection);
+      timer = setTimeout(() => reject(new Error(`the synth did not finish within ${SYNTH_DEADLINE_MS / 1000} s`)), SYNTH_DEADLINE_MS);
+    });
+    return await Promise.race([run(settings, stack), failed]);
+  } finally {
+    clearTimeout(timer);
+    if (onRejection) process.off('unhandledRejection', onRejection);
+    running = false;
+  }
+}
+
+async function run(settings: unknown, stack: string): Promise<Synthesis> {
   const mocks = new RecordingMocks();
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
   pulumi.runtime.setAllConfig({ [`${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`]: JSON.stringify(settings) });

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { controllerPolicyDocument, executionPolicyDocument } from '../../../infra/components/controller-policy.js';
+
+const inputs = {
+  zoneIds: ['/hostedzone/ZPUBLIC1', 'ZPRIVATE1'],
+  recordNames: ['Login.Example.com.', 'writer.db.internal'],
+  healthCheckIds: ['hc-1', 'hc-2'],
+  routingControlArns: ['arn:aws:route53-recovery-control::1:controlpanel/p/routingcontrol/a', 'arn:aws:route53-recovery-control::1:controlpanel/p/routingcontrol/b'],
+  globalClusterArn: 'arn:aws:rds::1:global-cluster:g',
+  clusterArns: ['arn:aws:rds:us-east-1:1:cluster:a', 'arn:aws:rds:us-west-2:1:cluster:b'],
+  tableArns: ['arn:aws:dynamodb:us-east-1:1:table/t', 'arn:aws:dynamodb:us-west-2:1:table/t'],
+  alarmTopicArn: 'arn:aws:sns:us-east-1:1:alarms',
+};
+
+const statement = (sid: string) => {
+  const found = controllerPolicyDocument(inputs).Statement.find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+};
+
+describe('controller IAM policy', () => {
+  it('names every action; no action has a wildcard', () => {
+    for (const document of [controllerPolicyDocument(inputs), executionPolicyDocument({ repositoryArn: 'r', logGroupArn: 'l', configParameterArn: 'p' })]) {
+      for (const s of document.Statement) for (const action of s.Action) expect(action).not.toContain('*');
+    }
+  });
+
+  it('limits record changes to the owned zones, record names, CNAMEs and UPSERT', () => {
+    const flip = statement('FlipOwnedRecords');
+    expect(flip.Resource).toEqual(['arn:aws:route53:::hostedzone/ZPUBLIC1', 'arn:aws:route53:::hostedzone/ZPRIVATE1']);
+    expect(flip.Condition?.['ForAllValues:StringEquals']).toEqual({
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['login.example.com', 'writer.db.internal'],
+      'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+      'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+    });
+  });
+
+  it('limits routing-control updates to the deployment controls and promotion to the global database and its members', () => {
+    expect(statement('FlipRoutingControls').Resource).toEqual(inputs.routingControlArns);
+    expect(statement('PromoteGlobalDatabase')).toMatchObject({
+      Action: ['rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster'],
+      Resource: [inputs.globalClusterArn, ...inputs.clusterArns],
+    });
+    expect(statement('StateTable').Resource).toEqual(inputs.tableArns);
+    expect(statement('ReadOriginHealth').Resource).toEqual(['arn:aws:route53:::healthcheck/hc-1', 'arn:aws:route53:::healthcheck/hc-2']);
+  });
+
+  it('grants `*` resources only where IAM has no resource-level permissions', () => {
+    const anyResource = [
+      ...controllerPolicyDocument(inputs).Statement,
+      ...executionPolicyDocument({ repositoryArn: 'r', logGroupArn: 'l', configParameterArn: 'p' }).Statement,
+    ].filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
+    expect(anyResource.sort()).toEqual(['cloudwatch:GetMetricData', 'ecr:GetAuthorizationToken']);
+  });
+
+  it('lets the execution role write only to its log group streams', () => {
+    const logs = executionPolicyDocument({ repositoryArn: 'r', logGroupArn: 'arn:aws:logs:us-east-1:1:log-group:/fcp/x', configParameterArn: 'p' })
+      .Statement.find((s) => s.Sid === 'WriteLogs');
+    expect(logs?.Resource).toEqual(['arn:aws:logs:us-east-1:1:log-group:/fcp/x:*']);
+  });
+});
