@@ -147,10 +147,15 @@ const GUARDS: Guard[] = [
     overridable: true,
     check: (p, { readiness }) => {
       if (!readiness) return { ok: true, reason: 'readiness not reported' };
-      const failing = readiness.filter((c) => c.status !== 'true' && (c.region === undefined || c.region === p.to));
+      const relevant = readiness.filter((c) => c.region === undefined || c.region === p.to);
+      // Only a check that ran and failed blocks: during an outage some checks cannot run at all
+      // (the failed region's APIs are down), and that must not stall the failover away from it.
+      const failing = relevant.filter((c) => c.status === 'false');
+      const unknown = relevant.filter((c) => c.status === 'unknown');
+      const note = unknown.length > 0 ? `; could not check ${unknown.map((c) => c.type).join(', ')}` : '';
       return failing.length === 0
-        ? { ok: true, reason: `${readiness.length} readiness checks green` }
-        : { ok: false, reason: `readiness: ${failing.map((c) => `${c.type} ${c.status} (${c.message})`).join('; ')}` };
+        ? { ok: true, reason: `${relevant.length - unknown.length} readiness checks green${note}` }
+        : { ok: false, reason: `readiness: ${failing.map((c) => `${c.type} false (${c.message})`).join('; ')}` };
     },
   },
 ];
