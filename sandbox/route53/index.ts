@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InputError } from '../../controller/errors.js';
 import { NO_FAULTS } from '../shared/faults.js';
 import type { FaultView } from '../shared/faults.js';
 import type { HealthCheckInput } from './health-check-config.js';
@@ -22,6 +23,7 @@ export type { Resolution, ResolvedRecord } from './routing.js';
 export type { RecordSetInput } from './record-sets.js';
 export type { HealthCheckInput } from './health-check-config.js';
 export type { HostedZone } from './zones.js';
+export type { RecordType } from './record-sets.js';
 export type { RoutingControlLookup, RoutingControlState } from './health-checks.js';
 export type { ThrottleOptions, BucketSize } from './throttle.js';
 export { CHECKER_REGIONS } from './health-check-config.js';
@@ -86,6 +88,12 @@ export interface Route53Emulator {
 
 /** Builds the Route 53 emulator: control-plane API, health checkers and the data for the DNS server. */
 export function createRoute53Emulator(options: Route53EmulatorOptions = {}): Route53Emulator {
+  const problems = [
+    ...(options.propagationDelayMs !== undefined && !(options.propagationDelayMs >= 0) ? ['propagationDelayMs must be 0 or more milliseconds'] : []),
+    ...(options.timeScale !== undefined && !(options.timeScale > 0) ? ['timeScale must be more than 0 (0.1 runs 10 s checks every second)'] : []),
+    ...(options.probeTimeoutMs !== undefined && !(options.probeTimeoutMs > 0) ? ['probeTimeoutMs must be more than 0 milliseconds'] : []),
+  ];
+  if (problems.length > 0) throw new InputError(`invalid Route 53 emulator options: ${problems.join('; ')}`, problems);
   const store = new HostedZoneStore({ propagationDelayMs: options.propagationDelayMs ?? 2000 });
   const checks = new HealthChecks(options.routingControlState ?? (() => undefined));
   const runner = new HealthCheckRunner(checks, {

@@ -125,6 +125,13 @@ describe('the sandbox DNS server with a real resolver', () => {
     expect(await resolver.resolveTxt('note.auth.sandbox')).toEqual([['hello sandbox']]);
   });
 
+  it('answers the apex NS and SOA records Route 53 created with the zone', async () => {
+    const ns = await resolver.resolveNs('auth.sandbox');
+    expect(ns).toHaveLength(4);
+    expect(ns.every((name) => /^ns-\d+\.awsdns-\d+\./.test(name))).toBe(true);
+    expect(await resolver.resolveSoa('auth.sandbox')).toMatchObject({ nsname: ns[0], hostmaster: 'awsdns-hostmaster.amazon.com', minttl: 86400 });
+  });
+
   it('chases CNAMEs inside the emulated zones and leaves outside targets to the client', async () => {
     expect(await resolver.resolveCname('www.auth.sandbox')).toEqual(['login.auth.sandbox']);
     expect(await a('WWW.Auth.Sandbox')).toEqual(['192.0.2.1']);

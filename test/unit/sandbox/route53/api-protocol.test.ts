@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, GetHealthCheckStatusCommand, ListHostedZonesCommand, Route53ServiceException } from '@aws-sdk/client-route-53';
 import type { AwsApiFault, AwsCaller, FaultView } from '../../../../sandbox/shared/faults.js';
 import { NO_FAULTS } from '../../../../sandbox/shared/faults.js';
+import { InputError } from '../../../../controller/errors.js';
+import { createRoute53Emulator } from '../../../../sandbox/route53/index.js';
 import { route53Client, startRoute53 } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -154,5 +156,16 @@ describe('throttling and call counts', () => {
     } finally {
       await counted.close();
     }
+  });
+});
+
+describe('createRoute53Emulator options', () => {
+  it.each([
+    [{ timeScale: 0 }, 'timeScale'],
+    [{ propagationDelayMs: -1 }, 'propagationDelayMs'],
+    [{ probeTimeoutMs: 0 }, 'probeTimeoutMs'],
+  ])('refuses %j, naming the option', (options, name) => {
+    expect(() => createRoute53Emulator(options)).toThrow(InputError);
+    expect(() => createRoute53Emulator(options)).toThrow(name);
   });
 });
