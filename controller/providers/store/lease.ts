@@ -34,9 +34,9 @@ export class DynamoLeaseStore implements LeaseStore {
       const live = current?.holder !== undefined && current.expiresAt > now;
       if (live && current?.holder !== holder) return { acquired: false, current: current as LeaseState };
 
-      // Ours and live: extend under the same token. Otherwise: a change of holder, a new token.
-      const token = live ? (current as LeaseState).token : (current?.token ?? 0) + 1;
-      const lease: Lease = { holder, token, ttlMs, expiresAt: now + ttlMs };
+      // Always a new token, even for the same holder: whoever held it under that name before (a
+      // crashed process, the old task of a rolling deploy) is fenced out. Extending is `renew`.
+      const lease: Lease = { holder, token: (current?.token ?? 0) + 1, ttlMs, expiresAt: now + ttlMs };
       const written = await this.table.put(leaseItem(this.keys, lease), unchangedSince(current));
       if (written) return { acquired: true, lease };
       current = await this.read();

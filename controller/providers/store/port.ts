@@ -11,9 +11,9 @@ import type { Command, Condition, Plan, Topology, WindowSummary } from '../../do
  * and a holder should stop starting steps some margin before its `expiresAt`.
  *
  * What the store guarantees without transactions (every write is a single-item conditional write):
- * - The lease item changes holder only by a conditional write on the token the writer last read, so
+ * - The lease item changes hands only by a conditional write on the state the writer last read, so
  *   of any number of concurrent `acquire` calls exactly one wins, and the token increases by one on
- *   every change of holder and never decreases (release keeps it).
+ *   every acquire (so on every change of holder) and never decreases (release keeps it).
  * - A fenced write (journal, topology, command consumption) first reads the lease item (strongly
  *   consistent) and is refused unless the caller's token is the current one and unexpired by the
  *   caller's `now`; then it writes the target item on condition that the item's `fenceToken` is at
@@ -56,7 +56,7 @@ export interface TakeOverState {
 /** A lease the caller holds: present it with every fenced write. */
 export interface Lease {
   holder: string;
-  /** Fencing token: increases on every change of holder, never goes back. */
+  /** Fencing token: increases on every acquire (so on every change of holder), never goes back. */
   token: number;
   ttlMs: Millis;
   expiresAt: Millis;
@@ -73,8 +73,9 @@ export type AcquireResult = { acquired: true; lease: Lease } | { acquired: false
 
 export interface LeaseStore {
   /**
-   * Takes the lease if it is free, released, expired at `now`, or already ours (then it is
-   * extended with the same token). A change of holder increments the token.
+   * Takes the lease if it is free, released, expired at `now`, or held under the same holder name
+   * (a restarted replica), always with a new, higher token: a lease held before under that name is
+   * fenced out. To extend a lease in hand, use `renew`.
    */
   acquire(holder: string, ttlMs: Millis, now: Millis): Promise<AcquireResult>;
   /** Extends a held lease to `now + ttlMs`. Throws LeaseLostError if it expired or changed hands. */

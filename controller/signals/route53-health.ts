@@ -1,0 +1,77 @@
+import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
+import type { AwsCaller } from '../aws/caller.js';
+import { ROUTE53_CONTROL_REGION } from '../aws/clients.js';
+import type { Observation, RegionName } from '../domain/types.js';
+import type { SignalReader } from '../providers/ports.js';
+import type { TokenBucket } from './token-bucket.js';
+
+/** Route 53 calls an endpoint healthy when more than this share of its checkers report success. */
+export const HEALTHY_CHECKER_SHARE = 0.18;
+
+/** The vantage point of Route 53's own checkers. */
+export const ROUTE53_VANTAGE = 'route53';
+
+export interface Route53HealthReaderOptions {
+  caller: AwsCaller;
+  /** Health check id per region (`signals.route53HealthChecks`). */
+  healthChecks: Record<RegionName, string>;
+  /** The service the health checks check: the observations count toward its quorum. */
+  service: string;
+  /**
+   * Paces GetHealthCheckStatus (Route 53 refills it at 1/s per account, shared by every replica).
+   * A read takes one token per region; regions without a token wait for the next read.
+   */
+  bucket: TokenBucket;
+}
+
+/**
+ * Reads Route 53's health-check status as one more vantage point (`route53`): one observation per
+ * region, ok when more than 18% of checkers report success. The Route 53 API lives in us-east-1, so
+ * when it fails the reader reports nothing for that region (unknown), never a failure of the region.
+ */
+export class Route53HealthReader implements SignalReader {
+  private readonly regions: RegionName[];
+  /** Where the next read starts, so a short bucket serves every region in turn. */
+  private next = 0;
+
+  constructor(private readonly options: Route53HealthReaderOptions) {
+    this.regions = Object.keys(options.healthChecks);
+  }
+
+  async read(): Promise<Observation[]> {
+    const due: RegionName[] = [];
+    for (let offset = 0; offset < this.regions.length && this.options.bucket.tryTake(); offset++) {
+      due.push(this.regions[(this.next + offset) % this.regions.length] as RegionName);
+    }
+    this.next = (this.next + due.length) % Math.max(1, this.regions.length);
+    const observations = await Promise.all(due.map((region) => this.observe(region)));
+    return observations.filter((observation): observation is Observation => observation !== undefined);
+  }
+
+  private async observe(region: RegionName): Promise<Observation | undefined> {
+    const { caller } = this.options;
+    const started = caller.clock.now();
+    try {
+      const answer = await caller.attempt({ service: 'route53', operation: 'GetHealthCheckStatus', region: ROUTE53_CONTROL_REGION }, (clients, signal) =>
+        clients.route53().send(new GetHealthCheckStatusCommand({ HealthCheckId: this.options.healthChecks[region] }), { abortSignal: signal }),
+      );
+      const reports = answer.HealthCheckObservations ?? [];
+      if (reports.length === 0) return undefined;
+      const healthy = reports.filter((report) => report.StatusReport?.Status?.startsWith('Success')).length;
+      const at = caller.clock.now();
+      return {
+        region,
+        service: this.options.service,
+        vantage: ROUTE53_VANTAGE,
+        signal: 'route53',
+        outcome: healthy / reports.length > HEALTHY_CHECKER_SHARE ? 'ok' : 'fail',
+        latencyMs: at - started,
+        at,
+        detail: `${healthy}/${reports.length} checkers report success`,
+      };
+    } catch {
+      // Already counted by the caller's error hook; a silent signal is unknown, never failed.
+      return undefined;
+    }
+  }
+}

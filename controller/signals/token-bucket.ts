@@ -1,0 +1,26 @@
+import type { Millis } from '../domain/time.js';
+
+/** A token bucket: `capacity` tokens at most, refilled continuously at `refillPerSecond`. */
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt: Millis;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly refillPerSecond: number,
+    private readonly now: () => Millis,
+  ) {
+    this.tokens = capacity;
+    this.refilledAt = now();
+  }
+
+  /** Takes one token if there is one; never waits. */
+  tryTake(): boolean {
+    const at = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((at - this.refilledAt) / 1000) * this.refillPerSecond);
+    this.refilledAt = at;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
