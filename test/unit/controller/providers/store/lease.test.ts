@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../../../controller/errors.js';
-import { LeaseLostError } from '../../../../../controller/providers/store/errors.js';
+import { LeaseLostError, StaleTokenError } from '../../../../../controller/providers/store/errors.js';
 import type { Lease } from '../../../../../controller/providers/store/port.js';
 import { startStoreFixture, type StoreFixture } from './fixture.js';
 
@@ -36,11 +36,16 @@ describe('lease', () => {
     expect(second.token).toBe(first.token + 1);
   });
 
-  it('extends under the same token when the holder acquires again while live', async () => {
+  it('gives a new token when the same holder name acquires again while live, fencing out the earlier lease', async () => {
+    // A restarted replica, or the old task of a rolling deploy, under the same name.
     const store = fixture.newStore();
-    const first = await acquired(store.lease.acquire('a', 1000, 0));
+    const earlier = await acquired(store.lease.acquire('a', 1000, 0));
     const again = await acquired(store.lease.acquire('a', 1000, 500));
-    expect(again).toEqual({ ...first, expiresAt: 1500 });
+    expect(again).toEqual({ holder: 'a', token: earlier.token + 1, ttlMs: 1000, expiresAt: 1500 });
+    await expect(store.lease.renew(earlier, 600)).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(store.topology.write(earlier, { phase: 'steady', primary: 'us-east-1', flips: [], sequence: 0 }, 0, 600)).rejects.toBeInstanceOf(
+      StaleTokenError,
+    );
   });
 
   it('gives the same holder a new token after its lease expired', async () => {
