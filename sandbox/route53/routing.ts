@@ -91,8 +91,22 @@ function negativeSoa(zone: ZoneRecords): ResolvedRecord[] {
 }
 
 /**
+ * The record sets that answer for `name`: its own when the name exists (it has records, or names
+ * below it do), else those of the wildcard at its closest existing ancestor (RFC 4592).
+ */
+function setsFor(name: string, zone: ZoneRecords): { sets: RecordSet[]; exists: boolean } {
+  const all = [...zone.sets.values()];
+  const occupied = (candidate: string): boolean => all.some((set) => set.name === candidate || set.name.endsWith(`.${candidate}`));
+  if (occupied(name)) return { sets: all.filter((set) => set.name === name), exists: true };
+  let encloser = name;
+  while (encloser !== zone.zone.name && !occupied(encloser)) encloser = encloser.slice(encloser.indexOf('.') + 1);
+  const wildcard = all.filter((set) => set.name === `*.${encloser}`);
+  return { sets: wildcard, exists: wildcard.length > 0 };
+}
+
+/**
  * Answers a query for canonical `name` and `type` (any type name; unsupported ones get NODATA) from the served zones: applies the routing
- * policies and health, and follows CNAMEs while their targets are in emulated zones (a target
+ * policies and health, synthesizes wildcard answers, and follows CNAMEs while their targets are in emulated zones (a target
  * outside every zone ends the chain, as an authoritative server would leave it to the resolver).
  */
 export function resolve(name: string, type: string, zones: readonly ZoneRecords[], health: HealthLookup, random: () => number): Resolution {
@@ -103,7 +117,7 @@ export function resolve(name: string, type: string, zones: readonly ZoneRecords[
   let current = name;
   for (;;) {
     visited.add(current);
-    const atName = [...zone.sets.values()].filter((set) => set.name === current);
+    const { sets: atName, exists } = setsFor(current, zone);
     const chosen = (recordType: string): RecordSet | undefined =>
       selectRecordSet(atName.filter((set) => set.type === recordType), health, random);
     const direct = chosen(type);
@@ -113,7 +127,6 @@ export function resolve(name: string, type: string, zones: readonly ZoneRecords[
     }
     const alias = chosen('CNAME');
     if (!alias) {
-      const exists = atName.length > 0 || [...zone.sets.values()].some((set) => set.name.endsWith(`.${current}`));
       return { rcode: exists ? 'NOERROR' : 'NXDOMAIN', answers, authority: negativeSoa(zone) };
     }
     const target = (alias.values[0] as string).toLowerCase().replace(/\.?$/, '.');

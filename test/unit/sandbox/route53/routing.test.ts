@@ -80,6 +80,8 @@ describe('resolve', () => {
       { name: 'db.example.com.', type: 'CNAME', ttl: 5, values: ['writer.db.internal.'] },
       { name: 'loop1.example.com.', type: 'CNAME', ttl: 5, values: ['loop2.example.com.'] },
       { name: 'loop2.example.com.', type: 'CNAME', ttl: 5, values: ['loop1.example.com.'] },
+      { name: '*.wild.example.com.', type: 'A', ttl: 15, values: ['192.0.2.30'] },
+      { name: 'txt.wild.example.com.', type: 'TXT', ttl: 15, values: ['"x"'] },
     ]),
     zone('ZINNER', 'sub.example.com.', [{ name: 'x.sub.example.com.', type: 'A', ttl: 10, values: ['192.0.2.20'] }]),
     zone('ZDB', 'db.internal.', [{ name: 'writer.db.internal.', type: 'CNAME', ttl: 5, values: ['auth-us-east-1.cluster.rds.sandbox.'] }]),
@@ -123,6 +125,16 @@ describe('resolve', () => {
     if (result.rcode === 'REFUSED') throw new Error('unexpected REFUSED');
     expect(result.answers).toEqual([]);
     expect(result.authority).toEqual([expect.objectContaining({ type: 'SOA', name: 'example.com.', ttl: 60 })]);
+  });
+
+  it.each([['a.wild.example.com.'], ['b.c.wild.example.com.']])('synthesizes %s from the wildcard at its closest existing ancestor', (name) => {
+    expect(query(name, 'A')).toEqual({ rcode: 'NOERROR', answers: [{ name, type: 'A', ttl: 15, value: '192.0.2.30' }], authority: [] });
+  });
+
+  it('never applies a wildcard to a name that exists', () => {
+    expect(query('txt.wild.example.com.', 'A')).toMatchObject({ rcode: 'NOERROR', answers: [] });
+    expect(query('wild.example.com.', 'A')).toMatchObject({ rcode: 'NOERROR', answers: [] });
+    expect(query('a.other.example.com.', 'A')).toMatchObject({ rcode: 'NXDOMAIN' });
   });
 
   it('uses the longest matching zone', () => {
