@@ -44,10 +44,11 @@ export function toStoreError(error: unknown, operation: string, context: ErrorCo
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new StoreUnavailableError(`state store ${operation}: no answer in time`, { cause: error, context: fullContext });
   }
-  const answered = status !== undefined && status > 0;
-  if (TRANSIENT_NAMES.has(name) || shape.$fault === 'server' || (answered && status >= 500) || !answered) {
-    const what = answered ? `${name} (HTTP ${status})` : `unreachable (${describeNetworkError(error)})`;
-    return new StoreUnavailableError(`state store ${operation}: ${what}`, { cause: error, context: fullContext });
+  if (status === undefined || status === 0) {
+    return new StoreUnavailableError(`state store ${operation}: unreachable (${describeNetworkError(error)})`, { cause: error, context: fullContext });
+  }
+  if (TRANSIENT_NAMES.has(name) || shape.$fault === 'server' || status >= 500) {
+    return new StoreUnavailableError(`state store ${operation}: ${name} (HTTP ${status})`, { cause: error, context: fullContext });
   }
   return new StoreError(`state store ${operation} failed: ${name}: ${shape.message ?? ''}`.trim(), {
     cause: error,
