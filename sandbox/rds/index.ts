@@ -66,7 +66,7 @@ export interface RdsEmulator {
   secondaryLags(): SecondaryLag[];
   /** Changes the replication lag to one secondary region from now on. */
   setReplicationLag(region: string, lagMs: number): void;
-  /** The region of the global cluster's writer (undefined while it has none). */
+  /** The region of the global cluster's writer (undefined for an unknown global cluster or one without a writer). */
   writerRegion(globalClusterIdentifier: string): string | undefined;
   /** What a host name points at now: the global writer endpoint resolves to the writer's cluster endpoint. */
   resolveEndpoint(host: string): string | undefined;
@@ -205,7 +205,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
     setReplicationLag: (region, lagMs) => db.setReplicationLag(region, lagMs),
     writerRegion: (id) => {
       db.advance();
-      return db.globalCluster(id).writer?.region;
+      return db.listGlobalClusters().find((global) => global.id === id)?.writer?.region;
     },
     resolveEndpoint: (host) => {
       db.advance();

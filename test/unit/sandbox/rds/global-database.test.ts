@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../../../controller/errors.js';
 import { createRdsEmulator, RdsDataError, type RdsEmulator } from '../../../../sandbox/rds/index.js';
 import { faultSwitch, listen, type FaultSwitch } from './loopback.js';
 
@@ -174,5 +175,29 @@ describe('global database model (manual clock)', () => {
     const xml = await operate(rds, 'FailoverGlobalCluster', `auth-${WEST}`, '&AllowDataLoss=true');
     expect(xml).toContain('<Status>failing-over</Status>');
     expect(rds.stats().writesLost).toBe(1);
+  });
+});
+
+describe('seeding a global database', () => {
+  const cluster = (region: string, arnRegion = region) => ({
+    arn: `arn:aws:rds:${arnRegion}:000000000000:cluster:auth-${region}`,
+    writerEndpoint: host(region, 'cluster'),
+    readerEndpoint: host(region, 'cluster-ro'),
+  });
+
+  it.each<{ name: string; writerRegion: string; clusters: Record<string, ReturnType<typeof cluster>>; match: RegExp }>([
+    { name: 'a writer region without a cluster', writerRegion: EU, clusters: { [EAST]: cluster(EAST) }, match: /writerRegion "eu-west-1" has no cluster/ },
+    { name: 'an ARN of another region', writerRegion: EAST, clusters: { [EAST]: cluster(EAST), [WEST]: cluster(WEST, EU) }, match: /clusters\.us-west-2\.arn/ },
+    { name: 'an ARN of another account', writerRegion: EAST, clusters: { [EAST]: { ...cluster(EAST), arn: cluster(EAST).arn.replace('000000000000', '111111111111') } }, match: /account 000000000000/ },
+  ])('refuses $name and creates nothing', ({ writerRegion, clusters, match }) => {
+    const rds = createRdsEmulator({ faults: faultSwitch().view });
+    try {
+      const seed = () => rds.seedGlobalDatabase({ globalClusterIdentifier: 'auth-global', writerRegion, clusters });
+      expect(seed).toThrow(InputError);
+      expect(seed).toThrow(match);
+      expect(rds.writerRegion('auth-global')).toBeUndefined();
+    } finally {
+      rds.stop();
+    }
   });
 });
