@@ -1,0 +1,162 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkInventory, deploymentRegions, formatViolation } from '../../../infra/policy/guard.js';
+import type { Inventory, InventoryResource } from '../../../infra/synth/inventory.js';
+import { synthesize } from '../../../infra/synth/synthesize.js';
+import { exampleSettings, THREE_REGION_STACK } from '../fixtures.js';
+
+/** The three-region example's inventory, synthesized once; each case seeds one violation into a copy. */
+let clean: Inventory;
+
+beforeAll(async () => {
+  ({ inventory: clean } = await synthesize(exampleSettings(THREE_REGION_STACK)));
+}, 60_000);
+
+function find(inventory: Inventory, type: string, name: string): InventoryResource {
+  const found = inventory.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
+}
+
+const without = (inventory: Inventory, drop: (r: InventoryResource) => boolean) => {
+  inventory.resources = inventory.resources.filter((r) => !drop(r));
+};
+
+const seeds: { name: string; seed: (inv: Inventory) => void; rule: string; message: RegExp }[] = [
+  {
+    name: 'deletion protection off on a secondary cluster',
+    seed: (inv) => { find(inv, 'aws:rds/cluster:Cluster', 'auth-prod-db-us-east-2').props.deletionProtection = false; },
+    rule: 'database-encrypted-protected',
+    message: /auth-prod-db-us-east-2 \(us-east-2\): deletion protection is off/,
+  },
+  {
+    name: 'an unencrypted global cluster',
+    seed: (inv) => { find(inv, 'aws:rds/globalCluster:GlobalCluster', 'auth-prod-db-global').props.storageEncrypted = false; },
+    rule: 'database-encrypted-protected',
+    message: /storage is not encrypted/,
+  },
+  {
+    name: 'one day of backups',
+    seed: (inv) => { find(inv, 'aws:rds/cluster:Cluster', 'auth-prod-db-us-east-1').props.backupRetentionPeriod = 1; },
+    rule: 'database-encrypted-protected',
+    message: /keeps 1 day\(s\) of backups/,
+  },
+  {
+    name: 'a headless secondary',
+    seed: (inv) => without(inv, (r) => r.type === 'aws:rds/clusterInstance:ClusterInstance' && r.region === 'us-west-2'),
+    rule: 'global-database-spans-regions',
+    message: /auth-prod-db-us-west-2 \(us-west-2\): has no instances/,
+  },
+  {
+    name: 'a global database in one region',
+    seed: (inv) => without(inv, (r) => r.type === 'aws:rds/cluster:Cluster' && r.region !== 'us-east-1'),
+    rule: 'global-database-spans-regions',
+    message: /has member clusters in 1 region\(s\)/,
+  },
+  {
+    name: 'a member on another engine version',
+    seed: (inv) => { find(inv, 'aws:rds/cluster:Cluster', 'auth-prod-db-us-east-2').props.engineVersion = '16.4'; },
+    rule: 'global-database-spans-regions',
+    message: /runs engine 16\.4 but the global cluster runs 16\.6/,
+  },
+  {
+    name: 'TTL 300 on a public record',
+    seed: (inv) => { find(inv, 'aws:route53/record:Record', 'auth-prod-traffic-us-east-2').props.ttl = 300; },
+    rule: 'routed-records-health-checked',
+    message: /auth-prod-traffic-us-east-2 \(us-east-1\): has TTL 300; at most 60/,
+  },
+  {
+    name: 'a public record without a health check',
+    seed: (inv) => { delete find(inv, 'aws:route53/record:Record', 'auth-prod-traffic-us-west-2').props.healthCheckId; },
+    rule: 'routed-records-health-checked',
+    message: /has no health check/,
+  },
+  {
+    name: 'a wildcard action',
+    seed: (inv) => {
+      const policy = find(inv, 'aws:iam/rolePolicy:RolePolicy', 'auth-prod-us-east-1-controller-task');
+      const document = JSON.parse(String(policy.props.policy)) as { Statement: { Action: string[] }[] };
+      document.Statement[0]!.Action.push('rds:*');
+      policy.props.policy = JSON.stringify(document);
+    },
+    rule: 'no-wildcard-actions',
+    message: /auth-prod-us-east-1-controller-task \(us-east-1\): grants the wildcard action "rds:\*"/,
+  },
+  {
+    name: 'NotAction in a role inline policy',
+    seed: (inv) => {
+      find(inv, 'aws:iam/role:Role', 'auth-prod-us-east-2-controller-task').props.inlinePolicies = [
+        { name: 'x', policy: JSON.stringify({ Statement: [{ Effect: 'Allow', NotAction: ['iam:*'], Resource: '*' }] }) },
+      ];
+    },
+    rule: 'no-wildcard-actions',
+    message: /uses NotAction/,
+  },
+  {
+    name: 'point-in-time recovery off',
+    seed: (inv) => { find(inv, 'aws:dynamodb/table:Table', 'auth-prod-state-table').props.pointInTimeRecovery = { enabled: false }; },
+    rule: 'state-table-replicated',
+    message: /point-in-time recovery is off/,
+  },
+  {
+    name: 'a region without a state table replica',
+    seed: (inv) => {
+      const table = find(inv, 'aws:dynamodb/table:Table', 'auth-prod-state-table');
+      table.props.replicas = (table.props.replicas as { regionName: string }[]).filter((r) => r.regionName !== 'us-west-2');
+    },
+    rule: 'state-table-replicated',
+    message: /has no replica in us-west-2/,
+  },
+  {
+    name: 'a region without a controller',
+    seed: (inv) => without(inv, (r) => r.type === 'aws:ecs/service:Service' && r.region === 'us-east-2'),
+    rule: 'controller-in-every-region',
+    message: /us-east-2 has no controller service/,
+  },
+  {
+    name: 'a controller scaled to zero',
+    seed: (inv) => { find(inv, 'aws:ecs/service:Service', 'auth-prod-us-west-2-controller-service').props.desiredCount = 0; },
+    rule: 'controller-in-every-region',
+    message: /us-west-2 has no controller service with a running task/,
+  },
+  {
+    name: 'a resource on the default provider',
+    seed: (inv) => { find(inv, 'aws:sns/topic:Topic', 'auth-prod-us-east-1-controller-alarms').region = null; },
+    rule: 'explicit-provider',
+    message: /auth-prod-us-east-1-controller-alarms \(default provider\): uses the default provider/,
+  },
+];
+
+describe('policy guard', () => {
+  it('passes the example stack', () => {
+    expect(checkInventory(clean)).toEqual([]);
+  });
+
+  it('reads the deployment regions from the providers tags', () => {
+    expect(deploymentRegions(clean)).toEqual(['us-east-1', 'us-east-2', 'us-west-2']);
+  });
+
+  it.each(seeds)('catches $name', ({ seed, rule, message }) => {
+    const inventory = structuredClone(clean);
+    seed(inventory);
+    const violations = checkInventory(inventory);
+    expect(violations.length).toBeGreaterThan(0);
+    expect(violations.map((v) => v.rule)).toEqual(violations.map(() => rule));
+    expect(violations.map(formatViolation).join('\n')).toMatch(message);
+  });
+
+  it('reports every violation, not only the first', () => {
+    const inventory = structuredClone(clean);
+    // Every seed but the one that removes clusters other seeds change.
+    for (const { name, seed } of seeds) if (name !== 'a global database in one region') seed(inventory);
+    const rules = new Set(checkInventory(inventory).map((v) => v.rule));
+    expect([...rules].sort()).toEqual(['controller-in-every-region', 'database-encrypted-protected', 'explicit-provider', 'global-database-spans-regions', 'no-wildcard-actions', 'routed-records-health-checked', 'state-table-replicated']);
+  });
+
+  it('reports a missing state table and a missing global database', () => {
+    const inventory = structuredClone(clean);
+    without(inventory, (r) => r.type === 'aws:dynamodb/table:Table' || r.type === 'aws:rds/globalCluster:GlobalCluster');
+    expect(checkInventory(inventory).map(formatViolation)).toEqual(
+      expect.arrayContaining(['[global-database-spans-regions] there is no Aurora global cluster', '[state-table-replicated] there is no DynamoDB state table']),
+    );
+  });
+});
