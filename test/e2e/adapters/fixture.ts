@@ -13,10 +13,13 @@ export function sandboxConfig(): Config {
 export class TestFaults implements FaultView {
   readonly down = new Set<string>();
   readonly api = new Map<AwsService, AwsApiFault>();
+  /** Faults of single ARC cluster endpoints, by index. */
+  readonly arcEndpoints = new Map<number, AwsApiFault>();
 
-  awsApiFault(service: AwsService, caller: AwsCaller): AwsApiFault | null {
+  awsApiFault(service: AwsService, caller: AwsCaller, arcEndpointIndex?: number): AwsApiFault | null {
     if (caller.region !== undefined && this.down.has(caller.region)) return { kind: 'down' };
-    return this.api.get(service) ?? null;
+    const endpointFault = arcEndpointIndex === undefined ? undefined : this.arcEndpoints.get(arcEndpointIndex);
+    return endpointFault ?? this.api.get(service) ?? null;
   }
 
   appFault(): null {
