@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../errors.js';
+import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerSimulateCommand } from './commands/simulate.js';
+import { registerSandboxCommands } from './commands/sandbox.js';
 
 /**
  * The `fcp` command. Exit codes: 0 success, 1 an operation failed, 2 bad input or a refused request
@@ -13,8 +15,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run `fcp --help` for usage)')
     .exitOverride();
   program.configureHelp({ sortSubcommands: true });
+  registerBenchCommands(program);
   registerConfigCommands(program);
   registerSimulateCommand(program);
+  registerSandboxCommands(program);
   return program;
 }
 
