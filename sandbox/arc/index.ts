@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InputError } from '../../controller/errors.js';
 import type { AwsApiFault, AwsCaller, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import { HeldRequests, applySilentFault } from '../rds/transport.js';
@@ -29,6 +30,12 @@ export interface ArcClusterOptions {
 export interface ArcCluster {
   /** One request listener per regional endpoint, in the order of the config's `clusterEndpoints`. */
   endpoints: ReadonlyArray<(req: IncomingMessage, res: ServerResponse) => void>;
+  /**
+   * The usual setup for regional failover, from the config's `traffic.routingControls`: one control
+   * per region, On for `onRegion` only, and an assertion rule `at-least-one-region-on` (ATLEAST 1)
+   * so no update can switch every region off (ARC's guard against failing open).
+   */
+  seedRegionControls(routingControls: Record<string, string>, onRegion: string): void;
   /** Adds a routing control (and its control panel, taken from the ARN). Default state Off. */
   addRoutingControl(input: { arn: string; name?: string; state?: ControlState }): RoutingControl;
   addAssertionRule(input: { name: string; assertedControls: string[]; config: RuleConfig }): AssertionRule;
@@ -124,7 +131,7 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
     return up > count / 2;
   }
 
-  const readOperations: Record<string, (input: JsonObject) => JsonObject> = {
+  const readOperations = new Map<string, (input: JsonObject) => JsonObject>(Object.entries({
     GetRoutingControlState: (input) => {
       const control = store.control(requiredString(input, 'RoutingControlArn'));
       return { RoutingControlArn: control.arn, RoutingControlState: control.state, RoutingControlName: control.name };
@@ -146,13 +153,14 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
           RoutingControlArn: c.arn,
           RoutingControlName: c.name,
           RoutingControlState: c.state,
+          Owner: c.owner,
         })),
         ...(end < controls.length ? { NextToken: Buffer.from(String(end)).toString('base64url') } : {}),
       };
     },
-  };
+  }));
 
-  const updateOperations: Record<string, (input: JsonObject) => JsonObject> = {
+  const updateOperations = new Map<string, (input: JsonObject) => JsonObject>(Object.entries({
     UpdateRoutingControlState: (input) => {
       const update = { arn: requiredString(input, 'RoutingControlArn'), state: controlState(input.RoutingControlState, 'RoutingControlState') };
       store.update([update], overridesOf(input));
@@ -162,12 +170,12 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
       store.update(batchOf(input), overridesOf(input));
       return {};
     },
-  };
+  }));
 
   function invoke(index: number, caller: AwsCaller, operation: string, input: JsonObject): JsonObject {
-    const read = readOperations[operation];
+    const read = readOperations.get(operation);
     if (read) return read(input);
-    const update = updateOperations[operation];
+    const update = updateOperations.get(operation);
     if (!update) throw validationError('unknownOperation', `Unknown operation ${operation}`);
     if (!buckets[index]?.take()) throw new ArcApiError('ThrottlingException', 429, 'Rate exceeded: too many updates on this endpoint; retry on another endpoint or later');
     if (!quorum(caller)) {
@@ -199,6 +207,13 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
 
   return {
     endpoints: Array.from({ length: count }, (_, index) => (req: IncomingMessage, res: ServerResponse) => void serve(index, req, res)),
+    seedRegionControls: (routingControls, onRegion) => {
+      if (!(onRegion in routingControls)) {
+        throw new InputError(`onRegion "${onRegion}" has no routing control; pick one of ${Object.keys(routingControls).join(', ')}`);
+      }
+      const arns = Object.entries(routingControls).map(([region, arn]) => store.addRoutingControl({ arn, name: region, state: region === onRegion ? 'On' : 'Off' }).arn);
+      store.addAssertionRule({ name: 'at-least-one-region-on', assertedControls: arns, config: { type: 'ATLEAST', threshold: 1, inverted: false } });
+    },
     addRoutingControl: (input) => store.addRoutingControl(input),
     addAssertionRule: (input) => store.addAssertionRule(input),
     addGatingRule: (input) => store.addGatingRule(input),

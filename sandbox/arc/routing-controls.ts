@@ -18,6 +18,8 @@ export interface RoutingControl {
   name: string;
   controlPanelArn: string;
   state: ControlState;
+  /** The account that owns the control (from its ARN). */
+  owner: string;
 }
 
 /** ARC's RuleConfig: ATLEAST `threshold` controls On, AND (all On), OR (at least one On); `inverted` negates. */
@@ -49,7 +51,7 @@ export interface StateUpdate {
   state: ControlState;
 }
 
-const CONTROL_ARN = /^(arn:aws[a-z-]*:route53-recovery-control::\d+:controlpanel\/[A-Za-z0-9_-]+)\/routingcontrol\/([A-Za-z0-9_-]+)$/;
+const CONTROL_ARN = /^(arn:aws[a-z-]*:route53-recovery-control::(\d+):controlpanel\/[A-Za-z0-9_-]+)\/routingcontrol\/([A-Za-z0-9_-]+)$/;
 
 function holds(config: RuleConfig, states: ControlState[]): boolean {
   const on = states.filter((state) => state === 'On').length;
@@ -71,7 +73,7 @@ export class RoutingControlStore {
    */
   addRoutingControl(input: { arn: string; name?: string; state?: ControlState }): RoutingControl {
     const match = CONTROL_ARN.exec(input.arn);
-    if (!match?.[1] || !match[2]) {
+    if (!match?.[1] || !match[2] || !match[3]) {
       throw new InputError(
         `routing control ARN "${input.arn}" is not valid; use arn:aws:route53-recovery-control::<account>:controlpanel/<panel>/routingcontrol/<control>`,
       );
@@ -79,7 +81,7 @@ export class RoutingControlStore {
     if (this.controls.has(input.arn)) throw new InputError(`routing control ${input.arn} is already defined; define each control once`);
     const panelArn = match[1];
     if (!this.panels.has(panelArn)) this.panels.set(panelArn, { arn: panelArn, name: panelArn.slice(panelArn.lastIndexOf('/') + 1) });
-    const control: RoutingControl = { arn: input.arn, name: input.name ?? match[2], controlPanelArn: panelArn, state: input.state ?? 'Off' };
+    const control: RoutingControl = { arn: input.arn, name: input.name ?? match[3], controlPanelArn: panelArn, state: input.state ?? 'Off', owner: match[2] };
     this.controls.set(control.arn, control);
     return control;
   }

@@ -120,12 +120,13 @@ const createDBInstance: Action = ({ db, params, region }) => {
   return { DBInstance: renderInstance(instance, db.cluster(region, clusterId)) };
 };
 
-export const ACTIONS: Readonly<Record<string, Action>> = {
-  DescribeGlobalClusters: describeGlobalClusters,
-  DescribeDBClusters: describeDBClusters,
-  SwitchoverGlobalCluster: switchoverGlobalCluster,
-  FailoverGlobalCluster: failoverGlobalCluster,
-  CreateGlobalCluster: createGlobalCluster,
-  CreateDBCluster: createDBCluster,
-  CreateDBInstance: createDBInstance,
-};
+/** By action name (a Map, so names such as `constructor` are simply unknown). */
+export const ACTIONS: ReadonlyMap<string, Action> = new Map([
+  ['DescribeGlobalClusters', describeGlobalClusters],
+  ['DescribeDBClusters', describeDBClusters],
+  ['SwitchoverGlobalCluster', switchoverGlobalCluster],
+  ['FailoverGlobalCluster', failoverGlobalCluster],
+  ['CreateGlobalCluster', createGlobalCluster],
+  ['CreateDBCluster', createDBCluster],
+  ['CreateDBInstance', createDBInstance],
+]);

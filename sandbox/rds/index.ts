@@ -139,7 +139,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
       const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
       const params = new QueryParams(req.method === 'POST' ? await readBody(req) : query);
       const action = params.string('Action');
-      const handler = action === undefined ? undefined : ACTIONS[action];
+      const handler = action === undefined ? undefined : ACTIONS.get(action);
       if (action === undefined || !handler) {
         throw new RdsApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
       }
@@ -151,6 +151,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
         throw new RdsApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
       }
       counts.set(action, (counts.get(action) ?? 0) + 1);
+      db.advance();
       send(res, 200, renderResult(action, handler({ db, params, region: caller.region })));
     } catch (error) {
       const apiError =

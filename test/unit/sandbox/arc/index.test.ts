@@ -71,10 +71,7 @@ beforeEach(() => {
   faults.clear();
   arc = createArcCluster({ faults: faults.view, mutationsPerSecond: Number.POSITIVE_INFINITY });
   current = arc.endpoints;
-  arc.addRoutingControl({ arn: EAST, state: 'On' });
-  arc.addRoutingControl({ arn: WEST });
-  arc.addRoutingControl({ arn: EU });
-  arc.addAssertionRule({ name: 'at-least-one-region', assertedControls: [EAST, WEST, EU], config: { type: 'ATLEAST', threshold: 1, inverted: false } });
+  arc.seedRegionControls({ 'us-east-1': EAST, 'us-west-2': WEST, 'eu-west-1': EU }, 'us-east-1');
   arc.addRoutingControl({ arn: GATE, state: 'Off' });
   arc.addRoutingControl({ arn: GATED, state: 'Off' });
   arc.addGatingRule({ name: 'manual-gate', gatingControls: [GATE], targetControls: [GATED], config: { type: 'AND', threshold: 1, inverted: false } });
@@ -91,7 +88,7 @@ describe('ARC cluster emulator: get, list, update', () => {
   it('lists routing controls with the control panel filter and pagination', async () => {
     const first = await client(1).send(new ListRoutingControlsCommand({ ControlPanelArn: PANEL, MaxResults: 2 }));
     expect(first.RoutingControls?.map((c) => c.RoutingControlName)).toEqual(['us-east-1', 'us-west-2']);
-    expect(first.RoutingControls?.[0]).toMatchObject({ ControlPanelArn: PANEL, ControlPanelName: 'sandbox', RoutingControlState: 'On' });
+    expect(first.RoutingControls?.[0]).toMatchObject({ ControlPanelArn: PANEL, ControlPanelName: 'sandbox', RoutingControlState: 'On', Owner: '000000000000' });
     expect(first.NextToken).toBeDefined();
     const second = await client(1).send(new ListRoutingControlsCommand({ ControlPanelArn: PANEL, MaxResults: 2, NextToken: first.NextToken }));
     expect(second.RoutingControls?.map((c) => c.RoutingControlName)).toEqual(['eu-west-1']);
@@ -130,13 +127,13 @@ describe('ARC cluster emulator: limits and safety rules', () => {
   it('refuses an update that would turn every region off (assertion rule), changing nothing', async () => {
     const error = await rejection(client(0).send(new UpdateRoutingControlStateCommand({ RoutingControlArn: EAST, RoutingControlState: 'Off' })));
     expect(error).toBeInstanceOf(ConflictException);
-    expect(error).toMatchObject({ resourceId: `${PANEL}/safetyrule/at-least-one-region`, $metadata: { httpStatusCode: 409 } });
+    expect(error).toMatchObject({ resourceId: `${PANEL}/safetyrule/at-least-one-region-on`, $metadata: { httpStatusCode: 409 } });
     expect(arc.state(EAST)).toBe('On');
   });
 
   it('lets a break-glass update through with SafetyRulesToOverride', async () => {
     await client(0).send(
-      new UpdateRoutingControlStateCommand({ RoutingControlArn: EAST, RoutingControlState: 'Off', SafetyRulesToOverride: [`${PANEL}/safetyrule/at-least-one-region`] }),
+      new UpdateRoutingControlStateCommand({ RoutingControlArn: EAST, RoutingControlState: 'Off', SafetyRulesToOverride: [`${PANEL}/safetyrule/at-least-one-region-on`] }),
     );
     expect(arc.state(EAST)).toBe('Off');
   });
@@ -174,6 +171,8 @@ describe('ARC cluster emulator: limits and safety rules', () => {
   it.each([
     { name: 'malformed JSON', target: 'ToggleCustomerAPI.GetRoutingControlState', body: '{', reason: 'cannotParse' },
     { name: 'an unknown operation', target: 'ToggleCustomerAPI.DeleteEverything', body: '{}', reason: 'unknownOperation' },
+    { name: 'an inherited property name', target: 'ToggleCustomerAPI.constructor', body: '{}', reason: 'unknownOperation' },
+    { name: 'another service', target: 'GraniteServiceVersion20100801.GetMetricData', body: '{}', reason: 'unknownOperation' },
   ])('answers $name with a ValidationException ($reason)', async ({ target, body, reason }) => {
     const response = await fetch(servers[0]!.url, {
       method: 'POST',

@@ -243,6 +243,7 @@ describe('RDS emulator: errors', () => {
   it.each([
     { name: 'no Action', body: 'Version=2014-10-31', code: 'InvalidAction', status: 400 },
     { name: 'an unknown Action', body: 'Action=DeleteEverything&Version=2014-10-31', code: 'InvalidAction', status: 400 },
+    { name: 'an inherited property name as Action', body: 'Action=constructor&Version=2014-10-31', code: 'InvalidAction', status: 400 },
     { name: 'no Version', body: 'Action=DescribeDBClusters', code: 'MissingParameter', status: 400 },
     { name: 'a missing required parameter', body: 'Action=SwitchoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=auth-global', code: 'MissingParameter', status: 400 },
     { name: 'a bad boolean', body: `Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=g&TargetDbClusterIdentifier=t&AllowDataLoss=maybe`, code: 'InvalidParameterValue', status: 400 },
