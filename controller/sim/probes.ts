@@ -77,11 +77,14 @@ export class ProbeStream {
     return this.firstSend + probe * this.timing.intervalMs;
   }
 
-  /** The observation of probe n; undefined when the replica itself is down and probes nothing. */
-  observe(probe: number): Observation | undefined {
+  /**
+   * The observation of probe n; undefined when the replica itself is down and probes nothing.
+   * `quiet`: the caller knows no incident is active then (saves the ground-truth lookups).
+   */
+  observe(probe: number, quiet = false): Observation | undefined {
     const sent = this.sentAt(probe);
-    if (this.world.replicaDown(this.vantage, sent)) return undefined;
-    const effect = this.world.effect(this.vantage, this.region, this.service, sent);
+    if (!quiet && this.world.replicaDown(this.vantage, sent)) return undefined;
+    const effect = quiet ? undefined : this.world.effect(this.vantage, this.region, this.service, sent);
     const result = resolveProbe(this.stream, probe, effect, this.noise.effectAt(probe), this.timing);
     const observation: Observation = {
       region: this.region,
@@ -102,8 +105,9 @@ export class ProbeStream {
     // A result is known at most `timeout` after its probe was sent.
     const first = Math.ceil((from - this.timing.timeoutMs - this.firstSend) / interval);
     const last = Math.floor((to - this.firstSend) / interval);
+    const quiet = this.world.quietBetween(this.sentAt(first), this.sentAt(last));
     for (let probe = first; probe <= last; probe++) {
-      const observation = this.observe(probe);
+      const observation = this.observe(probe, quiet);
       if (observation && observation.at > from && observation.at <= to) out.push(observation);
     }
   }

@@ -31,6 +31,28 @@ function inFlappingDownPhase(incident: Extract<Incident, { kind: 'flapping' }>, 
   return (at - start) % (incident.down + incident.up) < incident.down;
 }
 
+/** Independent error sources combine: a request survives only if it survives each. */
+function addErrors(effect: ProbeEffect, rate: number, status: number): void {
+  effect.errorRate = 1 - (1 - effect.errorRate) * (1 - rate);
+  effect.errorStatus = status;
+}
+
+/** Whether an active incident affects a probe from `vantage` to `region` at `at`. */
+function touches(incident: TimedIncident, vantage: string, region: string, at: Millis, path: ProbePath): boolean {
+  switch (incident.kind) {
+    case 'global':
+      return true;
+    case 'cutoff':
+      return path === 'network' && incident.vantage === vantage && incident.region === region;
+    case 'isolation':
+      return path === 'network' && incident.vantage === vantage;
+    case 'flapping':
+      return incident.region === region && inFlappingDownPhase(incident, incident.start, at);
+    default:
+      return incident.region === region;
+  }
+}
+
 export class World {
   readonly incidents: readonly TimedIncident[];
   private readonly longest: Millis;
@@ -46,10 +68,9 @@ export class World {
     this.longest = this.incidents.reduce((max, i) => Math.max(max, i.for), 0);
   }
 
-  /** Incidents active at `at` (start <= at < end). */
-  activeAt(at: Millis): TimedIncident[] {
+  /** Index just past the last incident starting at or before `at`. */
+  private startedBy(at: Millis): number {
     const list = this.incidents;
-    // The last incident starting at or before `at`, then back while one could still be running.
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -57,57 +78,58 @@ export class World {
       if (list[mid]!.start <= at) lo = mid + 1;
       else hi = mid;
     }
-    const active: TimedIncident[] = [];
-    for (let i = lo - 1; i >= 0; i--) {
-      const incident = list[i]!;
-      if (incident.start < at - this.longest) break;
-      if (at < incident.end) active.push(incident);
+    return lo;
+  }
+
+  /** Incidents overlapping [from, to] (start <= to and end > from). */
+  overlapping(from: Millis, to: Millis): TimedIncident[] {
+    const found: TimedIncident[] = [];
+    for (let i = this.startedBy(to) - 1; i >= 0; i--) {
+      const incident = this.incidents[i]!;
+      // Sorted by start: once an incident started before anything still running could have, stop.
+      if (incident.start < from - this.longest) break;
+      if (incident.end > from) found.push(incident);
     }
-    return active;
+    return found;
+  }
+
+  /** Incidents active at `at` (start <= at < end). */
+  activeAt(at: Millis): TimedIncident[] {
+    return this.overlapping(at, at);
+  }
+
+  /** Whether no incident overlaps [from, to]: the ground truth is quiet there. */
+  quietBetween(from: Millis, to: Millis): boolean {
+    return this.overlapping(from, to).length === 0;
   }
 
   /** The effect on one probe sent at `at`, or undefined when no incident touches it. */
   effect(vantage: string, region: string, service: string, at: Millis, path: ProbePath = 'network'): ProbeEffect | undefined {
     let effect: ProbeEffect | undefined;
-    const touch = (): ProbeEffect => (effect ??= { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0 });
     for (const incident of this.activeAt(at)) {
       if (incident.services && !incident.services.includes(service)) continue;
+      if (!touches(incident, vantage, region, at, path)) continue;
+      effect ??= { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0 };
       switch (incident.kind) {
         case 'outage':
-          if (incident.region === region) touch().refused = true;
+        case 'flapping':
+          effect.refused = true;
           break;
         case 'hang':
-          if (incident.region === region) touch().hang = true;
+        case 'cutoff':
+        case 'isolation':
+          effect.hang = true;
           break;
-        case 'flapping':
-          if (incident.region === region && inFlappingDownPhase(incident, incident.start, at)) touch().refused = true;
+        case 'global':
+          if (incident.mode === 'hang') effect.hang = true;
+          else addErrors(effect, incident.errorRate, incident.status);
           break;
         case 'gray':
-        case 'global':
-          if (incident.kind === 'gray' && incident.region !== region) break;
-          if (incident.kind === 'global' && incident.mode === 'hang') {
-            touch().hang = true;
-            break;
-          }
-          {
-            // Independent error sources combine: a request survives only if it survives each.
-            const e = touch();
-            e.errorRate = 1 - (1 - e.errorRate) * (1 - incident.errorRate);
-            e.errorStatus = incident.status;
-          }
+          addErrors(effect, incident.errorRate, incident.status);
           break;
         case 'brownout':
-          if (incident.region === region) {
-            const e = touch();
-            e.addedMs += incident.addedLatency;
-            e.spread = Math.max(e.spread, incident.spread);
-          }
-          break;
-        case 'cutoff':
-          if (path === 'network' && incident.vantage === vantage && incident.region === region) touch().hang = true;
-          break;
-        case 'isolation':
-          if (path === 'network' && incident.vantage === vantage) touch().hang = true;
+          effect.addedMs += incident.addedLatency;
+          effect.spread = Math.max(effect.spread, incident.spread);
           break;
       }
     }

@@ -1,0 +1,118 @@
+import type { Millis } from '../../domain/time.js';
+import type { BenchIncident } from './workload.js';
+
+/** A failover as the benchmark sees it, whoever decided it. */
+export interface Failover {
+  at: Millis;
+  from: string;
+  to: string;
+}
+
+export interface Percentiles {
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface PolicyScore {
+  name: string;
+  /** Injected incidents a failover should fix. */
+  incidents: number;
+  /** Of those, followed by a failover away from the failed region while the incident lasted. */
+  detected: number;
+  missed: number;
+  /** Failovers when nothing warranted one: noise, a degraded-but-serving region, flapping below the thresholds, a standby down. */
+  falseFailovers: number;
+  /** Failovers that cannot help: during a global failure or an observer cut-off. */
+  wrongFailovers: number;
+  /** Time from incident start to the failover, over detected incidents. */
+  ttdMs: Percentiles;
+  /** Failovers in a warranted incident's window that were not its detection (after it ended, or a second one). */
+  lateFailovers: number;
+  /** Failovers during incidents where either choice is defensible (long flapping). */
+  toleratedFailovers: number;
+  /** Failovers per workload kind (`noise` for those outside any incident). */
+  failoversByKind: Record<string, number>;
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface Window {
+  bench: BenchIncident;
+  start: Millis;
+  end: Millis;
+  /** End of the window failovers are attributed to this incident in. */
+  until: Millis;
+}
+
+/**
+ * Scores one policy's failovers against the injected incidents. A failover is attributed to the
+ * incident whose window (start to end + `tailMs`) contains it; one outside every window was caused
+ * by noise alone.
+ */
+export function scoreFailovers(name: string, failovers: readonly Failover[], incidents: readonly BenchIncident[], startAt: Millis, tailMs: Millis): PolicyScore {
+  const windows: Window[] = incidents
+    .map((bench) => ({ bench, start: startAt + bench.incident.at, end: startAt + bench.incident.at + bench.incident.for, until: startAt + bench.incident.at + bench.incident.for + tailMs }))
+    .sort((a, b) => a.start - b.start);
+  const windowOf = (at: Millis): Window | undefined => {
+    let lo = 0;
+    let hi = windows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (windows[mid]!.start <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    const candidate = windows[lo - 1];
+    return candidate && at <= candidate.until ? candidate : undefined;
+  };
+
+  const score: PolicyScore = {
+    name,
+    incidents: windows.filter((w) => w.bench.expectation === 'warranted').length,
+    detected: 0,
+    missed: 0,
+    falseFailovers: 0,
+    wrongFailovers: 0,
+    ttdMs: { p50: null, p99: null, max: null },
+    lateFailovers: 0,
+    toleratedFailovers: 0,
+    failoversByKind: {},
+  };
+  const detectedAt = new Map<Window, Millis>();
+  for (const failover of [...failovers].sort((a, b) => a.at - b.at)) {
+    const window = windowOf(failover.at);
+    const label = window?.bench.label ?? 'noise';
+    score.failoversByKind[label] = (score.failoversByKind[label] ?? 0) + 1;
+    if (!window) {
+      score.falseFailovers++;
+      continue;
+    }
+    switch (window.bench.expectation) {
+      case 'warranted': {
+        const region = 'region' in window.bench.incident ? window.bench.incident.region : undefined;
+        const during = failover.at >= window.start && failover.at <= window.end;
+        if (during && failover.from === region && !detectedAt.has(window)) detectedAt.set(window, failover.at - window.start);
+        else score.lateFailovers++;
+        break;
+      }
+      case 'unwarranted':
+        score.falseFailovers++;
+        break;
+      case 'futile':
+        score.wrongFailovers++;
+        break;
+      case 'tolerated':
+        score.toleratedFailovers++;
+        break;
+    }
+  }
+  score.detected = detectedAt.size;
+  score.missed = score.incidents - score.detected;
+  const ttd = [...detectedAt.values()].sort((a, b) => a - b);
+  score.ttdMs = { p50: percentile(ttd, 50), p99: percentile(ttd, 99), max: percentile(ttd, 100) };
+  return score;
+}
