@@ -26,11 +26,13 @@ class Target {
   /** Vantage points that get a 500 whatever `status` says; failures answered, per vantage. */
   failingFor = new Set<string>();
   readonly failures = new Map<string, number>();
+  requests = 0;
   private server: Server | undefined;
   port = 0;
 
   async listen(port = 0): Promise<void> {
     this.server = createServer((req, res) => {
+      this.requests++;
       const vantage = String(req.headers['x-fcp-vantage']);
       this.vantages.add(vantage);
       const status = this.failingFor.has(vantage) ? 500 : this.status;
@@ -136,6 +138,28 @@ describe('health check CRUD through the Route 53 SDK', () => {
 });
 
 describe('health checks that really run', () => {
+  it('probe nothing before start() and nothing after stop()', async () => {
+    const own = new Target();
+    await own.listen();
+    const quiet = await startRoute53({ timeScale: 0.01, probeTimeoutMs: 500 });
+    try {
+      quiet.emulator.seedHealthCheck({ id: 'quiet', config: { type: 'HTTP', ipAddress: '127.0.0.1', port: own.port, requestInterval: 10 } });
+      const idle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      await idle(300); // three intervals
+      expect(own.vantages.size).toBe(0);
+      quiet.emulator.start();
+      await eventually(() => own.vantages.size === 8);
+      quiet.emulator.stop();
+      await idle(50); // let probes already answered land
+      const served = own.requests;
+      await idle(300);
+      expect(own.requests).toBe(served);
+    } finally {
+      await quiet.close();
+      await own.close();
+    }
+  });
+
   it('follows a real HTTP target failing and recovering, from all eight checker regions', async () => {
     const { HealthCheck } = await createCheck(http());
     const id = HealthCheck?.Id ?? '';
