@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './fixtures.js';
+
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string }
+interface Job {
+  if?: string;
+  needs?: string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+  strategy?: { matrix?: Record<string, unknown> };
+  steps: Step[];
+}
+interface Workflow { on: Record<string, { branches?: string[] } | null>; permissions?: Record<string, string>; jobs: Record<string, Job> }
+
+/** Parses a workflow, failing on YAML errors (GitHub would refuse the file). */
+function workflow(name: string): Workflow {
+  const document = YAML.parseDocument(readFileSync(`${ROOT}.github/workflows/${name}`, 'utf8'));
+  expect(document.errors.map((e) => e.message)).toEqual([]);
+  return document.toJS() as Workflow;
+}
+
+const job = (w: Workflow, id: string): Job => {
+  const found = w.jobs[id];
+  if (!found) throw new Error(`no job ${id}`);
+  return found;
+};
+const runs = (j: Job) => j.steps.map((s) => s.run ?? '').join('\n');
+const uses = (j: Job) => j.steps.map((s) => s.uses).filter((u): u is string => u !== undefined);
+
+describe.each(['infra.yml', 'image.yml'])('%s', (name) => {
+  it('pins every action to a major version and keeps the default token read-only', () => {
+    const w = workflow(name);
+    for (const j of Object.values(w.jobs)) for (const action of uses(j)) expect(action).toMatch(/^[\w-]+\/[\w-]+@v\d+$/);
+    expect(w.permissions).toEqual({ contents: 'read' });
+  });
+});
+
+describe('infra workflow', () => {
+  const w = workflow('infra.yml');
+
+  it('runs on pull requests and on pushes to main', () => {
+    expect(Object.keys(w.on).sort()).toEqual(['pull_request', 'push']);
+    expect(w.on.push?.branches).toEqual(['main']);
+  });
+
+  it('tests with npm ci first', () => {
+    const test = job(w, 'test');
+    expect(runs(test)).toMatch(/npm ci[\s\S]*npm run typecheck[\s\S]*npm run lint[\s\S]*npm test/);
+  });
+
+  it('posts the synth diff and the policy guard to the pull request, and fails on violations', () => {
+    const synth = job(w, 'synth');
+    expect(synth.if).toContain("github.event_name == 'pull_request'");
+    expect(synth.permissions).toMatchObject({ 'pull-requests': 'write' });
+    expect(runs(synth)).toContain('npm ci');
+    expect(runs(synth)).toContain('.github/scripts/synth-report.sh');
+    expect(uses(synth)).toContain('actions/github-script@v7');
+    expect(synth.steps.at(-1)).toMatchObject({ if: "steps.synth.outputs.status != '0'" });
+    const script = readFileSync(`${ROOT}.github/scripts/synth-report.sh`, 'utf8');
+    expect(script).toContain('npm run -s infra:synth -- --stack "$stack_file" --json');
+    expect(script).toContain('npm run -s infra:synth -- --stack "$stack_file" --diff "$base_json"');
+  });
+
+  it('previews each stack with the policy pack and comments on the pull request', () => {
+    const preview = job(w, 'preview');
+    expect(preview.if).toContain("github.event_name == 'pull_request'");
+    expect(preview.needs).toEqual(['test', 'synth']);
+    const pulumi = preview.steps.find((s) => s.uses === 'pulumi/actions@v6');
+    expect(pulumi?.with).toMatchObject({ command: 'preview', 'comment-on-pr': true, policyPacks: 'infra/policy/pack' });
+  });
+
+  it('deploys on push to main only, behind the protected environment, one stack at a time', () => {
+    const deploy = job(w, 'deploy');
+    expect(deploy.if).toContain("github.event_name == 'push'");
+    expect(deploy.if).toContain("github.ref == 'refs/heads/main'");
+    expect(deploy.environment).toBe('production');
+    const pulumi = deploy.steps.find((s) => s.uses === 'pulumi/actions@v6');
+    expect(pulumi?.with).toMatchObject({ command: 'up', policyPacks: 'infra/policy/pack' });
+    expect(runs(deploy)).toContain('npm ci');
+  });
+
+  it('gives preview and deploy the same concurrency group per stack, never cancelling a run', () => {
+    for (const id of ['preview', 'deploy']) {
+      const j = job(w, id);
+      expect(j.strategy?.matrix?.stack).toBe('${{ fromJSON(vars.PULUMI_STACKS) }}');
+      expect(j.concurrency).toEqual({ group: 'pulumi-stack-${{ matrix.stack }}', 'cancel-in-progress': false });
+      expect(j.permissions).toMatchObject({ 'id-token': 'write' });
+    }
+  });
+});
+
+describe('image workflow', () => {
+  const w = workflow('image.yml');
+
+  it('tests, then builds and pushes the controller image to every region with an immutable sha tag', () => {
+    expect(w.on.push?.branches).toEqual(['main']);
+    const push = job(w, 'push');
+    expect(push.needs).toEqual(['test']);
+    expect(push.strategy?.matrix?.region).toBe('${{ fromJSON(vars.CONTROLLER_REGIONS) }}');
+    const build = push.steps.find((s) => s.uses === 'docker/build-push-action@v6');
+    expect(build?.with).toMatchObject({ push: true });
+    expect(String(build?.with?.tags)).toMatch(/:\$\{\{ github\.sha \}\}$/);
+    expect(uses(push)).toEqual(expect.arrayContaining(['aws-actions/configure-aws-credentials@v4', 'aws-actions/amazon-ecr-login@v2']));
+  });
+});
