@@ -78,6 +78,15 @@ function asApiError(error: unknown): Route53ApiError {
   return new Route53ApiError('InternalFailure', 500, `The emulator failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
+/** The operation bound to a method and path, with the path's raw (still percent-encoded) parameters. */
+function route(operations: readonly Operation[], method: string | undefined, path: string): { operation: Operation; captures: string[] } | undefined {
+  for (const operation of operations) {
+    const match = operation.method === method ? operation.path.exec(path) : null;
+    if (match) return { operation, captures: match.slice(1) };
+  }
+  return undefined;
+}
+
 /**
  * The Route 53 REST-XML API as a Node request listener. Per request: the fault registry decides
  * first (a faulted request never reaches an operation), then the token buckets, then the operation.
@@ -103,27 +112,19 @@ export function createRoute53Listener(deps: Route53HttpDeps): (req: IncomingMess
       return;
     }
     const url = new URL(req.url ?? '/', 'http://route53.local');
-    let operation: Operation | undefined;
-    let match: RegExpExecArray | null = null;
-    for (const candidate of deps.operations) {
-      match = candidate.method === req.method ? candidate.path.exec(url.pathname) : null;
-      if (match) {
-        operation = candidate;
-        break;
-      }
-    }
-    if (!operation || !match) {
+    const routed = route(deps.operations, req.method, url.pathname);
+    if (!routed) {
       req.resume();
       sendError(res, requestId, new Route53ApiError('NotFound', 404, `No Route 53 operation at ${req.method ?? ''} ${url.pathname}`));
       return;
     }
+    const { operation, captures } = routed;
     if (deps.throttle && !deps.throttle.admit(operation.name)) {
       req.resume();
       sendError(res, requestId, throttling());
       return;
     }
     deps.countCall(operation.name);
-    const captures = match.slice(1);
     const run = operation.run;
     readBody(req)
       .then((text) => {
