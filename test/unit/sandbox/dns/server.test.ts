@@ -51,6 +51,7 @@ beforeAll(async () => {
       { name: 'api.auth.sandbox', type: 'A', ttl: 7, values: ['192.0.2.12'], setIdentifier: 'west', failover: 'SECONDARY' },
       { name: 'www.auth.sandbox', type: 'CNAME', ttl: 60, values: ['login.auth.sandbox'] },
       { name: 'note.auth.sandbox', type: 'TXT', ttl: 60, values: ['"hello sandbox"'] },
+      { name: 'v6.auth.sandbox', type: 'AAAA', ttl: 30, values: ['2001:db8::1'] },
       { name: 'big.auth.sandbox', type: 'A', ttl: 60, values: Array.from({ length: 100 }, (_, i) => `10.0.${Math.floor(i / 200)}.${i + 1}`) },
     ],
   });
@@ -120,9 +121,10 @@ function tcpQueries(names: string[]): Promise<DecodedPacket[]> {
 }
 
 describe('the sandbox DNS server with a real resolver', () => {
-  it('answers A records with the configured TTL', async () => {
+  it('answers A, TXT and AAAA records with the configured TTL', async () => {
     expect(await resolver.resolve4('login.auth.sandbox', { ttl: true })).toEqual([{ address: '192.0.2.1', ttl: 5 }]);
     expect(await resolver.resolveTxt('note.auth.sandbox')).toEqual([['hello sandbox']]);
+    expect(await resolver.resolve6('v6.auth.sandbox', { ttl: true })).toEqual([{ address: '2001:db8::1', ttl: 30 }]);
   });
 
   it('answers the apex NS and SOA records Route 53 created with the zone', async () => {
