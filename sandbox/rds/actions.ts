@@ -53,7 +53,7 @@ const describeGlobalClusters: Action = ({ db, params }) => {
   const globals: GlobalClusterRecord[] = id === undefined ? db.listGlobalClusters() : [db.globalCluster(id)];
   const matching = filters.length === 0 ? globals : globals.filter((global) => global.members.some((m) => matchesClusterFilters(m, filters)));
   const { items, marker } = page(params, matching);
-  return { GlobalClusters: xmlList('GlobalClusterMember', items.map(renderGlobalCluster)), Marker: marker };
+  return { GlobalClusters: xmlList('GlobalClusterMember', items.map((global) => renderGlobalCluster(db, global))), Marker: marker };
 };
 
 const describeDBClusters: Action = ({ db, params, region }) => {
@@ -68,7 +68,7 @@ const describeDBClusters: Action = ({ db, params, region }) => {
 const switchoverGlobalCluster: Action = ({ db, params }) => {
   const globalId = params.required('GlobalClusterIdentifier');
   const target = params.required('TargetDbClusterIdentifier');
-  return { GlobalCluster: renderGlobalCluster(db.startOperation(globalId, target, false)) };
+  return { GlobalCluster: renderGlobalCluster(db, db.startOperation(globalId, target, false)) };
 };
 
 /** AllowDataLoss: an unplanned failover; Switchover or neither: a switchover; both: refused. */
@@ -80,7 +80,7 @@ const failoverGlobalCluster: Action = ({ db, params }) => {
   if (allowDataLoss && switchover) {
     throw new RdsApiError('InvalidParameterCombination', 'Specify either AllowDataLoss (failover) or Switchover (switchover), not both');
   }
-  return { GlobalCluster: renderGlobalCluster(db.startOperation(globalId, target, allowDataLoss)) };
+  return { GlobalCluster: renderGlobalCluster(db, db.startOperation(globalId, target, allowDataLoss)) };
 };
 
 const createGlobalCluster: Action = ({ db, params }) => {
@@ -90,7 +90,7 @@ const createGlobalCluster: Action = ({ db, params }) => {
     engineVersion: params.string('EngineVersion'),
     sourceClusterArn: params.string('SourceDBClusterIdentifier'),
   });
-  return { GlobalCluster: renderGlobalCluster(global) };
+  return { GlobalCluster: renderGlobalCluster(db, global) };
 };
 
 const createDBCluster: Action = ({ db, params, region }) => {

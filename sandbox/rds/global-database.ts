@@ -6,8 +6,10 @@ import {
   parseClusterArn,
   type ClusterRecord,
   type GlobalClusterRecord,
+  type FailoverStatus,
   type InstanceRecord,
   type OperationKind,
+  type OperationRecord,
 } from './records.js';
 import { caughtUp, replicate, resetForResync, rpoLagMs } from './replication.js';
 
@@ -19,8 +21,11 @@ import { caughtUp, replicate, resetForResync, rpoLagMs } from './replication.js'
  * Behaviour with a region down (AWS needs a healthy primary for a managed switchover):
  * - SwitchoverGlobalCluster (or FailoverGlobalCluster without AllowDataLoss) is refused with
  *   InvalidGlobalClusterStateFault when the writer's or the target's region is down; if either
- *   region goes down mid-switchover, the switchover is cancelled: FailoverState clears and the old
- *   writer stays the writer (an operator or controller then decides on an unplanned failover).
+ *   region goes down mid-switchover, the switchover is cancelled: FailoverState shows `cancelling`
+ *   briefly, then clears, and the old writer stays the writer (an operator or controller then
+ *   decides on an unplanned failover).
+ * - An operation's FailoverState is `pending` for the first tenth of its base duration, then
+ *   `switching-over` or `failing-over`.
  *   A switchover never loses data.
  * - FailoverGlobalCluster with AllowDataLoss works with the writer's region down; the target keeps
  *   what it had when the failover started and every later write is lost. A target in a down region
@@ -345,13 +350,28 @@ export class GlobalDatabase {
     }
   }
 
+  /** The base duration of an operation; its first tenth is the `pending` (verification) phase, and a cancellation takes as long. */
+  private baseMs(operation: OperationRecord): number {
+    return operation.kind === 'switchover' ? this.options.switchoverBaseMs : this.options.failoverBaseMs;
+  }
+
+  failoverStatus(operation: OperationRecord): FailoverStatus {
+    if (operation.cancelledAt !== undefined) return 'cancelling';
+    if (this.now() - operation.startedAt < this.baseMs(operation) / 10) return 'pending';
+    return operation.kind === 'switchover' ? 'switching-over' : 'failing-over';
+  }
+
   private completeOperation(global: GlobalClusterRecord, now: number): void {
     const operation = global.operation;
     if (!operation) return;
     const elapsed = now - operation.startedAt;
+    if (operation.cancelledAt !== undefined) {
+      if (now - operation.cancelledAt >= this.baseMs(operation) / 10) delete global.operation;
+      return;
+    }
     if (operation.kind === 'switchover') {
       if (!this.linkUp(operation.from, operation.to)) {
-        delete global.operation;
+        operation.cancelledAt = now;
         return;
       }
       if (elapsed < this.options.switchoverBaseMs || !caughtUp(global, operation.to)) return;

@@ -56,7 +56,12 @@ export interface OperationRecord {
   to: ClusterRecord;
   startedAt: number;
   allowDataLoss: boolean;
+  /** Set when a switchover is cancelled (a region became unreachable); it clears shortly after. */
+  cancelledAt?: number;
 }
+
+/** FailoverState.Status as RDS reports it. */
+export type FailoverStatus = 'pending' | 'switching-over' | 'failing-over' | 'cancelling';
 
 export interface GlobalClusterRecord {
   id: string;

@@ -12,7 +12,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function renderGlobalCluster(global: GlobalClusterRecord): XmlObject {
+export function renderGlobalCluster(db: GlobalDatabase, global: GlobalClusterRecord): XmlObject {
   const operation = global.operation;
   return {
     GlobalClusterIdentifier: global.id,
@@ -38,7 +38,7 @@ export function renderGlobalCluster(global: GlobalClusterRecord): XmlObject {
       }),
     ),
     FailoverState: operation && {
-      Status: operation.kind === 'failover' ? 'failing-over' : 'switching-over',
+      Status: db.failoverStatus(operation),
       FromDbClusterArn: operation.from.arn,
       ToDbClusterArn: operation.to.arn,
       IsDataLossAllowed: operation.allowDataLoss,

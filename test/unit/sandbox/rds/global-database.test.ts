@@ -34,11 +34,10 @@ function seeded(faults: FaultSwitch, clock: () => number, headless: string[] = [
   return rds;
 }
 
-/** Starts an operation through the Query API (plain HTTP; the SDK fidelity tests are in index.test.ts). */
-async function operate(rds: RdsEmulator, action: 'SwitchoverGlobalCluster' | 'FailoverGlobalCluster', target: string, extra = ''): Promise<string> {
+/** Calls the Query API over plain HTTP (the SDK fidelity tests are in index.test.ts); returns the XML. */
+async function query(rds: RdsEmulator, body: string): Promise<string> {
   const server = await listen(rds.handle);
   try {
-    const body = `Action=${action}&Version=2014-10-31&GlobalClusterIdentifier=auth-global&TargetDbClusterIdentifier=${encodeURIComponent(target)}${extra}`;
     const response = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=AK/20260101/${WEST}/rds/aws4_request` },
@@ -51,6 +50,10 @@ async function operate(rds: RdsEmulator, action: 'SwitchoverGlobalCluster' | 'Fa
   }
 }
 
+function operate(rds: RdsEmulator, action: 'SwitchoverGlobalCluster' | 'FailoverGlobalCluster', target: string, extra = ''): Promise<string> {
+  return query(rds, `Action=${action}&Version=2014-10-31&GlobalClusterIdentifier=auth-global&TargetDbClusterIdentifier=${encodeURIComponent(target)}${extra}`);
+}
+
 describe('global database model (manual clock)', () => {
   let now = 0;
   const clock = () => now;
@@ -58,6 +61,8 @@ describe('global database model (manual clock)', () => {
   let rds: RdsEmulator;
 
   afterEach(() => rds.stop());
+
+  const describeGlobal = () => query(rds, 'Action=DescribeGlobalClusters&Version=2014-10-31');
 
   function setup(headless: string[] = []) {
     now = 1_000_000;
@@ -154,9 +159,11 @@ describe('global database model (manual clock)', () => {
     rds.setReplicationLag(WEST, 3000);
     rds.write(host(EAST, 'cluster'), { key: 'a', value: '1' });
     const xml = await operate(rds, 'SwitchoverGlobalCluster', `auth-${WEST}`);
-    expect(xml).toContain('<Status>switching-over</Status>');
+    expect(xml).toContain('<FailoverState><Status>pending</Status>');
     expect(() => rds.write(host(EAST, 'cluster'), { key: 'b', value: '2' })).toThrow(RdsDataError);
-    now += 1000; // base duration over, but the target still lacks the write
+    now += 100; // the first tenth of the base duration is verification
+    expect(await describeGlobal()).toContain('<FailoverState><Status>switching-over</Status>');
+    now += 900; // base duration over, but the target still lacks the write
     expect(rds.writerRegion('auth-global')).toBe(EAST);
     now += 2000;
     expect(rds.writerRegion('auth-global')).toBe(WEST);
@@ -171,9 +178,13 @@ describe('global database model (manual clock)', () => {
     await operate(rds, 'SwitchoverGlobalCluster', `auth-${WEST}`);
     faults.regionDown(EAST, true);
     now += 10;
+    expect(await describeGlobal()).toContain('<FailoverState><Status>cancelling</Status>');
+    expect(await operate(rds, 'FailoverGlobalCluster', `auth-${WEST}`, '&AllowDataLoss=true')).toContain('InvalidGlobalClusterStateFault');
+    now += 100; // a cancellation takes a tenth of the base duration
+    expect(await describeGlobal()).not.toContain('<FailoverState>');
     expect(rds.writerRegion('auth-global')).toBe(EAST);
     const xml = await operate(rds, 'FailoverGlobalCluster', `auth-${WEST}`, '&AllowDataLoss=true');
-    expect(xml).toContain('<Status>failing-over</Status>');
+    expect(xml).toContain('<IsDataLossAllowed>true</IsDataLossAllowed>');
     expect(rds.stats().writesLost).toBe(1);
   });
 });
