@@ -60,9 +60,10 @@ export class AuroraGlobal extends pulumi.ComponentResource {
       masterUserSecretKmsKeyId: primary.keyArn,
     }, []);
     for (const standby of standbys) {
-      // After a switchover or failover the controller has moved the writer; the program does not fight
-      // it over which member replicates from which.
-      this.addCluster(name, args, standby, global, {}, [primaryCluster], ['replicationSourceIdentifier']);
+      // A secondary joins once the primary has its writer instance. After a switchover or failover the
+      // controller has moved the writer; the program does not fight it over which member replicates
+      // from which.
+      this.addCluster(name, args, standby, global, {}, [primaryCluster.cluster, ...primaryCluster.instances], ['replicationSourceIdentifier']);
     }
     this.registerOutputs({ globalClusterArn: this.globalClusterArn });
   }
@@ -75,7 +76,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
     extra: Partial<aws.rds.ClusterArgs>,
     dependsOn: pulumi.Resource[],
     ignoreChanges: string[] = [],
-  ): aws.rds.Cluster {
+  ): { cluster: aws.rds.Cluster; instances: aws.rds.ClusterInstance[] } {
     const { database } = args;
     const child = { parent: this, provider: region.provider };
     const identifier = `${args.deployment}-${region.region}`;
@@ -102,8 +103,9 @@ export class AuroraGlobal extends pulumi.ComponentResource {
       ...extra,
     }, { ...child, dependsOn, ignoreChanges });
 
+    const instances: aws.rds.ClusterInstance[] = [];
     for (let index = 1; index <= database.instancesPerRegion; index++) {
-      new aws.rds.ClusterInstance(`${name}-${region.region}-${index}`, {
+      instances.push(new aws.rds.ClusterInstance(`${name}-${region.region}-${index}`, {
         identifier: `${identifier}-${index}`,
         clusterIdentifier: cluster.id,
         engine: database.engine,
@@ -113,7 +115,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         publiclyAccessible: false,
         // The version is pinned; upgrades go through a reviewed change to the whole global database.
         autoMinorVersionUpgrade: false,
-      }, child);
+      }, child));
     }
 
     this.clusters.push({
@@ -123,6 +125,6 @@ export class AuroraGlobal extends pulumi.ComponentResource {
       writerEndpoint: cluster.endpoint,
       readerEndpoint: cluster.readerEndpoint,
     });
-    return cluster;
+    return { cluster, instances };
   }
 }
