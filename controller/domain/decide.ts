@@ -29,8 +29,9 @@ export function configuredPrimary(config: Pick<Config, 'regions'>): RegionName {
  * branch returns a decision with a reason a human can read. Pure: time is `now`.
  */
 export function decide(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decisions: Decision[] } {
-  let current = topology;
-  const decisions: Decision[] = [];
+  const adopted = adoptObservedWriter(topology, input.database, now);
+  let current = adopted?.topology ?? topology;
+  const decisions: Decision[] = adopted ? [adopted.decision] : [];
   for (const command of input.commands) {
     const result = applyCommand(current, command, input, config, now);
     current = result.topology;
@@ -39,6 +40,22 @@ export function decide(topology: Topology, input: DecideInput, config: DecideSet
   const automatic = automate(current, input, config, now);
   decisions.push(automatic.decision);
   return { topology: automatic.topology, decisions };
+}
+
+/**
+ * Level-triggered reconciliation: when no plan runs and the database's writer is not the recorded
+ * primary (the writer moved outside the controller: a break-glass run, a console action), the
+ * world wins and the topology follows it.
+ */
+function adoptObservedWriter(topology: Topology, database: DatabaseStatus | undefined, now: Millis): { topology: Topology; decision: Decision } | undefined {
+  if (!database || database.transitioning || topology.active || database.writerRegion === topology.primary) return undefined;
+  const next: Topology = { ...topology, phase: 'failed-over', primary: database.writerRegion, lostPrimary: topology.primary };
+  delete next.suspectSince;
+  delete next.suspectRegion;
+  return {
+    topology: next,
+    decision: { kind: 'none', at: now, reason: `adopted ${database.writerRegion} as primary: the database writer moved there outside the controller (recorded primary was ${topology.primary})` },
+  };
 }
 
 function context(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): GuardContext {

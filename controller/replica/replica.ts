@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RandomSource } from '../aws/backoff.js';
 import type { Clock } from '../aws/clock.js';
 import type { Config } from '../config/schema.js';
@@ -23,6 +24,8 @@ export interface ReplicaDeps {
   signals: SignalReader[];
   /** Readiness checks of this replica (its credentials, its view of the targets). */
   readiness(): Promise<Condition[]>;
+  /** The global database's status and lag; undefined when it cannot be read (never throws, never hangs). */
+  readDatabase(): Promise<DatabaseStatus | undefined>;
   clock: Clock;
   random: RandomSource;
   logger: Logger;
@@ -64,7 +67,11 @@ export class Replica {
   private running: { plan: Plan; done: Promise<void> } | undefined;
   /** Reports of finished plans, fed to the engine on the next tick. */
   private reports: Command[] = [];
+  /** A plan stopped (lease lost) or may be unfinished: look in the journal once we hold the lease. */
+  private checkJournal = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Unique per process, so two processes for one region (a rolling deploy) never share a lease. */
+  readonly holder: string;
   private ticking: Promise<void> | undefined;
   private readonly shutdown = new AbortController();
   private readonly log: Logger;
@@ -72,10 +79,7 @@ export class Replica {
   constructor(private readonly deps: ReplicaDeps) {
     this.engine = createEngineState(deps.config, deps.clock.now());
     this.log = deps.logger.child({ replica: deps.region });
-  }
-
-  get holder(): string {
-    return `replica/${this.deps.region}`;
+    this.holder = `replica/${deps.region}/${randomUUID().slice(0, 8)}`;
   }
 
   status(): ReplicaStatus {
@@ -133,6 +137,7 @@ export class Replica {
     if (!this.isHolder()) return;
 
     try {
+      await this.resumeUnfinished();
       await this.decide(clock.now());
     } catch (error) {
       if (error instanceof LeaseLostError) {
@@ -150,8 +155,9 @@ export class Replica {
       if (reachable) this.log.info('state store reachable');
       else this.log.error({ err: describeError(error) }, 'state store unreachable: no automatic action until it returns');
     }
+    // The lease object is kept: when the store answers again it is renewed if still ours, so a
+    // running plan keeps its token instead of being fenced out by our own new lease.
     this.storeReachable = reachable;
-    if (!reachable) this.lease = undefined;
   }
 
   private async refreshReadiness(now: Millis): Promise<void> {
@@ -166,8 +172,7 @@ export class Replica {
 
   private async holdLease(now: Millis): Promise<void> {
     const { store, config } = this.deps;
-    const wasHolder = this.isHolder();
-    if (this.lease && wasHolder) {
+    if (this.lease && this.isHolder()) {
       try {
         this.lease = await store.lease.renew(this.lease, now);
         return;
@@ -186,10 +191,17 @@ export class Replica {
     this.log.info({ token: result.lease.token }, 'lease acquired: this replica now decides and acts');
     const found = await store.takeOver(result.lease, now);
     this.adoptTopology(found.topology?.topology, found.topology?.version ?? 0);
-    if (found.unfinishedPlan && !this.running) {
-      this.log.warn({ plan: found.unfinishedPlan.head.plan.id }, 'resuming an unfinished plan from the journal');
-      this.run(found.unfinishedPlan.head.plan);
-    }
+    this.checkJournal = true;
+  }
+
+  /** Resumes the newest unfinished plan, once no plan of ours is running (a stopped one has returned). */
+  private async resumeUnfinished(): Promise<void> {
+    if (!this.checkJournal || this.running) return;
+    this.checkJournal = false;
+    const unfinished = await this.deps.store.journal.findUnfinished();
+    if (!unfinished) return;
+    this.log.warn({ plan: unfinished.head.plan.id }, 'resuming an unfinished plan from the journal');
+    this.run(unfinished.head.plan);
   }
 
   private adoptTopology(topology: Topology | undefined, version: number): void {
@@ -217,7 +229,7 @@ export class Replica {
       const taken = await store.commands.take(this.lease!, open.command.id, now);
       if (taken) commands.push(taken.command);
     }
-    const database = await this.readDatabase();
+    const database = await this.deps.readDatabase();
     const input = { observations: [], summaries: others, commands, readiness: this.conditions, ...(database && { database }) };
     const step = engineStep(this.engine, input, now);
     this.lastAssessment = step.assessment;
@@ -226,15 +238,6 @@ export class Replica {
     await this.persistTopology(step.state.topology, now);
     this.engine = step.state;
     for (const decision of step.decisions) await this.record(decision, commands);
-  }
-
-  private async readDatabase(): Promise<DatabaseStatus | undefined> {
-    try {
-      return await this.deps.ports.database.status({ deadlineAt: this.deps.clock.now() + this.deps.config.aws.requestTimeout });
-    } catch (error) {
-      this.log.debug({ err: describeError(error) }, 'database status unavailable');
-      return undefined;
-    }
   }
 
   private async record(decision: Decision, commands: readonly Command[]): Promise<void> {
@@ -301,6 +304,7 @@ export class Replica {
     const at = this.deps.clock.now();
     if (result.status === 'stopped') {
       this.log.warn({ plan: plan.id, reason: result.reason }, 'plan stopped; the lease holder resumes it from the journal');
+      this.checkJournal = true;
       return;
     }
     this.log.info({ plan: plan.id, status: result.status, ms: result.ms }, `plan ${plan.id} ${result.status}`);

@@ -83,14 +83,22 @@ describe('decide: commands and plan reports', () => {
 
   it('after an unplanned failover, remembers the lost primary until failback', () => {
     let t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
-    t = run(t, 1000, healthy(1000), [cmd({ kind: 'plan-finished', id: 'r', planId: 'p1', ok: true, at: 1000 })]).topology;
+    t = run(t, 1000, healthy(1000), [cmd({ kind: 'plan-finished', id: 'r', planId: 'p1', ok: true, at: 1000 })], database(1000, {}, 'us-west-2')).topology;
     expect(t).toMatchObject({ phase: 'failed-over', primary: 'us-west-2', lostPrimary: 'us-east-1' });
-    const back = run(t, 3_600_000, healthy(3_600_000), [cmd({ kind: 'failback', id: 'c2', reason: 'us-east-1 recovered', actor: 'alice', at: 3_600_000 })]);
+    const back = run(t, 3_600_000, healthy(3_600_000), [cmd({ kind: 'failback', id: 'c2', reason: 'us-east-1 recovered', actor: 'alice', at: 3_600_000 })], database(3_600_000, { 'us-east-1': 100 }, 'us-west-2'));
     expect(back.decisions[0]).toMatchObject({ kind: 'flip', operation: 'failback', mode: 'planned', from: 'us-west-2', to: 'us-east-1' });
     expect(back.topology.phase).toBe('failing-back');
     const home = run(back.topology, 3_700_000, healthy(3_700_000), [cmd({ kind: 'plan-finished', id: 'r2', planId: back.topology.active!.planId, ok: true, at: 3_700_000 })]).topology;
     expect(home).toMatchObject({ phase: 'steady', primary: 'us-east-1' });
     expect(home.lostPrimary).toBeUndefined();
+  });
+
+  it('adopts the database writer as primary when it moved outside the controller (break-glass)', () => {
+    const result = run(initialTopology(config), 1000, healthy(1000), [], database(1000, {}, 'us-west-2'));
+    expect(result.topology).toMatchObject({ primary: 'us-west-2', phase: 'failed-over', lostPrimary: 'us-east-1' });
+    expect(result.decisions[0]!.reason).toBe('adopted us-west-2 as primary: the database writer moved there outside the controller (recorded primary was us-east-1)');
+    const during = run({ ...initialTopology(config), active: { planId: 'p', operation: 'switchover', mode: 'planned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 } }, 1000, healthy(1000), [], database(1000, {}, 'us-west-2'));
+    expect(during.topology.primary).toBe('us-east-1');
   });
 
   it('keeps the primary when a plan fails, and says so', () => {

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import type { Command as Cli } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import { openStateStore } from '../providers/store/from-config.js';
+import type { StateStore } from '../providers/store/port.js';
+
+/** Options every operator command takes. */
+export interface CommonOptions {
+  config: string;
+  region?: string;
+  json?: boolean;
+  actor?: string;
+}
+
+export const DEFAULT_CONFIG = process.env.FCP_CONFIG ?? 'examples/sandbox.yaml';
+
+export function withCommonOptions(command: Cli): Cli {
+  return command
+    .option('-c, --config <file>', 'controller config (env FCP_CONFIG)', DEFAULT_CONFIG)
+    .option('--region <region>', 'region whose endpoints and credentials this command uses (default: the configured primary)')
+    .option('--actor <name>', 'who is acting, for the audit trail (env FCP_ACTOR, default: the OS user)')
+    .option('--json', 'print one JSON object instead of text');
+}
+
+export interface CliContext {
+  config: Config;
+  region: string;
+  actor: string;
+  store: StateStore;
+  close(): void;
+}
+
+export function resolveRegion(config: Config, region: string | undefined): string {
+  const name = region ?? config.regions.find((r) => r.role === 'primary')!.name;
+  if (!config.regions.some((r) => r.name === name)) {
+    throw new InputError(`unknown region "${name}"`, [`--region: "${name}" is not one of the configured regions (${config.regions.map((r) => r.name).join(', ')})`]);
+  }
+  return name;
+}
+
+export function actorOf(options: CommonOptions): string {
+  return options.actor ?? process.env.FCP_ACTOR ?? `user/${userInfo().username}`;
+}
+
+/** Loads the config and opens the state store the way the replicas see it. */
+export function openContext(options: CommonOptions): CliContext {
+  const config = loadConfig(options.config);
+  const region = resolveRegion(config, options.region);
+  const store = openStateStore(config, { region });
+  return { config, region, actor: actorOf(options), store, close: () => store.close() };
+}
+
+export function newCommandId(kind: string): string {
+  return `${kind}-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Asks a person to confirm a dangerous action. Without a terminal (scripts, CI) `--yes` is the
+ * only way to confirm, so nothing dangerous happens by accident.
+ */
+export async function confirm(question: string, yes: boolean | undefined, flag: string): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) {
+    throw new InputError(`${flag} needs confirmation`, [`${flag}: no terminal to ask on; add --yes to confirm in a script`]);
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`${question} Type "yes" to continue: `);
+    if (answer.trim().toLowerCase() !== 'yes') throw new InputError('not confirmed; nothing was changed', [`${flag}: the answer was not "yes"`]);
+  } finally {
+    prompt.close();
+  }
+}
+
+/** Writes the result: one JSON object with --json, else the text. */
+export function output(options: { json?: boolean }, value: unknown, text: () => string): void {
+  process.stdout.write(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}

@@ -1,0 +1,99 @@
+import { systemClock } from '../aws/clock.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { buildPlan, renderPlan } from '../domain/plan.js';
+import { formatDuration } from '../domain/time.js';
+import type { DatabaseStatus, Decision } from '../domain/types.js';
+import { InputError } from '../errors.js';
+import { executePlan } from '../executor/executor.js';
+import { MemoryJournal } from '../executor/memory-journal.js';
+import { buildProviders } from '../providers/factory.js';
+import { LocalAuditFile } from '../providers/store/local-audit.js';
+import { stepMarks } from '../status.js';
+import { actorOf, confirm, output, resolveRegion, type CommonOptions } from './context.js';
+
+export const DEFAULT_BREAK_GLASS_FILE = process.env.FCP_BREAK_GLASS_AUDIT ?? '.data/break-glass-audit.jsonl';
+
+/** The database's status as the CLI's region sees it; undefined when it cannot be read. */
+export async function readDatabaseStatus(config: Config, region: string): Promise<DatabaseStatus | undefined> {
+  const providers = buildProviders(config, { replicaRegion: region });
+  try {
+    return await providers.database.status({ deadlineAt: Date.now() + 2 * config.aws.requestTimeout });
+  } catch {
+    return undefined;
+  } finally {
+    await providers.close();
+  }
+}
+
+interface BreakGlassOptions extends CommonOptions {
+  to?: string;
+  reason?: string;
+  yes?: boolean;
+  force?: boolean;
+  auditFile: string;
+}
+
+/**
+ * Break-glass failover: the state store is unreachable, so this machine acts alone. It runs the
+ * same plan through the same executor, with a local journal and a local hash-chained audit file
+ * (`fcp audit --reconcile FILE` appends it to the store's chain when the store is back). There is
+ * no lease, so the operator is responsible for making sure no replica acts at the same time.
+ */
+export async function breakGlassFailover(options: BreakGlassOptions): Promise<void> {
+  const config = loadConfig(options.config);
+  const names = config.regions.map((r) => r.name);
+  if (!options.to || !names.includes(options.to)) {
+    throw new InputError(options.to ? `unknown region "${options.to}"` : 'a target region is required', [`--to: one of ${names.join(', ')}`]);
+  }
+  if (!options.reason?.trim()) throw new InputError('a reason is required', ['--reason: say why, for the audit trail']);
+  const to = options.to;
+  const region = resolveRegion(config, options.region ?? to);
+  const actor = actorOf(options);
+  await confirm(`--break-glass fails over to ${to} from this machine without the state store, lease or guards; it is audited to ${options.auditFile}.`, options.yes, '--break-glass');
+
+  const providers = buildProviders(config, { replicaRegion: region });
+  try {
+    const budget = { deadlineAt: Date.now() + 2 * config.aws.requestTimeout };
+    const database = await providers.database.status(budget).catch(() => undefined);
+    const from = database?.writerRegion ?? config.regions.find((r) => r.role === 'primary')!.name;
+    if (from === to) throw new InputError(`${to} is already the database writer`, ['--to: choose a standby region']);
+    const now = Date.now();
+    const decision: Extract<Decision, { kind: 'flip' }> = {
+      kind: 'flip', at: now, planId: `break-glass-${now}-${from}-to-${to}`, operation: 'failover', mode: 'unplanned', trigger: 'manual', from, to,
+      reason: `break-glass failover ${from} -> ${to} by ${actor}: ${options.reason.trim()}`,
+      guards: [{ guard: 'break-glass', ok: true, reason: 'guards bypassed: the state store is unreachable', overridden: true }],
+      actor,
+    };
+    const plan = buildPlan(decision, config);
+    const audit = new LocalAuditFile(options.auditFile);
+    await audit.append({ at: now, actor, action: 'break-glass/failover', phase: 'intent', details: { planId: plan.id, from, to, reason: decision.reason, force: options.force ?? false } });
+    const journal = new MemoryJournal();
+    const lease = { holder: `break-glass/${actor}`, token: 0, ttlMs: Number.MAX_SAFE_INTEGER, expiresAt: Number.MAX_SAFE_INTEGER };
+    if (!options.json) process.stderr.write(`${renderPlan(plan)}\n\nrunning without the state store; audit: ${options.auditFile}\n`);
+    const started = Date.now();
+    const result = await executePlan(plan, {
+      journal,
+      audit,
+      ports: { traffic: providers.traffic, database: providers.database, dbRecords: providers.dbRecords },
+      clock: systemClock,
+      random: Math.random,
+      retry: config.aws.retry,
+      actor,
+      currentLease: () => lease,
+      recordTopology: async () => ({ changed: false, detail: 'the state store is unreachable: the lease holder reconciles the topology from the world when it returns' }),
+      onEvent: (event) => {
+        if (event.type === 'step-end' && !options.json) {
+          process.stderr.write(`  [${formatDuration(Date.now() - started).padStart(6)}] step ${event.step.index} ${event.step.kind}: ${event.outcome.status}${event.outcome.status === 'failed' ? ` (${event.outcome.error})` : ''}\n`);
+        }
+      },
+    });
+    const status = result.status;
+    await audit.append({ at: Date.now(), actor, action: 'break-glass/failover', phase: 'result', details: { planId: plan.id, status, ...(result.status === 'failed' && { error: result.error }) } });
+    const final = (await journal.read(plan.id))!;
+    output(options, { planId: plan.id, status, auditFile: options.auditFile, steps: final.steps }, () => `${renderPlan(plan, stepMarks(final))}\n\nbreak-glass plan ${status}; reconcile the audit when the store is back: fcp audit --reconcile ${options.auditFile} --verify`);
+    if (status !== 'succeeded') process.exitCode = 1;
+  } finally {
+    await providers.close();
+  }
+}
