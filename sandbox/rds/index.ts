@@ -12,6 +12,7 @@ import { clusterArn, parseClusterArn } from './records.js';
 import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from './transport.js';
 
 export { RdsApiError, RdsDataError, type DataErrorReason } from './errors.js';
+export { createCloudWatchEmulator, RPO_LAG_METRIC, type CloudWatchEmulator, type CloudWatchEmulatorOptions } from './cloudwatch.js';
 export type { DataItem, WriteReceipt } from './data-api.js';
 export type { DataStats, GlobalDatabaseTimings, SecondaryLag } from './global-database.js';
 
