@@ -8,7 +8,7 @@ import { StateTable } from './components/state-table.js';
 import { TrafficRouting } from './components/traffic-routing.js';
 import { renderControllerConfigYaml } from './controller-config.js';
 import type { ControllerConfigSource, DeploymentOutputs } from './outputs.js';
-import { orderedRegions, stateTableConsistency, stateTableName, type StackSettings } from './settings.js';
+import { controllerEgressPorts, orderedRegions, stateTableConsistency, stateTableName, type StackSettings } from './settings.js';
 
 /** Each key is one stack output; together they match `DeploymentOutputs`. */
 export type StackOutputs = { [K in keyof DeploymentOutputs]: pulumi.Output<DeploymentOutputs[K]> };
@@ -32,6 +32,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
     region,
     apiPort: settings.controller.apiPort,
     databasePort,
+    egressPorts: controllerEgressPorts(settings),
   }, { provider: providers.forRegion(region.name) }));
 
   const aurora = new AuroraGlobal(`${deployment}-db`, { deployment, database: settings.database, regions: stacks });

@@ -201,6 +201,18 @@ export function stateTableConsistency(settings: StackSettings): 'strong' | 'even
   return settings.stateTable.consistency ?? (supportsStrongConsistency(settings.regions.map((r) => r.name)) ? 'strong' : 'eventual');
 }
 
+/** HTTPS (AWS APIs, ARC, Route 53) plus every port the controller's probes connect to, ascending. */
+export function controllerEgressPorts(settings: StackSettings): number[] {
+  const ports = new Set([443]);
+  for (const service of settings.services) {
+    for (const endpoint of Object.values(service.endpoints)) {
+      const url = new URL(endpoint);
+      ports.add(url.port === '' ? (url.protocol === 'http:' ? 80 : 443) : Number(url.port));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
 export function stateTableName(settings: StackSettings): string {
   return settings.stateTable.name ?? `${settings.name}-fcp-state`;
 }

@@ -10,6 +10,8 @@ export interface NetworkArgs {
   apiPort: number;
   /** The database's port, admitted from inside the VPC. */
   databasePort: number;
+  /** Ports the controller connects out to: 443 for AWS APIs and ARC, plus its probe targets' ports. */
+  egressPorts: readonly number[];
 }
 
 /**
@@ -50,9 +52,9 @@ export class Network extends pulumi.ComponentResource {
 
     const controller = new aws.ec2.SecurityGroup(`${name}-controller`, {
       vpcId,
-      description: 'fcp controller tasks: API from inside the VPC; HTTPS out to probes, Route 53, ARC and AWS APIs',
+      description: 'fcp controller tasks: API from inside the VPC; out to probe targets, Route 53, ARC and AWS APIs',
       ingress: [{ description: 'controller API', protocol: 'tcp', fromPort: args.apiPort, toPort: args.apiPort, cidrBlocks: [vpcCidr] }],
-      egress: [{ description: 'HTTPS', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'] }],
+      egress: args.egressPorts.map((port) => ({ description: `out to port ${port}`, protocol: 'tcp', fromPort: port, toPort: port, cidrBlocks: ['0.0.0.0/0'] })),
     }, child);
     const database = new aws.ec2.SecurityGroup(`${name}-database`, {
       vpcId,

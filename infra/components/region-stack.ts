@@ -8,6 +8,7 @@ export interface RegionStackArgs {
   region: RegionSettings;
   apiPort: number;
   databasePort: number;
+  egressPorts: readonly number[];
 }
 
 /**
@@ -39,6 +40,7 @@ export class RegionStack extends pulumi.ComponentResource {
       network: args.region.network,
       apiPort: args.apiPort,
       databasePort: args.databasePort,
+      egressPorts: args.egressPorts,
     }, child);
     this.registerOutputs({ keyArn: this.keyArn });
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../controller/errors.js';
-import { parseStackSettings, stateTableConsistency, supportsStrongConsistency, type StackSettingsInput } from '../../infra/settings.js';
+import { controllerEgressPorts, parseStackSettings, stateTableConsistency, supportsStrongConsistency, type StackSettingsInput } from '../../infra/settings.js';
 import { exampleSettings, THREE_REGION_STACK, TWO_REGION_STACK } from './fixtures.js';
 
 function problemsOf(settings: unknown): string[] {
@@ -72,5 +72,14 @@ describe('stack settings', () => {
     [['us-east-1', 'us-west-1', 'us-west-2'], false],
   ])('strong consistency for %j: %s', (regions, expected) => {
     expect(supportsStrongConsistency(regions)).toBe(expected);
+  });
+});
+
+describe('controllerEgressPorts', () => {
+  it('opens HTTPS and the ports of every probe target', () => {
+    const settings = exampleSettings(TWO_REGION_STACK);
+    settings.services.push({ name: 'admin', critical: false, endpoints: { 'eu-west-1': 'http://admin.eu.example.com/health', 'us-east-1': 'https://admin.us.example.com:8443/health' } });
+    expect(controllerEgressPorts(parseStackSettings(settings))).toEqual([80, 443, 8443]);
+    expect(controllerEgressPorts(parseStackSettings(exampleSettings(TWO_REGION_STACK)))).toEqual([443]);
   });
 });
