@@ -104,7 +104,7 @@ describe('AuroraGlobalDatabase (mocked RDS and CloudWatch)', () => {
       .on(DescribeGlobalClustersCommand)
       .resolvesOnce({ GlobalClusters: [global()] })
       .resolvesOnce({ GlobalClusters: [global()] })
-      .resolves({ GlobalClusters: [global({ FailoverState: { Status: 'switching-over', FromDbClusterArn: arn('us-east-1'), ToDbClusterArn: arn('us-west-2') } })] });
+      .resolves({ GlobalClusters: [global({ FailoverState: { Status: 'pending', FromDbClusterArn: arn('us-east-1'), ToDbClusterArn: arn('us-west-2') } })] });
     rds
       .on(SwitchoverGlobalClusterCommand)
       .rejectsOnce(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))
