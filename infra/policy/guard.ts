@@ -26,6 +26,7 @@ const T = {
   cluster: 'aws:rds/cluster:Cluster',
   instance: 'aws:rds/clusterInstance:ClusterInstance',
   record: 'aws:route53/record:Record',
+  zone: 'aws:route53/zone:Zone',
   table: 'aws:dynamodb/table:Table',
   ecsService: 'aws:ecs/service:Service',
   rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
@@ -115,23 +116,35 @@ const globalDatabaseSpansRegions: GuardRule = {
   },
 };
 
-const routedRecordsHealthChecked: GuardRule = {
-  id: 'routed-records-health-checked',
-  description: `Every routed (failover or weighted) record has a health check and a TTL of ${MAX_RECORD_TTL} s or less`,
-  check: (inventory) =>
-    ofType(inventory, T.record)
-      .filter((r) => r.props.setIdentifier !== undefined)
+/** Names of the private hosted zones (zones associated with a VPC). */
+function privateZoneNames(inventory: Inventory): string[] {
+  return ofType(inventory, T.zone)
+    .filter((zone) => asArray(zone.props.vpcs).length > 0 && typeof zone.props.name === 'string')
+    .map((zone) => String(zone.props.name).replace(/\.$/, '').toLowerCase());
+}
+
+const TRAFFIC_RECORD_TYPES = new Set(['A', 'AAAA', 'CNAME']);
+
+const publicRecordsHealthChecked: GuardRule = {
+  id: 'public-records-health-checked',
+  description: `Every public traffic record (A, AAAA or CNAME outside the private zones) has a health check and a TTL of ${MAX_RECORD_TTL} s or less`,
+  check: (inventory) => {
+    const privateZones = privateZoneNames(inventory);
+    const isPrivate = (name: string) => privateZones.some((zone) => name === zone || name.endsWith(`.${zone}`));
+    return ofType(inventory, T.record)
+      .filter((r) => TRAFFIC_RECORD_TYPES.has(String(r.props.type)) && !isPrivate(String(r.props.name ?? '').replace(/\.$/, '').toLowerCase()))
       .flatMap((r) => {
         const found: Violation[] = [];
         if (typeof r.props.healthCheckId !== 'string' || r.props.healthCheckId === '') {
-          found.push({ rule: 'routed-records-health-checked', resource: at(r), message: 'has no health check: Route 53 would keep sending traffic to a failed region' });
+          found.push({ rule: 'public-records-health-checked', resource: at(r), message: 'has no health check: Route 53 would keep sending traffic to a failed region' });
         }
         const ttl = r.props.ttl;
         if (typeof ttl !== 'number' || ttl > MAX_RECORD_TTL) {
-          found.push({ rule: 'routed-records-health-checked', resource: at(r), message: `has TTL ${String(ttl)}; at most ${MAX_RECORD_TTL} so a flip reaches clients quickly` });
+          found.push({ rule: 'public-records-health-checked', resource: at(r), message: `has TTL ${String(ttl)}; at most ${MAX_RECORD_TTL} so a flip reaches clients quickly` });
         }
         return found;
-      }),
+      });
+  },
 };
 
 /** Every IAM policy document the resource carries, as parsed JSON. */
@@ -208,7 +221,7 @@ export const GUARD_RULES: readonly GuardRule[] = [
   explicitProviders,
   databaseProtected,
   globalDatabaseSpansRegions,
-  routedRecordsHealthChecked,
+  publicRecordsHealthChecked,
   noWildcardActions,
   stateTableReplicated,
   controllerInEveryRegion,

@@ -49,7 +49,7 @@ const KEY_PROPS: Record<string, readonly string[]> = {
   'aws:iam/role:Role': ['name'],
   'aws:iam/rolePolicy:RolePolicy': ['policy'],
   'aws:ecs/service:Service': ['name', 'desiredCount', 'launchType'],
-  'aws:ecs/taskDefinition:TaskDefinition': ['family', 'cpu', 'memory'],
+  'aws:ecs/taskDefinition:TaskDefinition': ['family', 'cpu', 'memory', 'containerDefinitions'],
   'aws:cloudwatch/metricAlarm:MetricAlarm': ['metricName', 'comparisonOperator', 'threshold'],
   'aws:ecr/repository:Repository': ['name', 'imageTagMutability'],
   'aws:ssm/parameter:Parameter': ['name', 'tier'],

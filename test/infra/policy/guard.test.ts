@@ -17,6 +17,10 @@ function find(inventory: Inventory, type: string, name: string): InventoryResour
   return found;
 }
 
+function pushRecord(inventory: Inventory, props: Record<string, unknown>): void {
+  inventory.resources.push({ type: 'aws:route53/record:Record', name: String(props.name), region: 'us-east-1', props });
+}
+
 const without = (inventory: Inventory, drop: (r: InventoryResource) => boolean) => {
   inventory.resources = inventory.resources.filter((r) => !drop(r));
 };
@@ -61,14 +65,22 @@ const seeds: { name: string; seed: (inv: Inventory) => void; rule: string; messa
   {
     name: 'TTL 300 on a public record',
     seed: (inv) => { find(inv, 'aws:route53/record:Record', 'auth-prod-traffic-us-east-2').props.ttl = 300; },
-    rule: 'routed-records-health-checked',
+    rule: 'public-records-health-checked',
     message: /auth-prod-traffic-us-east-2 \(us-east-1\): has TTL 300; at most 60/,
   },
   {
     name: 'a public record without a health check',
     seed: (inv) => { delete find(inv, 'aws:route53/record:Record', 'auth-prod-traffic-us-west-2').props.healthCheckId; },
-    rule: 'routed-records-health-checked',
+    rule: 'public-records-health-checked',
     message: /has no health check/,
+  },
+  {
+    name: 'a simple public record without a health check',
+    seed: (inv) => {
+      inv.resources.push({ type: 'aws:route53/record:Record', name: 'status', region: 'us-east-1', props: { name: 'status.auth.example.com', type: 'CNAME', ttl: 60, records: ['origin.us-east-1.auth.example.com'] } });
+    },
+    rule: 'public-records-health-checked',
+    message: /status \(us-east-1\): has no health check/,
   },
   {
     name: 'a wildcard action',
@@ -131,6 +143,13 @@ describe('policy guard', () => {
     expect(checkInventory(clean)).toEqual([]);
   });
 
+  it('leaves private DB endpoint records and non-traffic public records alone', () => {
+    const inventory = structuredClone(clean);
+    pushRecord(inventory, { name: 'extra.db.auth.internal', type: 'CNAME', ttl: 300 });
+    pushRecord(inventory, { name: '_verify.auth.example.com', type: 'TXT', ttl: 3600 });
+    expect(checkInventory(inventory)).toEqual([]);
+  });
+
   it('reads the deployment regions from the providers tags', () => {
     expect(deploymentRegions(clean)).toEqual(['us-east-1', 'us-east-2', 'us-west-2']);
   });
@@ -149,7 +168,7 @@ describe('policy guard', () => {
     // Every seed but the one that removes clusters other seeds change.
     for (const { name, seed } of seeds) if (name !== 'a global database in one region') seed(inventory);
     const rules = new Set(checkInventory(inventory).map((v) => v.rule));
-    expect([...rules].sort()).toEqual(['controller-in-every-region', 'database-encrypted-protected', 'explicit-provider', 'global-database-spans-regions', 'no-wildcard-actions', 'routed-records-health-checked', 'state-table-replicated']);
+    expect([...rules].sort()).toEqual(['controller-in-every-region', 'database-encrypted-protected', 'explicit-provider', 'global-database-spans-regions', 'no-wildcard-actions', 'public-records-health-checked', 'state-table-replicated']);
   });
 
   it('reports a missing state table and a missing global database', () => {
