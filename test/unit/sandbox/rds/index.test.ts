@@ -140,12 +140,16 @@ describe('RDS emulator: describe calls', () => {
 
 describe('RDS emulator: switchover and failover', () => {
   it('switches over: FailoverState appears then clears, IsWriter flips, the writer endpoint follows', async () => {
+    // The target lags far behind until released below, so the switchover cannot finish early.
+    rds.setReplicationLag(WEST, 60_000);
     rds.write(host(EAST, 'cluster'), { key: 'user-1', value: 'alice' });
     const { GlobalCluster } = await client(WEST).send(new SwitchoverGlobalClusterCommand({ GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: arn(WEST) }));
     // RDS verifies both clusters first (`pending`); the phases that follow are checked on a manual clock in global-database.test.ts.
     expect(GlobalCluster?.FailoverState).toEqual({ Status: 'pending', FromDbClusterArn: arn(EAST), ToDbClusterArn: arn(WEST), IsDataLossAllowed: false });
     const during = await client(WEST).send(new DescribeDBClustersCommand({ DBClusterIdentifier: arn(WEST) }));
     expect(during.DBClusters?.[0]?.Status).toBe('failing-over');
+    expect(writerOf(await describeGlobal())).toBe(arn(EAST));
+    rds.setReplicationLag(WEST, 0);
 
     const after = await eventually(async () => {
       const global = await describeGlobal();
@@ -160,7 +164,7 @@ describe('RDS emulator: switchover and failover', () => {
     expect(DBClusters?.[0]).toMatchObject({ Status: 'available', ReplicationSourceIdentifier: arn(WEST) });
   });
 
-  it('a switchover loses nothing while a failover with AllowDataLoss loses exactly the unreplicated writes', async () => {
+  it('a failover with AllowDataLoss loses exactly the unreplicated writes (a switchover, above, loses none)', async () => {
     rds.write(host(EAST, 'cluster'), { key: 'early', value: '1' });
     await eventually(() => rds.read(host(WEST, 'cluster-ro'), 'early'), 2000, 'replication to us-west-2');
     rds.setReplicationLag(WEST, 60_000);
@@ -222,6 +226,8 @@ describe('RDS emulator: errors', () => {
   });
 
   it('refuses a second operation while one is in progress, and changes nothing', async () => {
+    rds.setReplicationLag(WEST, 60_000);
+    rds.write(host(EAST, 'cluster'), { key: 'k', value: 'v' }); // the switchover waits for this write
     await switchover(arn(WEST));
     const error = await rejection(
       client(WEST).send(new FailoverGlobalClusterCommand({ GlobalClusterIdentifier: GLOBAL, TargetDbClusterIdentifier: arn(WEST), AllowDataLoss: true })),
