@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../errors.js';
 import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerOperateCommands } from './commands/operate.js';
+import { registerRunCommands } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
 
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   program.configureHelp({ sortSubcommands: true });
   registerBenchCommands(program);
   registerConfigCommands(program);
+  registerOperateCommands(program);
+  registerRunCommands(program);
   registerSimulateCommand(program);
   registerSandboxCommands(program);
   return program;

@@ -10,7 +10,8 @@ export type HealthSettings = Pick<Config, 'regions' | 'services' | 'detection'>;
 export function vantageHealth(summary: WindowSummary, detection: Config['detection'], now: Millis): Health {
   if (now - summary.lastAt > detection.staleAfter) return 'unknown';
   const total = summary.ok + summary.failed + summary.slow;
-  if (total < detection.minSamples) return 'unknown';
+  // A Route 53 status is already an aggregate over its checkers: one reading is an opinion.
+  if (total < (summary.signal === 'route53' ? 1 : detection.minSamples)) return 'unknown';
   if (summary.failed / total >= detection.failureRatio) return 'failed';
   if ((summary.failed + summary.slow) / total >= detection.degradedRatio) return 'degraded';
   return 'healthy';
@@ -110,8 +111,33 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
   return { region, health, failedVantages: failedVantages.size, reportingVantages: reportingVantages.size, summary, evidence };
 }
 
+/**
+ * Several replicas can report for one vantage point (each polls Route 53's status for `route53`):
+ * their samples of one series are pooled, so a vantage point still counts once.
+ */
+function mergeSeries(summaries: readonly WindowSummary[]): WindowSummary[] {
+  const merged = new Map<string, WindowSummary>();
+  for (const s of summaries) {
+    const key = `${s.region}|${s.service}|${s.vantage}|${s.signal}`;
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, { ...s });
+      continue;
+    }
+    seen.ok += s.ok;
+    seen.failed += s.failed;
+    seen.slow += s.slow;
+    if (s.lastAt > seen.lastAt) {
+      seen.lastAt = s.lastAt;
+      if (s.lastDetail !== undefined) seen.lastDetail = s.lastDetail;
+    }
+  }
+  return [...merged.values()];
+}
+
 /** Verdicts for every region and the classification of what is happening. Pure. */
-export function assess(summaries: readonly WindowSummary[], settings: HealthSettings, now: Millis): Assessment {
+export function assess(reported: readonly WindowSummary[], settings: HealthSettings, now: Millis): Assessment {
+  const summaries = mergeSeries(reported);
   const regions = settings.regions.map((r) => r.name);
   const critical = new Set(settings.services.filter((s) => s.critical).map((s) => s.name));
   const evidenceByRegion = new Map<RegionName, Evidence[]>(regions.map((r) => [r, []]));

@@ -188,7 +188,7 @@ export class Replica {
       return;
     }
     this.lease = result.lease;
-    this.log.info({ token: result.lease.token }, 'lease acquired: this replica now decides and acts');
+    this.log.info({ fencingToken: result.lease.token }, 'lease acquired: this replica now decides and acts');
     const found = await store.takeOver(result.lease, now);
     this.adoptTopology(found.topology?.topology, found.topology?.version ?? 0);
     this.checkJournal = true;

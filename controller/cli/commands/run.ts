@@ -1,0 +1,64 @@
+import { rm } from 'node:fs/promises';
+import type { Command as Cli } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { startLocalDeployment } from '../../local-deployment.js';
+import { createLogger } from '../../logging.js';
+import { startReplica } from '../../main.js';
+import { DEFAULT_CONFIG, resolveRegion } from '../context.js';
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => () => resolve(signal);
+    process.once('SIGINT', on('SIGINT'));
+    process.once('SIGTERM', on('SIGTERM'));
+  });
+}
+
+export function registerRunCommands(program: Cli): void {
+  program
+    .command('controller')
+    .description('Run one controller replica: probe from its region, compete for the lease, decide and act')
+    .option('-c, --config <file>', 'controller config (env FCP_CONFIG)', DEFAULT_CONFIG)
+    .requiredOption('--region <region>', 'the region this replica runs in')
+    .action(async (options: { config: string; region: string }) => {
+      const config = loadConfig(options.config);
+      const region = resolveRegion(config, options.region);
+      const logger = createLogger({ name: 'fcp' });
+      const running = startReplica(config, region, { logger });
+      const signal = await untilSignal();
+      logger.info({ signal }, 'stopping: a running plan stops at its next step boundary and the lease is released');
+      await running.stop();
+    });
+
+  program
+    .command('start')
+    .description('The embedded default: the sandbox plus one controller replica per region, until Ctrl-C')
+    .option('-c, --config <file>', 'sandbox + controller config', DEFAULT_CONFIG)
+    .option('--data-dir <dir>', 'where the embedded store keeps its data', '.data/start')
+    .option('--keep-data', 'keep the store from the last run (by default each start begins clean, like the sandbox world)')
+    .action(async (options: { config: string; dataDir: string; keepData?: boolean }) => {
+      const config = loadConfig(options.config);
+      const logger = createLogger({ name: 'fcp' });
+      if (!options.keepData) await rm(options.dataDir, { recursive: true, force: true });
+      const deployment = await startLocalDeployment(config, { dataDir: options.dataDir, ephemeralPorts: false, logger, sandboxLogger: logger.child({ part: 'sandbox' }, { level: 'warn' }) });
+      const regions = deployment.config.regions.map((r) => r.name);
+      const cfg = options.config === DEFAULT_CONFIG ? '' : ` --config ${options.config}`;
+      process.stderr.write(
+        [
+          '',
+          `Sandbox up on loopback; controller replicas running in ${regions.join(', ')} (primary ${regions[0]}).`,
+          `  status:        node bin/fcp.js status${cfg}`,
+          `  break it:      node bin/fcp.js sandbox fault region-down --region ${regions[0]} --for 60s${cfg}`,
+          `  client view:   node bin/fcp.js sandbox traffic --for 30s${cfg}`,
+          `  game day:      node bin/fcp.js switchover --to ${regions[1]} --reason "game day"${cfg}`,
+          `  faults:        node bin/fcp.js sandbox faults${cfg}    (clear: node bin/fcp.js sandbox faults clear)`,
+          'Ctrl-C stops everything.',
+          '',
+        ].join('\n'),
+      );
+      await untilSignal();
+      logger.info('stopping replicas and the sandbox');
+      await deployment.stop();
+    });
+}

@@ -1,0 +1,76 @@
+import { startSandbox, type RunningSandbox } from '../sandbox/up.js';
+import type { Config } from './config/schema.js';
+import type { Assessment, Decision } from './domain/types.js';
+import type { ExecutorEvent } from './executor/executor.js';
+import type { Logger } from './logging.js';
+import { startReplica, type RunningReplica } from './main.js';
+import { openStateStore } from './providers/store/from-config.js';
+
+export interface LocalDeploymentOptions {
+  dataDir: string;
+  /** Free ports instead of the config's (tests and drills, so they never clash with `npm start`). */
+  ephemeralPorts: boolean;
+  logger: Logger;
+  /** Sandbox logs go here (quieter than the controller's by default). */
+  sandboxLogger?: Logger;
+  onDecision?(region: string, decision: Decision, assessment: Assessment): void;
+  onExecutorEvent?(region: string, event: ExecutorEvent): void;
+}
+
+export interface LocalDeployment {
+  sandbox: RunningSandbox;
+  /** The config rewritten to where the sandbox listens. */
+  config: Config;
+  replicas: Map<string, RunningReplica>;
+  /** Starts (or restarts) the replica for one region. */
+  startReplica(region: string): RunningReplica;
+  stopReplica(region: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded default: the sandbox plus one controller replica per region, all on loopback, the
+ * replicas running the production adapters against the sandbox's emulated AWS APIs.
+ */
+export async function startLocalDeployment(base: Config, options: LocalDeploymentOptions): Promise<LocalDeployment> {
+  const sandbox = await startSandbox(base, { dataDir: options.dataDir, ephemeralPorts: options.ephemeralPorts, logger: options.sandboxLogger ?? options.logger });
+  const config = sandbox.config;
+  try {
+    const setup = openStateStore(config, { region: config.regions[0]!.name });
+    try {
+      await setup.ensureTable();
+    } finally {
+      setup.close();
+    }
+  } catch (error) {
+    await sandbox.stop();
+    throw error;
+  }
+  const replicas = new Map<string, RunningReplica>();
+  const launch = (region: string) => {
+    const running = startReplica(config, region, {
+      logger: options.logger,
+      ...(options.onDecision && { onDecision: (d: Decision, a: Assessment) => options.onDecision!(region, d, a) }),
+      ...(options.onExecutorEvent && { onExecutorEvent: (e: ExecutorEvent) => options.onExecutorEvent!(region, e) }),
+    });
+    replicas.set(region, running);
+    return running;
+  };
+  for (const region of config.regions) launch(region.name);
+  const stopReplica = async (region: string) => {
+    const running = replicas.get(region);
+    replicas.delete(region);
+    await running?.stop();
+  };
+  return {
+    sandbox,
+    config,
+    replicas,
+    startReplica: launch,
+    stopReplica,
+    stop: async () => {
+      await Promise.all([...replicas.keys()].map(stopReplica));
+      await sandbox.stop();
+    },
+  };
+}
