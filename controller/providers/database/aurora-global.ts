@@ -63,19 +63,7 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
   }
 
   async status(budget: StepBudget): Promise<DatabaseStatus> {
-    const view = await this.describeGlobal(budget);
-    const secondaries = this.clusters.regions.filter((region) => region !== view.writerRegion);
-    const [writerReachable, ...lags] = await Promise.all([
-      this.clusterAnswers(view.writerRegion, budget),
-      ...secondaries.map((region) => this.lag.lagMs(region, budget).catch(() => undefined)),
-    ]);
-    const lagMs: Record<RegionName, number | undefined> = {};
-    secondaries.forEach((region, index) => {
-      const value = lags[index];
-      lagMs[region] = value;
-      if (value !== undefined) this.lastKnownLag.set(region, value);
-    });
-    return { at: this.caller.clock.now(), writerRegion: view.writerRegion, lagMs, transitioning: view.inProgress !== undefined, writerReachable: Boolean(writerReachable) };
+    return (await this.read(budget)).status;
   }
 
   async readiness(region: RegionName, budget: StepBudget): Promise<Condition[]> {
@@ -116,13 +104,12 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
 
   async promote(region: RegionName, mode: FlipMode, policy: PromotePolicy, budget: StepBudget): Promise<PromoteResult> {
     requireRegion(region, this.settings.clusters, 'database.clusters');
-    const view = await this.describeGlobal(budget);
-    const status = view.inProgress ? undefined : await this.status(budget);
+    const { view, status } = await this.read(budget);
     const choice = choosePromotion(region, mode, policy, {
       writerRegion: view.writerRegion,
-      writerReachable: status?.writerReachable ?? true,
+      writerReachable: status.writerReachable,
       ...(view.inProgress ? { inProgress: view.inProgress } : {}),
-      targetLagMs: status?.lagMs[region] ?? this.lastKnownLag.get(region),
+      targetLagMs: status.lagMs[region] ?? this.lastKnownLag.get(region),
     });
     const context = { region, mode, writerRegion: view.writerRegion, rpoBudgetMs: policy.rpoBudgetMs, force: Boolean(policy.force) };
     if (choice.kind === 'refuse') throw new RefusedError(`not promoting ${region}: ${choice.reason}`, { context });
@@ -170,6 +157,24 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
         throw expired();
       });
     }
+  }
+
+  /** One read of the global cluster, the writer's reachability and every secondary's lag (a failed lag read is unknown). */
+  private async read(budget: StepBudget): Promise<{ view: GlobalView; status: DatabaseStatus }> {
+    const view = await this.describeGlobal(budget);
+    const secondaries = this.clusters.regions.filter((region) => region !== view.writerRegion);
+    const [writerReachable, ...lags] = await Promise.all([
+      this.clusterAnswers(view.writerRegion, budget),
+      ...secondaries.map((region) => this.lag.lagMs(region, budget).catch(() => undefined)),
+    ]);
+    const lagMs: Record<RegionName, number | undefined> = {};
+    secondaries.forEach((region, index) => {
+      const value = lags[index];
+      lagMs[region] = value;
+      if (value !== undefined) this.lastKnownLag.set(region, value);
+    });
+    const status = { at: this.caller.clock.now(), writerRegion: view.writerRegion, lagMs, transitioning: view.inProgress !== undefined, writerReachable: Boolean(writerReachable) };
+    return { view, status };
   }
 
   /** The global cluster, read from the first member region that answers. */

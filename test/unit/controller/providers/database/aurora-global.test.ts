@@ -103,7 +103,6 @@ describe('AuroraGlobalDatabase (mocked RDS and CloudWatch)', () => {
     rds
       .on(DescribeGlobalClustersCommand)
       .resolvesOnce({ GlobalClusters: [global()] })
-      .resolvesOnce({ GlobalClusters: [global()] })
       .resolves({ GlobalClusters: [global({ FailoverState: { Status: 'pending', FromDbClusterArn: arn('us-east-1'), ToDbClusterArn: arn('us-west-2') } })] });
     rds
       .on(SwitchoverGlobalClusterCommand)
