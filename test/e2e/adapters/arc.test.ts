@@ -81,6 +81,13 @@ describe('ArcRoutingControlRouter against the sandbox ARC cluster', () => {
     expect(errors.map((e) => e.kind)).toEqual(expect.arrayContaining(['network', 'timeout']));
   });
 
+  it('starts the next call at the endpoint that answered last, so dead ones cost their timeout once', async () => {
+    faults.arcEndpoints.set(0, { kind: 'down' });
+    faults.arcEndpoints.set(1, { kind: 'hang' });
+    await expect(providers.traffic.read(budget())).resolves.toMatchObject({ active: ['eu-west-1'] });
+    expect(errors).toEqual([]);
+  });
+
   it('stops at the first terminal error: every endpoint would deny alike', async () => {
     faults.api.set('arc', { kind: 'access-denied' });
     const failure = await providers.traffic.routeTo('us-east-1', budget()).catch((error: unknown) => error);
