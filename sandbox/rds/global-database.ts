@@ -15,7 +15,7 @@ import { caughtUp, replicate, resetForResync, rpoLagMs } from './replication.js'
 
 /**
  * The emulated Aurora world: global clusters, member clusters, instances, replication and the
- * switchover / failover state machine. Time-driven changes happen in `advance(now)`, which the
+ * switchover / failover state machine. Time-driven changes happen in `advance()`, which the
  * emulator calls on a short timer and before every read, so state is always current.
  *
  * Behaviour with a region down (AWS needs a healthy primary for a managed switchover):
