@@ -12,8 +12,7 @@ import { createDnsServer } from './dns/server.js';
 import { faultApiHandler } from './faults/api.js';
 import { FaultRegistry, type ActiveFault } from './faults/registry.js';
 import { CachingResolver } from './net/resolver.js';
-import { createCloudWatchEmulator, type CloudWatchEmulator } from './rds/cloudwatch.js';
-import { createRdsEmulator, rdsTimings, RdsDataError, type RdsEmulator } from './rds/index.js';
+import { createCloudWatchEmulator, createRdsEmulator, rdsTimings, RdsDataError, type CloudWatchEmulator, type RdsEmulator } from './rds/index.js';
 import { createRoute53Emulator, type Route53Emulator } from './route53/index.js';
 import { SerialQueue } from './shared/serial.js';
 import { EmbeddedStore } from './store/dynalite.js';
@@ -269,15 +268,7 @@ function sessionStore(rds: RdsEmulator): SessionStore {
 
 function seed(plan: SeedPlan, parts: Parts): void {
   parts.rds.seedGlobalDatabase(plan.globalDatabase);
-  for (const control of plan.routingControls) parts.arc.addRoutingControl({ arn: control.arn, name: control.region, state: control.state });
-  if (plan.routingControls.length > 0) {
-    // Like a real deployment's safety rule: never turn every region off (that would fail open).
-    parts.arc.addAssertionRule({
-      name: 'at-least-one-region-on',
-      assertedControls: plan.routingControls.map((c) => c.arn),
-      config: { type: 'ATLEAST', threshold: 1, inverted: false },
-    });
-  }
+  if (plan.routingControls) parts.arc.seedRegionControls(plan.routingControls.controls, plan.routingControls.onRegion);
   for (const check of plan.healthChecks) parts.route53.seedHealthCheck(check);
   parts.route53.seedHostedZone(plan.publicZone);
   parts.route53.seedHostedZone(plan.privateZone);

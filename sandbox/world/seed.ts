@@ -9,10 +9,10 @@ export const DEFAULT_PUBLIC_ZONE_ID = 'ZSANDBOXPUBLIC';
 const HEALTH_CHECK_INTERVAL_S = 10;
 const HEALTH_CHECK_FAILURE_THRESHOLD = 3;
 
+/** ARC mode: one routing control per region (ARN by region), only `onRegion`'s On. */
 export interface RoutingControlSeed {
-  region: string;
-  arn: string;
-  state: 'On' | 'Off';
+  controls: Record<string, string>;
+  onRegion: string;
 }
 
 /** Everything the sandbox creates from the config, as plain data (built before anything starts). */
@@ -22,8 +22,8 @@ export interface SeedPlan {
   publicZone: SeedZone;
   privateZone: SeedZone;
   globalDatabase: GlobalDatabaseSeed;
-  /** ARC mode only: one control per region, the primary's On; "at least one On" guards them. */
-  routingControls: RoutingControlSeed[];
+  /** ARC mode only; the ARC cluster adds the "at least one On" assertion rule. */
+  routingControls?: RoutingControlSeed;
 }
 
 /** What `fcp sandbox up --json` reports under `resources`. */
@@ -71,15 +71,15 @@ export function seedPlan(config: Config, apps: Record<string, AppAddress>): Seed
 
   let publicRecords: RecordSetInput[];
   let publicZoneId: string;
-  let routingControls: RoutingControlSeed[] = [];
+  let routingControls: RoutingControlSeed | undefined;
   if (traffic.mechanism === 'arc') {
     publicZoneId = DEFAULT_PUBLIC_ZONE_ID;
-    routingControls = Object.entries(traffic.routingControls).map(([region, arn]) => ({ region, arn, state: region === primary ? 'On' : 'Off' }));
-    for (const control of routingControls) {
-      healthChecks.push({ id: recoveryControlCheckId(control.region), config: { type: 'RECOVERY_CONTROL', routingControlArn: control.arn } });
+    routingControls = { controls: traffic.routingControls, onRegion: primary };
+    for (const [region, arn] of Object.entries(traffic.routingControls)) {
+      healthChecks.push({ id: recoveryControlCheckId(region), config: { type: 'RECOVERY_CONTROL', routingControlArn: arn } });
     }
     // Equal weights: the routing controls' health checks decide which regions answer.
-    publicRecords = routingControls.map(({ region }) => ({
+    publicRecords = Object.keys(traffic.routingControls).map((region) => ({
       name: traffic.publicName,
       type: 'A',
       ttl: config.sandbox?.publicRecordTtl ?? 2,
@@ -137,7 +137,7 @@ export function seedPlan(config: Config, apps: Record<string, AppAddress>): Seed
         Object.entries(database.clusters).map(([region, c]) => [region, { arn: c.arn, writerEndpoint: c.writerEndpoint, readerEndpoint: c.readerEndpoint }]),
       ),
     },
-    routingControls,
+    ...(routingControls ? { routingControls } : {}),
   };
 }
 
@@ -148,6 +148,6 @@ export function seededResources(config: Config, plan: SeedPlan): SeededResources
     publicName: config.traffic.publicName,
     globalClusterId: config.database.globalClusterIdentifier,
     clusters: Object.fromEntries(Object.entries(config.database.clusters).map(([region, c]) => [region, c.arn])),
-    routingControls: Object.fromEntries(plan.routingControls.map((c) => [c.region, c.arn])),
+    routingControls: { ...plan.routingControls?.controls },
   };
 }

@@ -20,7 +20,7 @@ describe('seedPlan (arc)', () => {
         name: 'login.auth.sandbox', type: 'A', ttl: 2, values: [`127.0.1.${i + 1}`], setIdentifier: r.name, weight: 1, healthCheckId: `sandbox-rc-${r.name}`,
       })),
     );
-    expect(plan.routingControls.map((c) => [c.region, c.state])).toEqual([['us-east-1', 'On'], ['us-west-2', 'Off'], ['eu-west-1', 'Off']]);
+    expect(plan.routingControls).toEqual({ controls: config.traffic.mechanism === 'arc' && config.traffic.routingControls, onRegion: 'us-east-1' });
     expect(plan.healthChecks).toContainEqual({
       id: 'sandbox-rc-us-west-2',
       config: { type: 'RECOVERY_CONTROL', routingControlArn: 'arn:aws:route53-recovery-control::000000000000:controlpanel/sandbox/routingcontrol/us-west-2' },
@@ -75,7 +75,7 @@ describe('seedPlan (route53)', () => {
     };
     const config = parseConfig(input);
     const plan = seedPlan(config, sandboxLayout(config).apps);
-    expect(plan.routingControls).toEqual([]);
+    expect(plan.routingControls).toBeUndefined();
     expect(plan.publicZone.id).toBe('ZSANDBOXPUBLIC2');
     expect(plan.publicZone.records).toEqual([
       { name: 'login.auth.sandbox', type: 'CNAME', ttl: 5, values: ['us-east-1.auth.sandbox'], setIdentifier: 'east', weight: 100 },
