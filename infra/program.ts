@@ -103,8 +103,9 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
   const configYaml = configSource.apply(renderControllerConfigYaml);
 
   const permissions = pulumi.all([source.traffic, source.database, source.stateTable]).apply(([traffic, database, state]) => ({
-    zoneIds: [traffic.publicZoneId, database.endpointRecords.hostedZoneId],
-    recordNames: [traffic.publicName, database.endpointRecords.writer, ...Object.values(database.endpointRecords.readers)],
+    changeZoneIds: [database.endpointRecords.hostedZoneId],
+    readZoneIds: [traffic.publicZoneId, database.endpointRecords.hostedZoneId],
+    recordNames: [database.endpointRecords.writer, ...Object.values(database.endpointRecords.readers)],
     healthCheckIds: Object.values(traffic.originHealthChecks),
     routingControlArns: Object.values(traffic.routingControls),
     globalClusterArn: database.globalClusterArn,

@@ -1,7 +1,7 @@
 /**
  * The controller's IAM permissions, built as plain data so tests can read them. Every statement
- * names its actions one by one (no `*` in an action) and the resources it may touch: the owned zones
- * and record names, the deployment's routing controls, the global database and its members, the
+ * names its actions one by one (no `*` in an action) and the resources it may touch: the DB endpoint
+ * zone and record names, the deployment's routing controls, the global database and its members, the
  * state table, the region's alarm topic.
  */
 
@@ -19,9 +19,14 @@ export interface PolicyDocument {
 }
 
 export interface ControllerPolicyInputs {
-  /** The public zone and the private DB endpoint zone. */
-  zoneIds: string[];
-  /** The only record names the controller may change: the public name and the DB endpoint names. */
+  /**
+   * Zones whose records the controller changes: the private DB endpoint zone. Public traffic moves
+   * through ARC routing controls, so the public zone's records are never changed by the controller.
+   */
+  changeZoneIds: string[];
+  /** Zones the controller reads to verify a flip: the public zone and the private zone. */
+  readZoneIds: string[];
+  /** The only record names the controller may change: the DB endpoint names. */
   recordNames: string[];
   healthCheckIds: string[];
   routingControlArns: string[];
@@ -36,8 +41,9 @@ const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, '');
 /** Route 53 compares normalized names: lower case, no trailing dot. */
 const normalizedName = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
+const zoneArn = (id: string) => `arn:aws:route53:::hostedzone/${bareZoneId(id)}`;
+
 export function controllerPolicyDocument(inputs: ControllerPolicyInputs): PolicyDocument {
-  const zones = inputs.zoneIds.map((id) => `arn:aws:route53:::hostedzone/${bareZoneId(id)}`);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -45,7 +51,7 @@ export function controllerPolicyDocument(inputs: ControllerPolicyInputs): Policy
         Sid: 'FlipOwnedRecords',
         Effect: 'Allow',
         Action: ['route53:ChangeResourceRecordSets'],
-        Resource: zones,
+        Resource: inputs.changeZoneIds.map(zoneArn),
         Condition: {
           'ForAllValues:StringEquals': {
             'route53:ChangeResourceRecordSetsNormalizedRecordNames': inputs.recordNames.map(normalizedName),
@@ -54,7 +60,7 @@ export function controllerPolicyDocument(inputs: ControllerPolicyInputs): Policy
           },
         },
       },
-      { Sid: 'ReadOwnedZones', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: zones },
+      { Sid: 'ReadOwnedZones', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: inputs.readZoneIds.map(zoneArn) },
       // Change ids are minted per request, so the resource can only be named by pattern.
       { Sid: 'FollowChanges', Effect: 'Allow', Action: ['route53:GetChange'], Resource: ['arn:aws:route53:::change/*'] },
       {

@@ -144,6 +144,8 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
   it('gives each region its own least-privilege task role scoped to the deployment', () => {
     const policy = JSON.parse(String(named(three, 'aws:iam/rolePolicy:RolePolicy', 'auth-prod-us-east-2-controller-task').props.policy)) as { Statement: { Sid: string; Resource: string[] }[] };
     const resources = (sid: string) => policy.Statement.find((s) => s.Sid === sid)?.Resource;
+    // Public traffic moves through ARC; the only records the controller may change are the DB endpoint names.
+    expect(resources('FlipOwnedRecords')).toEqual([`arn:aws:route53:::hostedzone/${three.outputs.database.endpointRecords.hostedZoneId}`]);
     expect(resources('FlipRoutingControls')).toEqual(Object.values(three.outputs.traffic.routingControls));
     expect(resources('PromoteGlobalDatabase')).toEqual([three.outputs.database.globalClusterArn, ...Object.values(three.outputs.database.clusters).map((c) => c.arn)]);
     expect(resources('StateTable')).toEqual(three.outputs.stateTable.arns);

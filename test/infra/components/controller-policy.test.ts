@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { controllerPolicyDocument, executionPolicyDocument } from '../../../infra/components/controller-policy.js';
 
 const inputs = {
-  zoneIds: ['/hostedzone/ZPUBLIC1', 'ZPRIVATE1'],
-  recordNames: ['Login.Example.com.', 'writer.db.internal'],
+  changeZoneIds: ['/hostedzone/ZPRIVATE1'],
+  readZoneIds: ['ZPUBLIC1', '/hostedzone/ZPRIVATE1'],
+  recordNames: ['Writer.DB.internal.', 'reader.us-east-1.db.internal'],
   healthCheckIds: ['hc-1', 'hc-2'],
   routingControlArns: ['arn:aws:route53-recovery-control::1:controlpanel/p/routingcontrol/a', 'arn:aws:route53-recovery-control::1:controlpanel/p/routingcontrol/b'],
   globalClusterArn: 'arn:aws:rds::1:global-cluster:g',
@@ -25,11 +26,12 @@ describe('controller IAM policy', () => {
     }
   });
 
-  it('limits record changes to the owned zones, record names, CNAMEs and UPSERT', () => {
+  it('limits record changes to the DB endpoint zone, its record names, CNAMEs and UPSERT', () => {
     const flip = statement('FlipOwnedRecords');
-    expect(flip.Resource).toEqual(['arn:aws:route53:::hostedzone/ZPUBLIC1', 'arn:aws:route53:::hostedzone/ZPRIVATE1']);
+    expect(flip.Resource).toEqual(['arn:aws:route53:::hostedzone/ZPRIVATE1']);
+    expect(statement('ReadOwnedZones').Resource).toEqual(['arn:aws:route53:::hostedzone/ZPUBLIC1', 'arn:aws:route53:::hostedzone/ZPRIVATE1']);
     expect(flip.Condition?.['ForAllValues:StringEquals']).toEqual({
-      'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['login.example.com', 'writer.db.internal'],
+      'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['writer.db.internal', 'reader.us-east-1.db.internal'],
       'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
       'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
     });
