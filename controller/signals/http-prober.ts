@@ -28,11 +28,15 @@ export function probeTargets(config: Pick<Config, 'services'>): ProbeTarget[] {
   return config.services.flatMap((service) => Object.entries(service.endpoints).map(([region, url]) => ({ region, service: service.name, url })));
 }
 
-/** `ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`...: the short cause of a request that got no answer. */
+/** undici's name for a connection the server closed without answering: to an operator, a reset. */
+const PLAIN_CODES: Record<string, string> = { UND_ERR_SOCKET: 'ECONNRESET' };
+
+/** `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`...: the short cause of a request that got no answer. */
 function failureCode(error: unknown): string {
   const withCode = error as { code?: unknown; errors?: Array<{ code?: unknown }>; cause?: { code?: unknown } };
   const code = withCode.code ?? withCode.errors?.[0]?.code ?? withCode.cause?.code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.name : 'error';
+  if (typeof code === 'string') return PLAIN_CODES[code] ?? code;
+  return error instanceof Error ? error.name : 'error';
 }
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../controller/config/load.js';
 import type { Config } from '../../../controller/config/schema.js';
-import type { AwsApiFault, AwsCaller, AwsService, FaultView } from '../../../sandbox/shared/faults.js';
+import type { AppFault, AwsApiFault, AwsCaller, AwsService, FaultView } from '../../../sandbox/shared/faults.js';
 
 /** The embedded default deployment: the adapters are driven with the config users run. */
 export function sandboxConfig(): Config {
@@ -22,8 +22,11 @@ export class TestFaults implements FaultView {
     return endpointFault ?? this.api.get(service) ?? null;
   }
 
-  appFault(): null {
-    return null;
+  /** App faults by `region` (every vantage) or `region|vantage` (a cut between the two). */
+  readonly app = new Map<string, AppFault>();
+
+  appFault(region: string, vantage: string | undefined): AppFault | null {
+    return this.app.get(`${region}|${vantage}`) ?? this.app.get(region) ?? null;
   }
 
   regionDown(region: string): boolean {
