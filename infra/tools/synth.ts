@@ -1,12 +1,14 @@
 /**
- * `npm run infra:synth -- --stack <Pulumi.<stack>.yaml> [--json] [--diff BASE.json]`
+ * `npm run infra:synth -- --stack <Pulumi.<stack>.yaml> [--json] [--diff BASE.json] [--outputs FILE]`
  *
  * Runs the Pulumi program under mocks (no credentials, no network) and prints the resource inventory,
  * or with `--diff` what the change adds, removes and modifies against an inventory saved earlier with
- * `--json`. The policy guard runs on the inventory every time; its result goes to stderr.
+ * `--json`. `--outputs` also writes the stack outputs (mocked ids and ARNs), from which `infra:config`
+ * renders the controller config a reviewer can read. The policy guard runs on the inventory every
+ * time; its result goes to stderr.
  * Exit codes: 0 clean, 1 policy violations, 2 bad input (missing or invalid file).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
@@ -52,6 +54,7 @@ interface Options {
   stack: string;
   json?: boolean;
   diff?: string;
+  outputs?: string;
 }
 
 function parseArguments(argv: readonly string[]): Options {
@@ -59,12 +62,13 @@ function parseArguments(argv: readonly string[]): Options {
     .requiredOption('--stack <file>', 'stack config file, e.g. Pulumi.example.yaml')
     .option('--json', 'print JSON: the inventory, or the diff with --diff')
     .option('--diff <base.json>', 'compare with an inventory saved earlier with --json')
+    .option('--outputs <file>', 'also write the stack outputs (mocked values) as `pulumi stack output --json` would')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   try {
     command.parse(argv as string[], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new InputError(error.message.replace(/^error: /, ''), [`usage: ${command.name()} --stack <file> [--json] [--diff BASE.json]`]);
+    if (error instanceof CommanderError) throw new InputError(error.message.replace(/^error: /, ''), [`usage: ${command.name()} --stack <file> [--json] [--diff BASE.json] [--outputs FILE]`]);
     throw error;
   }
   return command.opts<Options>();
@@ -90,7 +94,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   // Imported here so that the mocks are installed before Pulumi's runtime is first used.
   const { synthesize } = await import('../synth/synthesize.js');
-  const { inventory } = await synthesize(settings);
+  const { inventory, outputs } = await synthesize(settings);
+  if (options.outputs !== undefined) writeFileSync(options.outputs, `${JSON.stringify(outputs, null, 2)}\n`);
 
   if (base) {
     const diff = diffInventories(base, inventory);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as renderConfig } from '../../../infra/tools/render-config.js';
 import { main } from '../../../infra/tools/synth.js';
 import { TWO_REGION_STACK } from '../fixtures.js';
 
@@ -50,8 +51,9 @@ describe('infra:synth bad input (exit 2, nothing synthesized)', () => {
 describe('infra:synth', () => {
   let inventoryJson: string;
 
-  it('prints the inventory as JSON and reports the policy guard', async () => {
-    const result = await synth('--stack', TWO_REGION_STACK, '--json');
+  it('prints the inventory as JSON, writes the outputs and reports the policy guard', async () => {
+    const outputsFile = join(scratch, 'outputs.json');
+    const result = await synth('--stack', TWO_REGION_STACK, '--json', '--outputs', outputsFile);
     expect(result.code).toBe(0);
     inventoryJson = result.out;
     const inventory = JSON.parse(inventoryJson) as { resources: Record<string, unknown>[] };
@@ -59,6 +61,10 @@ describe('infra:synth', () => {
     for (const resource of inventory.resources) expect(Object.keys(resource)).toEqual(['type', 'name', 'region', 'props']);
     expect(inventory.resources).toContainEqual(expect.objectContaining({ type: 'aws:rds/globalCluster:GlobalCluster', name: 'auth-eu-db-global', region: 'eu-west-1' }));
     expect(result.err).toMatch(/^policy guard: passed \(7 rules, \d+ resources\)$/);
+    // The outputs render the controller config a reviewer can read, offline.
+    const rendered: string[] = [];
+    expect(renderConfig([outputsFile], { out: (t) => rendered.push(t), err: (t) => rendered.push(t) })).toBe(0);
+    expect(rendered.join('\n')).toMatch(/^name: auth-eu$/m);
   }, 30_000);
 
   it('prints what a change adds, removes and modifies against a saved inventory', async () => {
