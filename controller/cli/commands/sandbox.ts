@@ -86,11 +86,10 @@ export function registerSandboxCommands(program: Command): void {
     });
   faults
     .command('clear')
-    .description('Clear every active fault')
-    .option('--faults <url>', 'fault API URL (default: from --config)')
-    .option('--config <file>', 'config of the running sandbox', DEFAULT_CONFIG)
-    .action(async (options: { faults?: string; config: string }) => {
-      const cleared = await faultClient(options).clear();
+    .description('Clear every active fault (takes the --faults / --config of `faults`)')
+    .action(async (_options: unknown, command: Command) => {
+      // `--faults` and `--config` belong to `faults`; commander accepts them before or after `clear`.
+      const cleared = await faultClient(command.optsWithGlobals()).clear();
       process.stdout.write(`cleared ${cleared} fault${cleared === 1 ? '' : 's'}\n`);
     });
 

@@ -69,6 +69,26 @@ describe('fcp sandbox up', () => {
     const good = fcp(['sandbox', 'fault', 'app-429', '--for', '30s', '--faults', endpoints.faults]);
     expect(await good.exit).toBe(0);
     expect((await fetch(`${endpoints.regions['us-east-1']?.app}/health`, { signal: AbortSignal.timeout(3000) })).status).toBe(429);
+    const listed = fcp(['sandbox', 'faults', '--json', '--faults', endpoints.faults]);
+    const [fault] = JSON.parse(await firstLine(listed.child)) as { kind: string; remainingMs: number }[];
+    expect(fault?.kind).toBe('app-429');
+    expect(fault?.remainingMs).toBeGreaterThan(0);
+    expect(await fcp(['sandbox', 'faults', 'clear', '--faults', endpoints.faults]).exit).toBe(0);
+
+    // Client traffic through the sandbox DNS, with a config that says where DNS and the apps listen.
+    const appPort = new URL(endpoints.regions['us-east-1']?.app ?? '').port;
+    const trafficConfig = freePortConfig((c) => {
+      (c.sandbox as Record<string, unknown>).dnsPort = Number(endpoints.dns.split(':')[1]);
+      for (const service of c.services as { endpoints: Record<string, string> }[]) {
+        for (const region of Object.keys(service.endpoints)) service.endpoints[region] = (service.endpoints[region] ?? '').replace(/:0\//, `:${appPort}/`);
+      }
+    });
+    const traffic = fcp(['sandbox', 'traffic', '--rate', '10', '--for', '1s', '--json', '--config', trafficConfig]);
+    const report = JSON.parse(await firstLine(traffic.child)) as { timeline: { second: number; ok: number; failed: number }[]; summary: { ok: number; failed: number; regions: Record<string, number> } };
+    expect(await traffic.exit).toBe(0);
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.regions['us-east-1']).toBe(report.summary.ok);
+    expect(report.timeline[0]?.second).toBe(0);
 
     up.child.kill('SIGTERM');
     expect(await up.exit).toBe(0);
