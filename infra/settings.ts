@@ -106,7 +106,10 @@ const stateTable = z
   .strictObject({
     /** Default: `<name>-fcp-state`. */
     name: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3-255 letters, digits, "_", "-" or "."').optional(),
-    /** Default: `strong` when the stack has three regions from one multi-region-strong-consistency set, else `eventual`. */
+    /**
+     * Default: `strong` when the stack has three regions from one multi-region-strong-consistency set;
+     * three regions outside one set must choose explicitly; otherwise `eventual`.
+     */
     consistency: z.enum(['strong', 'eventual'], 'must be "strong" or "eventual"').optional(),
   })
   .prefault({});
@@ -169,6 +172,10 @@ export const stackSettingsSchema = z
     }
 
     const consistency = settings.stateTable.consistency;
+    if (consistency === undefined && names.length === 3 && !supportsStrongConsistency(names)) {
+      // The lease relies on conditional writes; say so rather than silently settle for eventual consistency.
+      issue(['stateTable', 'consistency'], `three regions that are not one multi-region strong consistency set (${STRONG_CONSISTENCY_REGION_SETS.map((set) => set.join('/')).join('; ')}): choose regions from one set, or set "eventual" to accept an eventually consistent lease table`);
+    }
     if (consistency === 'strong' && !supportsStrongConsistency(names)) {
       issue(['stateTable', 'consistency'], `multi-region strong consistency needs exactly three regions from one set (${STRONG_CONSISTENCY_REGION_SETS.map((set) => set.join('/')).join('; ')}); use "eventual" or change the regions`);
     }

@@ -39,6 +39,7 @@ describe('stack settings', () => {
     { name: 'service missing a region', change: (s) => { delete s.services[0]!.endpoints['us-west-2']; }, problem: /^services\[0\]\.endpoints: missing an endpoint for region "us-west-2"/ },
     { name: 'service endpoint for a stranger region', change: (s) => { s.services[0]!.endpoints['eu-west-1'] = 'https://x.example.com'; }, problem: /^services\[0\]\.endpoints\.eu-west-1: "eu-west-1" is not one of the regions/ },
     { name: 'strong consistency across sets', change: (s) => { s.regions[2]!.name = 'eu-west-1'; s.stateTable = { consistency: 'strong' }; s.services.forEach((svc) => { svc.endpoints['eu-west-1'] = 'https://x.example.com'; delete svc.endpoints['us-west-2']; }); }, problem: /^stateTable\.consistency: multi-region strong consistency needs exactly three regions from one set/ },
+    { name: 'three regions across sets with no consistency chosen', change: (s) => { s.regions[2]!.name = 'eu-west-1'; s.services.forEach((svc) => { svc.endpoints['eu-west-1'] = 'https://x.example.com'; delete svc.endpoints['us-west-2']; }); }, problem: /^stateTable\.consistency: three regions that are not one multi-region strong consistency set .* set "eventual"/ },
     { name: 'same CIDR twice', change: (s) => { s.regions[1]!.network = { cidr: '10.10.0.0/16' }; }, problem: /^regions\[1\]\.network\.cidr: 10\.10\.0\.0\/16 is already used by us-east-1/ },
     { name: 'public name outside its zone', change: (s) => { s.traffic.publicName = 'login.other.example'; }, problem: /^traffic\.publicName: "login\.other\.example" is not inside the zone/ },
     { name: 'unknown field', change: (s) => { (s as unknown as Record<string, unknown>).primary = 'us-east-1'; }, problem: /^\(root\): unknown field "primary"/ },
@@ -50,6 +51,14 @@ describe('stack settings', () => {
     change(settings);
     const problems = problemsOf(settings);
     expect(problems.some((p) => problem.test(p)), problems.join('\n')).toBe(true);
+  });
+
+  it('accepts three regions across sets once eventual consistency is chosen', () => {
+    const settings = exampleSettings(THREE_REGION_STACK);
+    settings.regions[2]!.name = 'eu-west-1';
+    settings.services.forEach((svc) => { svc.endpoints['eu-west-1'] = 'https://x.example.com'; delete svc.endpoints['us-west-2']; });
+    settings.stateTable = { consistency: 'eventual' };
+    expect(problemsOf(settings)).toEqual([]);
   });
 
   it('lists every problem at once, not only the first', () => {
