@@ -38,13 +38,13 @@ export function endpointHealthy(healthyCheckers: number): boolean {
 
 /**
  * One region's Route 53 health check: each of the 8 checkers probes the region's critical service
- * every `interval`, the checkers staggered evenly across the interval. Checker results follow the
+ * every `interval`, each on its own phase (checkers do not coordinate). Checker results follow the
  * ground truth (cut-offs of the `route53` vantage point included) without random noise: isolated
  * probe loss cannot move a check that needs `threshold` consecutive failures from 7 of 8 checkers.
  */
 export class HealthCheck {
   private readonly stream: StreamKey;
-  private readonly firstCheck: Millis;
+  private readonly firstChecks: Millis[];
   private readonly timing: ProbeTiming;
 
   constructor(
@@ -57,13 +57,13 @@ export class HealthCheck {
     latency: { baseMs: Millis; jitterMs: Millis },
   ) {
     this.stream = streamKey(seed, 'route53-check', region, service, intervalMs);
-    this.firstCheck = world.startAt + Math.floor(uniform(this.stream, 0, 1) * (intervalMs / CHECKER_REGIONS.length));
+    this.firstChecks = CHECKER_REGIONS.map((_, checker) => world.startAt + Math.floor(uniform(this.stream, checker, 1) * intervalMs));
     this.timing = { intervalMs, timeoutMs: CHECKER_TIMEOUT_MS, ...latency };
   }
 
   /** When checker `checker` sends its check number `n`. */
   checkTime(checker: number, n: number): Millis {
-    return this.firstCheck + (checker * this.intervalMs) / CHECKER_REGIONS.length + n * this.intervalMs;
+    return this.firstChecks[checker]! + n * this.intervalMs;
   }
 
   /** Whether check `n` of checker `checker` passes. */

@@ -21,8 +21,9 @@ interface Route53State {
  * `interval`; a checker's status changes after `threshold` consecutive disagreeing results; the
  * endpoint is healthy when more than 18% of checkers say so. DNS answers with the first healthy
  * region, primary first, and returns to the primary on its own when its check recovers (failback).
- * When every region is unhealthy, Route 53 fails open and keeps answering with what it had: a
- * global failure moves nothing, unless one region's check flips before the others'.
+ * When every region is unhealthy, Route 53 fails open and answers with the primary: a global
+ * failure moves traffic only for the moments between the primary's check flipping and the last
+ * standby's (checks run on their own phases), and those moves count as failovers.
  */
 export function route53FailoverPolicy(name: string, intervalMs: Millis, threshold: number): BaselinePolicy<Route53State> {
   return {
@@ -53,8 +54,8 @@ export function route53FailoverPolicy(name: string, intervalMs: Millis, threshol
         healthy.set(region, endpointHealthy(updated.filter((c) => c.healthy).length));
       }
       const order = [context.primary, ...context.regions.filter((r) => r !== context.primary)];
-      // Fail-open: with every record unhealthy, keep answering as before.
-      const answer = order.find((r) => healthy.get(r)) ?? state.serving;
+      // Fail-open: with every record unhealthy, failover routing answers with the primary.
+      const answer = order.find((r) => healthy.get(r)) ?? context.primary;
       const next: Route53State = { regions, serving: answer };
       if (answer === state.serving) return { state: next };
       const kind = answer === context.primary ? 'failback' : 'failover';

@@ -7,7 +7,11 @@ export const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 export const MINUTE = 60_000;
 
 export function context(...incidents: Incident[]): BaselineContext {
-  return { world: new World(incidents, START, REGIONS), seed: 5, regions: REGIONS, primary: 'us-east-1', service: 'api', latency: { baseMs: 20, jitterMs: 40 } };
+  return contextWithSeed(5, ...incidents);
+}
+
+export function contextWithSeed(seed: number, ...incidents: Incident[]): BaselineContext {
+  return { world: new World(incidents, START, REGIONS), seed, regions: REGIONS, primary: 'us-east-1', service: 'api', latency: { baseMs: 20, jitterMs: 40 } };
 }
 
 /** Runs a policy over the first 10 minutes and returns its flips as offsets from the start. */

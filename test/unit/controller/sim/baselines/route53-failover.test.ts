@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { route53Fast, route53Standard } from '../../../../../controller/sim/baselines/route53-failover.js';
-import { flips, MINUTE, outage } from './fixture.js';
+import { runBaseline } from '../../../../../controller/sim/baselines/policy.js';
+import type { Incident } from '../../../../../controller/sim/scenario.js';
+import { contextWithSeed, flips, MINUTE, outage, START } from './fixture.js';
 
 describe('route53 baselines', () => {
   it.each([
@@ -20,10 +22,16 @@ describe('route53 baselines', () => {
     expect(flips(route53Fast, { kind: 'isolation', vantage: 'us-east-1', at: MINUTE, for: 5 * MINUTE })).toEqual([]);
   });
 
-  it('fails open when every region is unhealthy: nothing moves once all checks have failed', () => {
-    // Every region already failing before the run starts: all unhealthy, DNS keeps answering as before.
-    const result = flips(route53Fast, { kind: 'global', mode: 'hang', errorRate: 1, status: 429, at: 0, for: 8 * MINUTE });
-    expect(result.filter((f) => f.kind === 'failover' && f.at > MINUTE)).toEqual([]);
+  it('fails open to the primary while every region is unhealthy; moves at onset and recovery are transient', () => {
+    const global: Incident = { kind: 'global', mode: 'hang', errorRate: 1, status: 429, at: MINUTE, for: 8 * MINUTE };
+    const runs = Array.from({ length: 12 }, (_, seed) => runBaseline(route53Fast, contextWithSeed(seed, global), [{ from: START, to: START + 10 * MINUTE }]));
+    // Checks run on their own phases: in some worlds one region's check flips before the others' and DNS moves for a moment.
+    expect(runs.some((run) => run.length > 0)).toBe(true);
+    for (const run of runs) {
+      // Once every check has failed (threshold x interval plus the phases), DNS answers with the primary until checks recover.
+      expect(run.filter((f) => f.at > START + MINUTE + 45_000 && f.at < START + 9 * MINUTE)).toEqual([]);
+      expect(run.length === 0 || (run.at(-1)!.kind === 'failback' && run.at(-1)!.to === 'us-east-1')).toBe(true);
+    }
   });
 
   it('ignores a gray failure that leaves more than 18% of checkers healthy', () => {
