@@ -34,6 +34,16 @@ describe('route53 baselines', () => {
     }
   });
 
+  it('answers with the primary in the middle of a global failure, whoever flipped first', () => {
+    const global: Incident = { kind: 'global', mode: 'hang', errorRate: 1, status: 429, at: MINUTE, for: 8 * MINUTE };
+    for (let seed = 0; seed < 12; seed++) {
+      const ctx = contextWithSeed(seed, global);
+      let state = route53Fast.init(ctx, START);
+      for (let at = START; at <= START + 5 * MINUTE; at += route53Fast.cadenceMs) state = route53Fast.step(state, ctx, at).state;
+      expect(state.serving).toBe('us-east-1');
+    }
+  });
+
   it('ignores a gray failure that leaves more than 18% of checkers healthy', () => {
     expect(flips(route53Fast, { kind: 'gray', region: 'us-east-1', errorRate: 0.3, status: 503, at: MINUTE, for: 5 * MINUTE })).toEqual([]);
   });
