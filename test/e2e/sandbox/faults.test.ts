@@ -137,7 +137,7 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
     const error = await failure(route53().send(new ListHostedZonesCommand({})));
     expect(error.$metadata?.httpStatusCode).toBeGreaterThanOrEqual(500);
     expect(await resolver.resolve('login.auth.sandbox', 'A')).toEqual(['127.0.1.1']);
-    expect(await resolver.resolve('writer.db.auth.internal', 'CNAME')).toEqual(['auth-us-east-1.cluster.us-east-1.rds.sandbox']);
+    expect(await resolver.resolve('reader.us-west-2.db.auth.internal', 'CNAME')).toEqual(['auth-us-west-2.cluster-ro.us-west-2.rds.sandbox']);
   });
 });
 
