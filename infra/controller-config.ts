@@ -23,6 +23,7 @@ export function renderControllerConfig(source: ControllerConfigSource): ConfigIn
     database: {
       engine: 'aurora-global',
       globalClusterIdentifier: database.globalClusterIdentifier,
+      globalWriterEndpoint: database.globalWriterEndpoint,
       clusters: Object.fromEntries(
         Object.entries(database.clusters).map(([region, cluster]) => [
           region,

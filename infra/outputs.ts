@@ -28,6 +28,7 @@ export const deploymentOutputsSchema = z.object({
   database: z.object({
     globalClusterIdentifier: z.string().min(1),
     globalClusterArn: z.string().min(1),
+    globalWriterEndpoint: z.string().min(1),
     clusters: perRegion(z.object({ arn: z.string().min(1), writerEndpoint: z.string().min(1), readerEndpoint: z.string().min(1) })),
     endpointRecords: z.object({
       hostedZoneId: z.string().min(1),

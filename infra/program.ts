@@ -52,6 +52,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
     ttl: settings.database.endpointTtl,
     vpcs: stacks.map((stack) => ({ region: stack.region, vpcId: stack.network.vpcId })),
     clusters: aurora.clusters,
+    globalWriterEndpoint: aurora.globalWriterEndpoint,
     provider: providers.forRegion(ROUTE53_CONTROL_REGION),
   });
 
@@ -84,6 +85,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
     database: pulumi.output({
       globalClusterIdentifier: aurora.globalClusterIdentifier,
       globalClusterArn: aurora.globalClusterArn,
+      globalWriterEndpoint: aurora.globalWriterEndpoint,
       clusters: byRegion(aurora.clusters.map((c) => ({
         region: c.region,
         value: pulumi.output({ arn: c.arn, writerEndpoint: c.writerEndpoint, readerEndpoint: c.readerEndpoint }),

@@ -32,6 +32,8 @@ export interface RegionalCluster {
 export class AuroraGlobal extends pulumi.ComponentResource {
   readonly globalClusterIdentifier: pulumi.Output<string>;
   readonly globalClusterArn: pulumi.Output<string>;
+  /** The global writer endpoint: Aurora keeps it on the current writer through switchover and failover. */
+  readonly globalWriterEndpoint: pulumi.Output<string>;
   readonly clusters: RegionalCluster[] = [];
 
   constructor(name: string, args: AuroraGlobalArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -50,6 +52,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
     }, { parent: this, provider: primary.provider });
     this.globalClusterIdentifier = global.globalClusterIdentifier;
     this.globalClusterArn = global.arn;
+    this.globalWriterEndpoint = global.endpoint;
 
     const primaryCluster = this.addCluster(name, args, primary, global, {
       databaseName: database.databaseName,

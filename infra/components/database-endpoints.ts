@@ -10,13 +10,16 @@ export interface DatabaseEndpointsArgs {
   vpcs: readonly { region: string; vpcId: pulumi.Output<string> }[];
   /** The global database's clusters, primary first. */
   clusters: readonly RegionalCluster[];
+  /** The global writer endpoint, which follows the writer by itself. */
+  globalWriterEndpoint: pulumi.Output<string>;
   provider: aws.Provider;
 }
 
 /**
  * The names apps use for the database, in a private zone shared by every region's VPC:
- * `writer.<zone>` (the current writer) and `reader.<region>.<zone>` (each region's readers). The
- * controller repoints the writer name during a failover, so the program sets it only at creation.
+ * `writer.<zone>` (a CNAME to the global writer endpoint, so a failover changes no writer record) and
+ * `reader.<region>.<zone>` (each region's readers). During a failover the controller repoints a lost
+ * region's reader name at a surviving region, so the program sets the values only at creation.
  */
 export class DatabaseEndpoints extends pulumi.ComponentResource {
   readonly zoneId: pulumi.Output<string>;
@@ -26,9 +29,6 @@ export class DatabaseEndpoints extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseEndpointsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('fcp:infra:DatabaseEndpoints', name, {}, opts);
     const child = { parent: this, provider: args.provider };
-    const [primary] = args.clusters;
-    if (!primary) throw new Error('the DB endpoint records need at least one cluster');
-
     const zone = new aws.route53.Zone(`${name}-private`, {
       name: args.zoneName,
       comment: `${args.deployment}: database endpoints`,
@@ -42,7 +42,7 @@ export class DatabaseEndpoints extends pulumi.ComponentResource {
       name: this.writerName,
       type: 'CNAME',
       ttl: args.ttl,
-      records: [primary.writerEndpoint],
+      records: [args.globalWriterEndpoint],
     }, { ...child, ignoreChanges: ['records'] });
 
     for (const cluster of args.clusters) {
@@ -54,7 +54,7 @@ export class DatabaseEndpoints extends pulumi.ComponentResource {
         type: 'CNAME',
         ttl: args.ttl,
         records: [cluster.readerEndpoint],
-      }, child);
+      }, { ...child, ignoreChanges: ['records'] });
     }
     this.registerOutputs({ zoneId: this.zoneId });
   }

@@ -41,7 +41,7 @@ function computed(type: string, name: string, inputs: State, region: string): { 
     }
     case 'aws:rds/globalCluster:GlobalCluster': {
       const id = str(inputs.globalClusterIdentifier, name);
-      return { id, state: { arn: `${arnBase('rds', false)}:global-cluster:${id}` } };
+      return { id, state: { arn: `${arnBase('rds', false)}:global-cluster:${id}`, endpoint: `${id}.global-${hex(seed, 12)}.global.rds.amazonaws.com` } };
     }
     case 'aws:rds/cluster:Cluster': {
       const id = str(inputs.clusterIdentifier, name);

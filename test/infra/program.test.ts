@@ -111,7 +111,9 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     expect((zone.props.vpcs as { vpcRegion: string }[]).map((v) => v.vpcRegion)).toEqual(regions);
     expect(zone.props.vpcs).toContainEqual({ vpcId: 'vpc-0a1b2c3d4e5f60718', vpcRegion: 'us-west-2' });
     const writer = named(three, 'aws:route53/record:Record', 'auth-prod-db-endpoints-writer');
-    expect(writer.props).toMatchObject({ name: 'writer.db.auth.internal', ttl: 5, records: [three.outputs.database.clusters['us-east-1']?.writerEndpoint] });
+    // The writer name points at the global writer endpoint, which follows the writer through a failover.
+    expect(three.outputs.database.globalWriterEndpoint).toMatch(/^auth-prod-global\.global-[0-9a-f]{12}\.global\.rds\.amazonaws\.com$/);
+    expect(writer.props).toMatchObject({ name: 'writer.db.auth.internal', ttl: 5, records: [three.outputs.database.globalWriterEndpoint] });
     expect(three.outputs.database.endpointRecords.readers).toEqual({
       'us-east-1': 'reader.us-east-1.db.auth.internal', 'us-east-2': 'reader.us-east-2.db.auth.internal', 'us-west-2': 'reader.us-west-2.db.auth.internal',
     });
@@ -163,6 +165,7 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     expect(config.traffic.mechanism).toBe('arc');
     expect(config.store).toMatchObject({ kind: 'dynamodb', tableName: 'auth-prod-fcp-state' });
     expect(config.signals.route53HealthChecks).toEqual(three.outputs.traffic.originHealthChecks);
+    expect(config.database.globalWriterEndpoint).toBe(three.outputs.database.globalWriterEndpoint);
     // The stored config is a secret input of the parameter: the inventory shows that it is set, not its text.
     expect(named(three, 'aws:ssm/parameter:Parameter', 'auth-prod-us-west-2-controller-config').props.value).toBe(SECRET_PLACEHOLDER);
   });
