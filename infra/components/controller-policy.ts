@@ -72,11 +72,8 @@ export function controllerPolicyDocument(inputs: ControllerPolicyInputs): Policy
       {
         Sid: 'FlipRoutingControls',
         Effect: 'Allow',
-        Action: [
-          'route53-recovery-cluster:GetRoutingControlState',
-          'route53-recovery-cluster:UpdateRoutingControlState',
-          'route53-recovery-cluster:UpdateRoutingControlStates',
-        ],
+        // The controller flips controls in batches (UpdateRoutingControlStates), never one by one.
+        Action: ['route53-recovery-cluster:GetRoutingControlState', 'route53-recovery-cluster:UpdateRoutingControlStates'],
         Resource: inputs.routingControlArns,
       },
       {
