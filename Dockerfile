@@ -1,4 +1,4 @@
-# The failover controller: `fcp controller --config /etc/fcp/config.yaml --region <region>`.
+# The failover controller: `fcp controller --config /etc/fcp/config.yaml --region $AWS_REGION`.
 # The project ships TypeScript and runs it through tsx (a production dependency), so there is no
 # build stage: production dependencies plus the sources the controller loads.
 FROM node:22-slim
@@ -30,4 +30,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz', { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["fcp", "controller", "--config", "/etc/fcp/config.yaml"]
+# One replica per region: the region comes from the task's AWS_REGION (the ECS task definition sets it).
+CMD ["/bin/sh", "-c", "exec fcp controller --config /etc/fcp/config.yaml --region \"$AWS_REGION\""]

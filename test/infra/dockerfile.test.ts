@@ -35,8 +35,11 @@ describe('Dockerfile', () => {
     expect(all('HEALTHCHECK').join('\n')).toContain('http://127.0.0.1:8080/healthz');
   });
 
-  it('runs `fcp controller` with the config file the ECS task writes', () => {
-    expect(all('CMD')).toEqual(['["fcp", "controller", "--config", "/etc/fcp/config.yaml"]']);
+  it('runs `fcp controller` with the config file the ECS task writes, in the task region', () => {
+    const [cmd] = all('CMD');
+    const argv = JSON.parse(cmd ?? '[]') as string[];
+    expect(argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(argv[2]).toBe('exec fcp controller --config /etc/fcp/config.yaml --region "$AWS_REGION"');
   });
 
   it('keeps secrets, infra and tests out of the build context', () => {
