@@ -106,7 +106,7 @@ export async function startSandbox(config: Config, options: StartSandboxOptions)
     seed(plan, parts);
     parts.route53.start();
     const endpoints = describeEndpoints(config, bound.layout, plan);
-    log.info({ endpoints }, 'sandbox up');
+    log.debug({ endpoints }, 'sandbox up');
     return { endpoints, config: rewriteConfig(config, bound.layout), faults: parts.faults, stats, stop: () => stack.unwind() };
   } catch (error) {
     await stack.unwind();

@@ -35,7 +35,7 @@ export function registerSandboxCommands(program: Command): void {
       if (options.json) process.stdout.write(`${JSON.stringify(running.endpoints)}\n`);
       else {
         const e = running.endpoints;
-        log.info(`sandbox up in ${Math.round(performance.now() - started)}ms — route53 ${e.route53}, rds ${e.rds}, dynamodb ${e.dynamodb}, dns ${e.dns}, faults ${e.faults}`);
+        log.info(`sandbox up in ${Math.round(performance.now() - started)}ms — route53 ${e.route53}, rds ${e.rds}${e.cloudwatch ? `, cloudwatch ${e.cloudwatch}` : ''}, dynamodb ${e.dynamodb}, dns ${e.dns}, faults ${e.faults}`);
         log.info(`arc endpoints: ${e.arc.join(' ')}`);
         for (const [region, { app }] of Object.entries(e.regions)) log.info(`${region} app ${app}`);
         log.info(`public name ${e.resources.publicName}; stop with Ctrl-C`);
