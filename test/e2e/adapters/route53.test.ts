@@ -63,6 +63,14 @@ describe('Route 53 adapters against the sandbox Route 53', () => {
 
     config = {
       ...base,
+      // The writer record follows the writer cluster's own endpoint here, so a flip must change it.
+      database: {
+        engine: base.database.engine,
+        globalClusterIdentifier: base.database.globalClusterIdentifier,
+        clusters: base.database.clusters,
+        endpointRecords: base.database.endpointRecords,
+        promoteDeadline: base.database.promoteDeadline,
+      },
       traffic: {
         mechanism: 'route53',
         publicName: PUBLIC_NAME,
