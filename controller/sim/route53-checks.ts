@@ -1,7 +1,8 @@
 import type { Millis } from '../domain/time.js';
+import type { Observation } from '../domain/types.js';
 import { resolveProbe, type ProbeTiming } from './probes.js';
 import { streamKey, uniform, type StreamKey } from './random.js';
-import { ROUTE53_VANTAGE } from './scenario.js';
+import { ROUTE53_VANTAGE, type Scenario } from './scenario.js';
 import type { World } from './world.js';
 
 /** The regions Route 53 health checkers probe from. */
@@ -95,5 +96,49 @@ export class HealthCheck {
       if (state.healthy) healthy++;
     }
     return healthy;
+  }
+}
+
+/**
+ * The `route53` vantage point: the controller reads each region's health check status every
+ * `poll` (each region on its own phase) and observes `ok` when the endpoint is healthy.
+ */
+export class Route53Vantage {
+  private readonly checks: { check: HealthCheck; firstPoll: Millis }[];
+
+  constructor(
+    world: World,
+    seed: number,
+    regions: readonly string[],
+    service: string,
+    private readonly settings: NonNullable<Scenario['route53']>,
+    latency: { baseMs: Millis; jitterMs: Millis },
+  ) {
+    this.checks = regions.map((region) => ({
+      check: new HealthCheck(world, seed, region, service, settings.interval, settings.failureThreshold, latency),
+      firstPoll: world.startAt + Math.floor(uniform(streamKey(seed, 'route53-poll', region), 0) * settings.poll),
+    }));
+  }
+
+  /** Appends the status reads made in (from, to]. */
+  collect(from: Millis, to: Millis, out: Observation[]): void {
+    const { poll } = this.settings;
+    for (const { check, firstPoll } of this.checks) {
+      for (let n = Math.floor((from - firstPoll) / poll) + 1; firstPoll + n * poll <= to; n++) {
+        const at = firstPoll + n * poll;
+        if (at <= from) continue;
+        const healthy = check.healthyCheckers(at);
+        out.push({
+          region: check.region,
+          service: check.service,
+          vantage: ROUTE53_VANTAGE,
+          signal: 'route53',
+          outcome: endpointHealthy(healthy) ? 'ok' : 'fail',
+          latencyMs: 0,
+          at,
+          detail: `${healthy}/${CHECKER_REGIONS.length} Route 53 checkers healthy`,
+        });
+      }
+    }
   }
 }

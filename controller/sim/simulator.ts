@@ -1,14 +1,13 @@
 import { createEngineState, engineStep, type EngineState } from '../domain/engine.js';
 import type { Millis } from '../domain/time.js';
-import { formatDuration } from '../domain/time.js';
-import type { Classification, Command, DatabaseStatus, Decision, Health, Observation } from '../domain/types.js';
+import type { Decision, Observation } from '../domain/types.js';
 import { mergeSpans, type Span } from './awake.js';
+import { SimulatedExecutor } from './executor.js';
 import { ProbeStream, type ProbeTiming } from './probes.js';
-import { CHECKER_REGIONS, endpointHealthy, HealthCheck } from './route53-checks.js';
-import { ROUTE53_VANTAGE, type Incident, type Scenario } from './scenario.js';
-import { reasonKey, type TimelineEntry } from './timeline.js';
-import { World, type TimedIncident } from './world.js';
-import { streamKey, uniform } from './random.js';
+import { Route53Vantage } from './route53-checks.js';
+import type { Scenario } from './scenario.js';
+import { TimelineRecorder, type TimelineEntry } from './timeline.js';
+import { World } from './world.js';
 
 /**
  * The discrete-event simulator: turns a scenario into the observations every vantage point would
@@ -63,12 +62,6 @@ export interface SimulationResult {
   timeline: TimelineEntry[];
 }
 
-interface PendingPlan {
-  planId: string;
-  to: string;
-  finishAt: Millis;
-}
-
 /** How long an incident keeps influencing observations after it ends. */
 function incidentTail(scenario: Scenario, lookback: Millis): Millis {
   const { probe } = scenario.config;
@@ -81,8 +74,7 @@ function incidentTail(scenario: Scenario, lookback: Millis): Millis {
 export class Simulation {
   readonly world: World;
   private readonly streams: ProbeStream[] = [];
-  private readonly healthChecks: HealthCheck[] = [];
-  private readonly pollPhase = new Map<string, Millis>();
+  private readonly route53: Route53Vantage | undefined;
   private readonly interval: Millis;
   private readonly lookback: Millis;
   private readonly endAt: Millis;
@@ -104,10 +96,7 @@ export class Simulation {
     }
     if (scenario.route53) {
       const service = config.services.find((s) => s.critical)!.name;
-      for (const region of regions) {
-        this.healthChecks.push(new HealthCheck(this.world, scenario.seed, region, service, scenario.route53.interval, scenario.route53.failureThreshold, { baseMs: timing.baseMs, jitterMs: timing.jitterMs }));
-        this.pollPhase.set(region, Math.floor(uniform(streamKey(scenario.seed, 'route53-poll', region), 0) * scenario.route53.poll));
-      }
+      this.route53 = new Route53Vantage(this.world, scenario.seed, regions, service, scenario.route53, { baseMs: timing.baseMs, jitterMs: timing.jitterMs });
     }
   }
 
@@ -115,19 +104,7 @@ export class Simulation {
   observationsBetween(from: Millis, to: Millis): Observation[] {
     const out: Observation[] = [];
     for (const stream of this.streams) stream.collect(from, to, out);
-    const poll = this.scenario.route53?.poll;
-    if (poll !== undefined) {
-      for (const check of this.healthChecks) {
-        const first = this.scenario.startAt + this.pollPhase.get(check.region)!;
-        for (let n = Math.floor((from - first) / poll) + 1; first + n * poll <= to; n++) {
-          const at = first + n * poll;
-          if (at <= from) continue;
-          const healthy = check.healthyCheckers(at);
-          const outcome = endpointHealthy(healthy) ? 'ok' : 'fail';
-          out.push({ region: check.region, service: check.service, vantage: ROUTE53_VANTAGE, signal: 'route53', outcome, latencyMs: 0, at, detail: `${healthy}/${CHECKER_REGIONS.length} Route 53 checkers healthy` });
-        }
-      }
-    }
+    this.route53?.collect(from, to, out);
     return out.sort((a, b) => a.at - b.at);
   }
 
@@ -154,146 +131,65 @@ export class Simulation {
   run(options: SimulationOptions = {}): SimulationResult {
     const mode = options.mode ?? 'skip';
     const lifetime = options.engineLifetime ?? 'continuous';
-    const recording = options.timeline ?? true;
     const { scenario } = this;
     const { config } = scenario;
     const primary = config.regions.find((r) => r.role === 'primary')!.name;
-    const regions = config.regions.map((r) => r.name);
+    const recorder = (options.timeline ?? true) ? new TimelineRecorder(scenario.startAt) : undefined;
+    for (const incident of this.world.incidents) recorder?.incident(incident);
+    const executor = new SimulatedExecutor(this.world, config.regions.map((r) => r.name), primary, scenario.planDuration, scenario.replicationLag);
 
-    const result: SimulationResult = {
+    const flips: FlipRecord[] = [];
+    let steps = 0;
+    let episodes = 0;
+    let state: EngineState = createEngineState(config, scenario.startAt);
+    const spans = this.awakeSpans(mode);
+    let lastTick = -Infinity;
+    for (let index = 0; index < spans.length; index++) {
+      let tick = Math.max(this.tickAtOrAfter(spans[index]!.from), lastTick + this.interval);
+      if (tick > this.endAt) break;
+      let awakeUntil = spans[index]!.to;
+      episodes++;
+      if (lifetime === 'per-episode') {
+        state = createEngineState(config, tick);
+        executor.reset();
+      }
+      // After a skipped stretch, the engine gets what its windows would hold now (and nothing twice).
+      let from = tick - Math.max(this.lookback, this.interval);
+      if (lifetime === 'continuous') from = Math.max(from, lastTick);
+      for (; tick <= Math.min(awakeUntil, this.endAt); tick += this.interval) {
+        const input = { observations: this.observationsBetween(from, tick), commands: executor.reportsDue(tick), database: executor.databaseStatus(tick) };
+        const step = engineStep(state, input, tick);
+        state = step.state;
+        steps++;
+        for (const decision of step.decisions) {
+          if (decision.kind !== 'flip') continue;
+          flips.push({ at: tick, from: decision.from, to: decision.to, reason: decision.reason, planId: decision.planId });
+          executor.start(decision.planId, decision.to, tick);
+        }
+        recorder?.step(tick, step.assessment, step.decisions);
+
+        // Stay awake while a plan runs or the engine is confirming a suspicion.
+        awakeUntil = Math.max(awakeUntil, executor.busyUntil() ?? awakeUntil);
+        if (state.topology.active || state.topology.phase === 'suspect') awakeUntil = Math.max(awakeUntil, tick + this.interval);
+        // Absorb the next span if this one has grown into it.
+        while (spans[index + 1] && spans[index + 1]!.from <= awakeUntil + this.interval) awakeUntil = Math.max(awakeUntil, spans[++index]!.to);
+        from = tick;
+        lastTick = tick;
+      }
+    }
+    return {
       scenario: scenario.name,
       seed: scenario.seed,
       startAt: scenario.startAt,
       durationMs: scenario.duration,
       mode,
       engineLifetime: lifetime,
-      steps: 0,
-      episodes: 0,
-      flips: [],
-      decisions: [],
-      timeline: [],
+      steps,
+      episodes,
+      flips,
+      decisions: recorder?.decisions ?? [],
+      timeline: recorder?.timeline() ?? [],
     };
-    const note = (at: Millis, kind: TimelineEntry['kind'], text: string, decision?: Decision) => {
-      const entry: TimelineEntry = { at, offsetMs: at - scenario.startAt, kind, text };
-      if (decision) entry.decision = decision;
-      result.timeline.push(entry);
-    };
-    if (recording) for (const incident of this.world.incidents) this.noteIncident(incident, note);
-
-    let state: EngineState = createEngineState(config, scenario.startAt);
-    let writer = primary;
-    let pending: PendingPlan[] = [];
-    let lastNoneKey: string | undefined;
-    const lastHealth = new Map<string, Health>();
-    let lastClassification: Classification = 'none';
-    let commandSequence = 0;
-
-    const spans = this.awakeSpans(mode);
-    let lastTick = -Infinity;
-    for (let index = 0; index < spans.length; index++) {
-      const span = spans[index]!;
-      let tick = Math.max(this.tickAtOrAfter(span.from), lastTick + this.interval);
-      if (tick > this.endAt) break;
-      let awakeUntil = span.to;
-      result.episodes++;
-      if (lifetime === 'per-episode') {
-        state = createEngineState(config, tick);
-        writer = primary;
-        pending = [];
-      }
-      // After a skipped stretch, the engine gets what its windows would hold now (and nothing twice).
-      let from = tick - Math.max(this.lookback, this.interval);
-      if (lifetime === 'continuous') from = Math.max(from, lastTick);
-      for (; tick <= Math.min(awakeUntil, this.endAt); tick += this.interval) {
-        const observations = this.observationsBetween(from, tick);
-        from = tick;
-        const commands: Command[] = [];
-        for (const plan of pending) {
-          if (plan.finishAt > tick) continue;
-          commands.push({ kind: 'plan-finished', id: `sim-${++commandSequence}`, planId: plan.planId, ok: true, at: tick });
-          writer = plan.to;
-        }
-        pending = pending.filter((p) => p.finishAt > tick);
-        const database: DatabaseStatus = {
-          at: tick,
-          writerRegion: writer,
-          lagMs: Object.fromEntries(regions.filter((r) => r !== writer).map((r) => [r, scenario.replicationLag])),
-          transitioning: pending.length > 0,
-          writerReachable: !this.world.replicaDown(writer, tick),
-        };
-        const step = engineStep(state, { observations, commands, database }, tick);
-        state = step.state;
-        result.steps++;
-
-        if (recording) {
-          for (const region of regions) {
-            const verdict = step.assessment.verdicts[region]!;
-            const before = lastHealth.get(region) ?? 'healthy';
-            if (verdict.health !== before) note(tick, 'verdict', `${region} ${before} -> ${verdict.summary}`);
-            lastHealth.set(region, verdict.health);
-          }
-          if (step.assessment.classification !== lastClassification) {
-            note(tick, 'classification', step.assessment.reason);
-            lastClassification = step.assessment.classification;
-          }
-        }
-
-        for (const decision of step.decisions) {
-          if (decision.kind === 'flip') {
-            result.flips.push({ at: tick, from: decision.from, to: decision.to, reason: decision.reason, planId: decision.planId });
-            pending.push({ planId: decision.planId, to: decision.to, finishAt: tick + scenario.planDuration });
-          }
-          if (!recording) continue;
-          if (decision.kind === 'none') {
-            const key = reasonKey(decision.reason);
-            if (key === lastNoneKey) continue;
-            lastNoneKey = key;
-          } else lastNoneKey = undefined;
-          result.decisions.push(decision);
-          note(tick, 'decision', decision.reason, decision);
-        }
-        // Stay awake while a plan runs or the engine is confirming a suspicion.
-        const topology = state.topology;
-        if (pending.length > 0) awakeUntil = Math.max(awakeUntil, Math.max(...pending.map((p) => p.finishAt)));
-        if (topology.active || topology.phase === 'suspect') awakeUntil = Math.max(awakeUntil, tick + this.interval);
-        // Absorb the next span if this one has grown into it.
-        while (spans[index + 1] && spans[index + 1]!.from <= awakeUntil + this.interval) awakeUntil = Math.max(awakeUntil, spans[++index]!.to);
-        lastTick = tick;
-      }
-    }
-    if (recording) result.timeline.sort((a, b) => a.at - b.at);
-    return result;
-  }
-
-  private noteIncident(incident: TimedIncident, note: (at: Millis, kind: TimelineEntry['kind'], text: string) => void): void {
-    const text = describeIncident(incident);
-    note(incident.start, 'incident', `begins: ${text} for ${formatDuration(incident.for)}`);
-    note(incident.end, 'incident', `ends: ${text}`);
-  }
-}
-
-/** One line for an incident: `outage of us-east-1`, `us-west-2 cut off from us-east-1`. */
-export function describeIncident(incident: Incident): string {
-  const services = incident.services ? ` (${incident.services.join(', ')})` : '';
-  switch (incident.kind) {
-    case 'outage':
-      return `outage of ${incident.region}${services} (connections refused)`;
-    case 'hang':
-      return `${incident.region}${services} hangs (probes time out)`;
-    case 'gray':
-      return `gray failure of ${incident.region}${services}: ${Math.round(incident.errorRate * 100)}% HTTP ${incident.status}`;
-    case 'brownout':
-      return `brownout of ${incident.region}${services}: +${formatDuration(incident.addedLatency)} latency (±${Math.round(incident.spread * 100)}%)`;
-    case 'global':
-      return incident.mode === 'hang'
-        ? `global failure${services}: a shared dependency hangs in every region`
-        : `global failure${services}: every region answers ${Math.round(incident.errorRate * 100)}% HTTP ${incident.status}`;
-    case 'cutoff':
-      return `vantage point ${incident.vantage} cut off from ${incident.region}`;
-    case 'isolation':
-      return `vantage point ${incident.vantage} cut off from every region`;
-    case 'flapping':
-      return `${incident.region}${services} flapping: down ${formatDuration(incident.down)}, up ${formatDuration(incident.up)}`;
   }
 }
 
