@@ -52,6 +52,7 @@ export class FaultApiClient {
       throw new FaultApiError(`the fault API at ${url} answered ${response.status} with a body that is not JSON`, { cause });
     }
     if (response.status === 400) throw new InputError(parsed.error ?? 'the sandbox refused the fault request', parsed.problems ?? []);
+    if (response.status === 404 && method === 'DELETE') throw new InputError(parsed.error ?? 'no such fault', [`id: ${parsed.error ?? 'no such fault'}`]);
     if (!response.ok) throw new FaultApiError(`${method} ${url}: ${response.status} ${parsed.error ?? ''}`.trim(), { context: { status: response.status } });
     return parsed;
   }

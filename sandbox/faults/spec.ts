@@ -36,7 +36,6 @@ export interface FaultContext {
 }
 
 export type FaultRequest = z.output<ReturnType<typeof faultRequestSchema>>;
-export type FaultRequestInput = z.input<ReturnType<typeof faultRequestSchema>>;
 
 export function faultRequestSchema(context: FaultContext) {
   const regionList = context.regions.join(', ');

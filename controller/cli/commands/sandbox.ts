@@ -86,10 +86,17 @@ export function registerSandboxCommands(program: Command): void {
     });
   faults
     .command('clear')
-    .description('Clear every active fault (takes the --faults / --config of `faults`)')
-    .action(async (_options: unknown, command: Command) => {
+    .argument('[id]', 'clear only this fault')
+    .description('Clear every active fault, or one by id (takes the --faults / --config of `faults`)')
+    .action(async (id: string | undefined, _options: unknown, command: Command) => {
       // `--faults` and `--config` belong to `faults`; commander accepts them before or after `clear`.
-      const cleared = await faultClient(command.optsWithGlobals()).clear();
+      const client = faultClient(command.optsWithGlobals());
+      if (id !== undefined) {
+        await client.remove(id);
+        process.stdout.write(`cleared fault ${id}\n`);
+        return;
+      }
+      const cleared = await client.clear();
       process.stdout.write(`cleared ${cleared} fault${cleared === 1 ? '' : 's'}\n`);
     });
 

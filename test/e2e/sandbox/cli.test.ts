@@ -70,9 +70,13 @@ describe('fcp sandbox up', () => {
     expect(await good.exit).toBe(0);
     expect((await fetch(`${endpoints.regions['us-east-1']?.app}/health`, { signal: AbortSignal.timeout(3000) })).status).toBe(429);
     const listed = fcp(['sandbox', 'faults', '--json', '--faults', endpoints.faults]);
-    const [fault] = JSON.parse(await firstLine(listed.child)) as { kind: string; remainingMs: number }[];
+    const [fault] = JSON.parse(await firstLine(listed.child)) as { id: string; kind: string; remainingMs: number }[];
     expect(fault?.kind).toBe('app-429');
     expect(fault?.remainingMs).toBeGreaterThan(0);
+    expect(await fcp(['sandbox', 'faults', 'clear', fault?.id ?? '', '--faults', endpoints.faults]).exit).toBe(0);
+    const again = fcp(['sandbox', 'faults', 'clear', fault?.id ?? '', '--faults', endpoints.faults]);
+    expect(await again.exit).toBe(2);
+    expect(again.stderr()).toMatch(/no active fault with id/);
     expect(await fcp(['sandbox', 'faults', 'clear', '--faults', endpoints.faults]).exit).toBe(0);
 
     // Client traffic through the sandbox DNS, with a config that says where DNS and the apps listen.
