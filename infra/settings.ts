@@ -28,9 +28,15 @@ const regionName = z
   .string()
   .refine((value): boolean => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
 
+/**
+ * The deployment name prefixes AWS names: `<name>-<region>-controller-execution` must fit IAM's 64
+ * characters with the longest region names, and RDS identifiers allow no trailing or doubled dashes.
+ */
+const MAX_NAME_LENGTH = 28;
 const identifier = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}$/, 'use lower-case letters, digits and dashes, starting with a letter (at most 31 characters)');
+  .max(MAX_NAME_LENGTH, `at most ${MAX_NAME_LENGTH} characters: it prefixes IAM role names, which AWS limits to 64`)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'use lower-case letters, digits and single dashes, starting with a letter and not ending with a dash');
 
 const dnsName = z
   .string()

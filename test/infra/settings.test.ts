@@ -42,6 +42,8 @@ describe('stack settings', () => {
     { name: 'three regions across sets with no consistency chosen', change: (s) => { s.regions[2]!.name = 'eu-west-1'; s.services.forEach((svc) => { svc.endpoints['eu-west-1'] = 'https://x.example.com'; delete svc.endpoints['us-west-2']; }); }, problem: /^stateTable\.consistency: three regions that are not one multi-region strong consistency set .* set "eventual"/ },
     { name: 'same CIDR twice', change: (s) => { s.regions[1]!.network = { cidr: '10.10.0.0/16' }; }, problem: /^regions\[1\]\.network\.cidr: 10\.10\.0\.0\/16 is already used by us-east-1/ },
     { name: 'public name outside its zone', change: (s) => { s.traffic.publicName = 'login.other.example'; }, problem: /^traffic\.publicName: "login\.other\.example" is not inside the zone/ },
+    { name: 'a name too long for IAM role names', change: (s) => { s.name = 'authentication-production-xyz'; }, problem: /^name: at most 28 characters: it prefixes IAM role names/ },
+    { name: 'a name with doubled dashes', change: (s) => { s.name = 'auth--prod'; }, problem: /^name: use lower-case letters, digits and single dashes/ },
     { name: 'unknown field', change: (s) => { (s as unknown as Record<string, unknown>).primary = 'us-east-1'; }, problem: /^\(root\): unknown field "primary"/ },
     { name: 'half an existing network', change: (s) => { s.regions[2]!.network = { vpcId: 'vpc-0123' } as never; }, problem: /^regions\[2\]\.network: give either `cidr`/ },
   ];
