@@ -138,6 +138,13 @@ const auroraGlobal = z.strictObject({
       readerEndpoint: z.string().min(1),
     }),
   ),
+  /**
+   * The global cluster's writer endpoint, which Aurora keeps pointing at the writer through a
+   * switchover or failover. When set, the writer record is a CNAME to it and a failover changes no
+   * DNS record: the failover path then needs no Route 53 API call (the control plane lives in
+   * us-east-1 and may be down with it). Without it, the writer record is flipped by the plan.
+   */
+  globalWriterEndpoint: z.string().min(1).optional(),
   /** DB endpoint CNAMEs in a private zone that the apps use for writes and reads. */
   endpointRecords: z.strictObject({
     hostedZoneId: z.string().regex(/^(\/hostedzone\/)?Z[A-Z0-9]{1,31}$/, 'must be a hosted zone id such as "Z0123456789ABC"'),

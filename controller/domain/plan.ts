@@ -41,14 +41,27 @@ export function buildPlan(decision: FlipDecision, config: PlanSettings): Plan {
     region: to,
     params: { clusterArn: target.arn },
   });
+  // With the global writer endpoint the writer name follows the writer by itself, so no DNS record
+  // changes: the old writer is fenced by taking client traffic away from its region first.
+  const globalWriter = db.globalWriterEndpoint !== undefined;
   if (mode === 'unplanned') {
-    steps.push({
-      kind: 'fence-old-writer',
-      title: `fence ${from}: point ${records.writer} at ${target.writerEndpoint} so writes stop reaching the old writer (they fail until promotion)`,
-      skipWhen: `${records.writer} already points at ${target.writerEndpoint}`,
-      region: from,
-      params: { zoneId: records.hostedZoneId, name: records.writer, value: target.writerEndpoint, ttl: records.ttl },
-    });
+    steps.push(
+      globalWriter
+        ? {
+            kind: 'fence-old-writer',
+            title: `fence ${from}: route client traffic away from ${from} first, so no client writes reach the old writer`,
+            skipWhen: `only ${to} takes traffic already`,
+            region: from,
+            params: { via: 'traffic', to },
+          }
+        : {
+            kind: 'fence-old-writer',
+            title: `fence ${from}: point ${records.writer} at ${target.writerEndpoint} so writes stop reaching the old writer (they fail until promotion)`,
+            skipWhen: `${records.writer} already points at ${target.writerEndpoint}`,
+            region: from,
+            params: { via: 'writer-record', zoneId: records.hostedZoneId, name: records.writer, value: target.writerEndpoint, ttl: records.ttl },
+          },
+    );
   }
   steps.push({
     kind: 'promote-database',
@@ -67,14 +80,14 @@ export function buildPlan(decision: FlipDecision, config: PlanSettings): Plan {
     region: to,
     params: { globalClusterIdentifier: db.globalClusterIdentifier, targetClusterArn: target.arn },
   });
-  const readers = Object.fromEntries(
+  const readers = globalWriter ? {} : Object.fromEntries(
     config.regions.map((r) => {
       // A lost region's readers follow the new writer's reader endpoint; the others keep their own.
       const cluster = mode === 'unplanned' && r.name === from ? target : db.clusters[r.name]!;
       return [records.readers[r.name]!, cluster.readerEndpoint];
     }),
   );
-  steps.push({
+  if (!globalWriter) steps.push({
     kind: 'flip-db-endpoints',
     title: `point ${records.writer} at ${target.writerEndpoint}${mode === 'unplanned' ? ` and ${records.readers[from]} at ${target.readerEndpoint}` : ''}`,
     skipWhen: 'every DB endpoint record already has its target value',
@@ -92,7 +105,7 @@ export function buildPlan(decision: FlipDecision, config: PlanSettings): Plan {
   });
   steps.push({
     kind: 'verify',
-    title: `verify ${config.traffic.publicName} routes to ${to}, ${records.writer} resolves to ${to}'s writer, ${to} is healthy`,
+    title: `verify only ${to} takes traffic for ${config.traffic.publicName} and ${to}'s cluster is the database writer`,
     skipWhen: 'never (it only reads)',
     region: to,
     params: { publicName: config.traffic.publicName, writer: records.writer, expectedWriter: target.writerEndpoint },

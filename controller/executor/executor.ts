@@ -125,10 +125,13 @@ async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepP
 
   const begun = clock.now();
   const waitedBefore = spent.ms;
-  const record = await journal.startStep(lease, plan.id, step.index, begun);
+  // Audit before action: the journal entry and the intent record are both durable before the step's
+  // first side effect (written side by side: neither depends on the other).
+  const [record] = await Promise.all([
+    journal.startStep(lease, plan.id, step.index, begun),
+    audited ? audit.append({ ...base, at: begun, phase: 'intent', details }) : undefined,
+  ]);
   deps.onEvent?.({ type: 'step-start', planId: plan.id, step, attempt: record.attempts, at: begun });
-  // Audit before action: the intent is durable before the first side effect of the step.
-  if (audited) await audit.append({ ...base, at: clock.now(), phase: 'intent', details });
 
   let outcome: StepOutcome;
   try {
@@ -140,8 +143,11 @@ async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepP
     if (error instanceof LeaseLostError) throw error;
     outcome = { status: 'failed', error: describeError(error) };
   }
-  await journal.finishStep(lease, plan.id, step.index, outcome, clock.now());
-  if (audited) await audit.append({ ...base, at: clock.now(), phase: 'result', details: { ...details, outcome } });
+  const ended = clock.now();
+  await Promise.all([
+    journal.finishStep(lease, plan.id, step.index, outcome, ended),
+    audited ? audit.append({ ...base, at: ended, phase: 'result', details: { ...details, outcome } }) : undefined,
+  ]);
   deps.onEvent?.({ type: 'step-end', planId: plan.id, step, outcome, ms: clock.now() - begun, waitedMs: spent.ms - waitedBefore, at: clock.now() });
   return outcome;
 }

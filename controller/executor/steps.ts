@@ -42,7 +42,8 @@ const HANDLERS: Record<StepKind, Handler> = {
   },
   // Fencing points the writer name at the target before promotion: writes then fail (the target is
   // read-only until promoted) instead of landing on an old writer that is about to be abandoned.
-  'fence-old-writer': async (_step, plan, { ports, budget }) => fromChange(await ports.dbRecords.pointTo(plan.to, budget)),
+  'fence-old-writer': async (step, plan, { ports, budget }) =>
+    fromChange(step.params.via === 'traffic' ? await ports.traffic.routeTo(plan.to, budget) : await ports.dbRecords.pointTo(plan.to, budget)),
   'promote-database': async (step, plan, { ports, budget }) => {
     const result = await ports.database.promote(plan.to, plan.mode, { rpoBudgetMs: Number(step.params.rpoBudgetMs), force: step.params.force === true }, budget);
     return { status: result.changed ? 'done' : 'skipped', result: { detail: result.detail, operation: result.operation } };

@@ -92,12 +92,18 @@ export class Replica {
     return status;
   }
 
+  /** Ticks at a fixed rate (a slow tick delays the next one, never shifts the schedule by its own length). */
   start(): void {
     const interval = this.deps.config.probe.interval;
+    let next = Date.now();
     const loop = () => {
+      next += interval;
       this.ticking = this.tick().catch((error) => this.log.error({ err: describeError(error) }, 'tick failed'));
       void this.ticking.finally(() => {
-        if (!this.shutdown.signal.aborted) this.timer = setTimeout(loop, interval);
+        if (this.shutdown.signal.aborted) return;
+        const now = Date.now();
+        if (next < now) next = now; // overran: start the next tick at once, and keep the rate from here
+        this.timer = setTimeout(loop, next - now);
       });
     };
     loop();

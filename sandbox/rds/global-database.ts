@@ -117,7 +117,7 @@ export class GlobalDatabase {
 
   // --- creation -------------------------------------------------------------------------------
 
-  createGlobalCluster(input: { id: string; engine?: string; engineVersion?: string; sourceClusterArn?: string }): GlobalClusterRecord {
+  createGlobalCluster(input: { id: string; engine?: string; engineVersion?: string; sourceClusterArn?: string; endpoint?: string }): GlobalClusterRecord {
     checkIdentifier('GlobalClusterIdentifier', input.id);
     if (this.globals.has(input.id)) {
       throw new RdsApiError('GlobalClusterAlreadyExistsFault', `Global cluster ${input.id} already exists`);
@@ -132,7 +132,7 @@ export class GlobalDatabase {
       resourceId: `cluster-${this.nextResourceSuffix()}`,
       engine: source?.engine ?? input.engine ?? DEFAULT_ENGINE,
       engineVersion: source?.engineVersion ?? input.engineVersion ?? DEFAULT_ENGINE_VERSION,
-      endpoint: `${input.id}.global.rds.sandbox`,
+      endpoint: input.endpoint ?? `${input.id}.global.rds.sandbox`,
       members: [],
       log: [],
       createdAt: this.now(),

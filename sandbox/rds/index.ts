@@ -51,6 +51,8 @@ export interface GlobalDatabaseSeed {
   writerRegion: string;
   clusters: Record<string, ClusterSeed>;
   engine?: string;
+  /** The global writer endpoint's host name (`database.globalWriterEndpoint`); a default is derived from the id. */
+  endpoint?: string;
 }
 
 export interface RdsEmulator {
@@ -180,7 +182,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
       }
       return { region, id: parsed.id, cluster };
     });
-    db.createGlobalCluster({ id: seed.globalClusterIdentifier, engine: seed.engine });
+    db.createGlobalCluster({ id: seed.globalClusterIdentifier, engine: seed.engine, ...(seed.endpoint !== undefined && { endpoint: seed.endpoint }) });
     // The writer first: the first member of a global cluster is its primary.
     for (const { region, id, cluster } of ordered) {
       const created = db.createCluster({

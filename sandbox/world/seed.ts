@@ -110,7 +110,7 @@ export function seedPlan(config: Config, apps: Record<string, AppAddress>): Seed
 
   const records = database.endpointRecords;
   const privateZoneName = commonZone([records.writer, ...Object.values(records.readers)]);
-  const writerEndpoint = database.clusters[primary]?.writerEndpoint ?? '';
+  const writerEndpoint = database.globalWriterEndpoint ?? database.clusters[primary]?.writerEndpoint ?? '';
 
   return {
     healthChecks,
@@ -132,6 +132,7 @@ export function seedPlan(config: Config, apps: Record<string, AppAddress>): Seed
     },
     globalDatabase: {
       globalClusterIdentifier: database.globalClusterIdentifier,
+      ...(database.globalWriterEndpoint !== undefined && { endpoint: database.globalWriterEndpoint }),
       writerRegion: primary,
       clusters: Object.fromEntries(
         Object.entries(database.clusters).map(([region, c]) => [region, { arn: c.arn, writerEndpoint: c.writerEndpoint, readerEndpoint: c.readerEndpoint }]),

@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Command as Cli } from 'commander';
 import { loadConfig } from '../../config/load.js';
+import { DRILL_SCENARIOS, renderDrill, runDrill, type DrillScenario } from '../../drill/drill.js';
+import { InputError } from '../../errors.js';
 import { startLocalDeployment } from '../../local-deployment.js';
 import { createLogger } from '../../logging.js';
 import { startReplica } from '../../main.js';
@@ -60,5 +62,22 @@ export function registerRunCommands(program: Cli): void {
       await untilSignal();
       logger.info('stopping replicas and the sandbox');
       await deployment.stop();
+    });
+
+  program
+    .command('drill')
+    .description('Game day on this machine: a fresh sandbox and replicas, client traffic, a scenario, a report; exits 0 only if the failover completed')
+    .option('-c, --config <file>', 'sandbox + controller config', DEFAULT_CONFIG)
+    .option('--scenario <name>', `one of ${DRILL_SCENARIOS.join(', ')}`, 'region-outage')
+    .option('--json', 'print one JSON object')
+    .action(async (options: { config: string; scenario: string; json?: boolean }) => {
+      if (!(DRILL_SCENARIOS as readonly string[]).includes(options.scenario)) {
+        throw new InputError(`unknown drill scenario "${options.scenario}"`, [`--scenario: one of ${DRILL_SCENARIOS.join(', ')}`]);
+      }
+      const config = loadConfig(options.config);
+      const logger = createLogger({ name: 'fcp', level: options.json ? 'warn' : 'info', pretty: options.json ? false : undefined });
+      const report = await runDrill({ scenario: options.scenario as DrillScenario, config, logger });
+      process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderDrill(report)}\n`);
+      if (!report.completed) process.exitCode = 1;
     });
 }

@@ -27,7 +27,9 @@ export class DbEndpointCnames implements DbEndpointRecords {
     const records = this.settings.endpointRecords;
     const wanted = new Map<string, string>();
     const writer = this.settings.clusters[writerRegion];
-    if (writer) wanted.set(records.writer, writer.writerEndpoint);
+    // The global writer endpoint follows the writer by itself; only a cluster endpoint needs flipping.
+    const writerValue = this.settings.globalWriterEndpoint ?? writer?.writerEndpoint;
+    if (writerValue) wanted.set(records.writer, writerValue);
     for (const [region, name] of Object.entries(records.readers)) {
       const cluster = this.settings.clusters[lostRegions.includes(region) ? writerRegion : region];
       if (cluster) wanted.set(name, cluster.readerEndpoint);

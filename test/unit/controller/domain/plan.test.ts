@@ -10,6 +10,9 @@ const flip = (overrides: Partial<Flip> = {}): Flip => ({
   from: 'us-east-1', to: 'us-west-2', reason: 'failover us-east-1 -> us-west-2: regional outage confirmed by 3/4 vantage points for 1s', guards: [], ...overrides,
 });
 
+/** Without the global writer endpoint the writer record itself is flipped (through the Route 53 API). */
+const clusterWriterConfig = parseConfig({ ...structuredClone(config), database: { ...structuredClone(config.database), globalWriterEndpoint: undefined } });
+
 const route53Config = parseConfig({
   ...structuredClone(config),
   traffic: {
@@ -20,9 +23,10 @@ const route53Config = parseConfig({
 
 describe('buildPlan', () => {
   it.each([
-    { name: 'unplanned failover fences the old writer first', decision: flip(), settings: config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
-    { name: 'planned switchover needs no fence', decision: flip({ operation: 'switchover', mode: 'planned', trigger: 'manual' }), settings: config, kinds: ['check-target-ready', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
-    { name: 'route53 traffic flip', decision: flip(), settings: route53Config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
+    { name: 'unplanned failover with the global writer endpoint: no DNS record changes', decision: flip(), settings: config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-traffic', 'verify', 'record-topology'] },
+    { name: 'unplanned failover flipping the writer record', decision: flip(), settings: clusterWriterConfig, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
+    { name: 'planned switchover needs no fence', decision: flip({ operation: 'switchover', mode: 'planned', trigger: 'manual' }), settings: clusterWriterConfig, kinds: ['check-target-ready', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
+    { name: 'route53 traffic flip', decision: flip(), settings: route53Config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-traffic', 'verify', 'record-topology'] },
   ])('$name', ({ decision, settings, kinds }) => {
     const plan = buildPlan(decision, settings);
     expect(plan.steps.map((s) => s.kind)).toEqual(kinds);
@@ -34,8 +38,13 @@ describe('buildPlan', () => {
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 
+  it('fences through traffic when the writer name follows the global endpoint', () => {
+    const fence = buildPlan(flip(), config).steps.find((s) => s.kind === 'fence-old-writer')!;
+    expect(fence.params).toEqual({ via: 'traffic', to: 'us-west-2' });
+  });
+
   it('points the writer and the lost region reader at the new writer after an unplanned failover', () => {
-    const plan = buildPlan(flip(), config);
+    const plan = buildPlan(flip(), clusterWriterConfig);
     const records = plan.steps.find((s) => s.kind === 'flip-db-endpoints')!.params.records;
     expect(records).toEqual({
       'writer.db.auth.internal': 'auth-us-west-2.cluster.us-west-2.rds.sandbox',
@@ -55,7 +64,7 @@ describe('buildPlan', () => {
 
 describe('renderPlan', () => {
   it('reads like a reviewable plan with progress marks', () => {
-    const text = renderPlan(buildPlan(flip(), config), { 1: 'done', 2: 'skipped', 3: 'running' });
+    const text = renderPlan(buildPlan(flip(), clusterWriterConfig), { 1: 'done', 2: 'skipped', 3: 'running' });
     const lines = text.split('\n');
     expect(lines[0]).toBe('Plan plan-1-failover-us-east-1-to-us-west-2: failover us-east-1 -> us-west-2 (unplanned, automatic)');
     expect(lines[1]).toBe('Reason: failover us-east-1 -> us-west-2: regional outage confirmed by 3/4 vantage points for 1s');

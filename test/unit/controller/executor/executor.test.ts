@@ -55,19 +55,20 @@ describe('executePlan', () => {
     const p = plan();
     const result = await executePlan(p, deps);
     expect(result.status).toBe('succeeded');
-    expect(world).toMatchObject({ writer: 'us-west-2', active: ['us-west-2'], writerRecord: 'us-west-2' });
-    expect(world.calls).toEqual({ pointTo: 1, promote: 1, routeTo: 1 });
+    expect(world).toMatchObject({ writer: 'us-west-2', active: ['us-west-2'] });
+    // The writer name follows the global writer endpoint: no DNS record is touched.
+    expect(world.calls).toEqual({ promote: 1, routeTo: 1 });
     expect(recorded).toEqual([p.id]);
     const journal = (await store.journal.read(p.id))!;
     expect(journal.head.status).toBe('succeeded');
-    // fence-old-writer already pointed the writer record, so flip-db-endpoints found nothing to do.
-    expect(journal.steps.map((s) => `${s.index}:${s.status}`)).toEqual(['1:done', '2:done', '3:done', '4:done', '5:skipped', '6:done', '7:done', '8:done']);
+    // fence-old-writer already took traffic away from us-east-1, so flip-traffic found nothing to do.
+    expect(journal.steps.map((s) => `${s.index}:${s.status}`)).toEqual(['1:done', '2:done', '3:done', '4:done', '5:skipped', '6:done', '7:done']);
     const audit = await store.audit.readAll();
     const actions = audit.map((r) => `${r.action}:${r.phase}`);
     expect(actions.slice(0, 2)).toEqual(['failover/fence-old-writer:intent', 'failover/fence-old-writer:result']);
     expect(actions).toContain('failover/promote-database:intent');
     expect((await store.audit.verify()).ok).toBe(true);
-    expect(events.filter((e) => e.type === 'step-end')).toHaveLength(8);
+    expect(events.filter((e) => e.type === 'step-end')).toHaveLength(7);
   });
 
   it('stops at the next step boundary when the lease is lost, and a resume repeats no side effect', async () => {
@@ -79,7 +80,7 @@ describe('executePlan', () => {
     };
     const stopped = await executePlan(p, first.deps);
     expect(stopped).toEqual({ status: 'stopped', reason: 'lease lost before the next step' });
-    expect(world.calls).toEqual({ pointTo: 1, promote: 1 });
+    expect(world.calls).toEqual({ routeTo: 1, promote: 1 });
 
     // Another replica takes over (the lease expired) and resumes from the journal.
     world.onSideEffect = undefined;
@@ -90,7 +91,7 @@ describe('executePlan', () => {
     expect(found.unfinishedPlan?.head.plan.id).toBe(p.id);
     const resumed = await executePlan(found.unfinishedPlan!.head.plan, { ...first.deps, currentLease: () => lease, actor: 'replica/eu-west-1' });
     expect(resumed.status).toBe('succeeded');
-    expect(world.calls).toEqual({ pointTo: 1, promote: 1, routeTo: 1 });
+    expect(world.calls).toEqual({ routeTo: 1, promote: 1 });
   });
 
   it('fails the plan with the step error and leaves the rest undone', async () => {
@@ -102,7 +103,7 @@ describe('executePlan', () => {
     expect(result).toMatchObject({ status: 'failed', error: expect.stringContaining('AccessDenied') });
     const journal = (await store.journal.read(p.id))!;
     expect(journal.head.status).toBe('failed');
-    expect(journal.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(journal.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending', 'pending', 'pending', 'pending']);
     expect(world.calls).toEqual({});
   });
 });

@@ -50,6 +50,7 @@ function setup(storeOverride?: StateStore) {
       store,
       ports: world,
       signals: [prober],
+      readDatabase: () => world.database.status(),
       readiness: async () => [{ type: 'CredentialsWork', status: 'true', reason: 'Ok', message: 'calls permitted', at: clock.now() }],
       clock,
       random: () => 0.5,
@@ -90,7 +91,7 @@ describe('Replica', () => {
     failing.set('us-east-1', 'all');
     await settle(tickAll, () => world.writer === 'us-west-2' && world.active[0] === 'us-west-2');
     await settle(tickAll, () => replicas.every((r) => !r.status().activePlan), 10);
-    expect(world.calls).toEqual({ pointTo: 1, promote: 1, routeTo: 1 });
+    expect(world.calls).toEqual({ promote: 1, routeTo: 1 });
     const stored = await store.topology.read();
     expect(stored?.topology).toMatchObject({ primary: 'us-west-2', phase: 'failed-over', lostPrimary: 'us-east-1' });
     const plans = await store.journal.listPlans();
