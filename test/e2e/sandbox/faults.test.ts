@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetHealthCheckStatusCommand, ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetRoutingControlStateCommand, Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CachingResolver } from '../../../sandbox/net/resolver.js';
@@ -51,6 +51,22 @@ describe('sandbox app faults', () => {
     expect((await health('us-east-1')).status).toBe(200);
     sandbox.faults.clear();
     await until(() => health('us-west-2').then((r) => r.status === 200, () => false), 'us-west-2 to serve again');
+  });
+
+  it("region down fails the region's Route 53 health check from every checker, and it recovers", async () => {
+    const client = route53();
+    /** Every checker's latest report starts with `prefix` (an unanswered call counts as no). */
+    const everyChecker = (prefix: string) => async () => {
+      const output = await client.send(new GetHealthCheckStatusCommand({ HealthCheckId: 'sandbox-hc-eu-west-1' })).catch(() => undefined);
+      const reports = output?.HealthCheckObservations?.map((o) => o.StatusReport?.Status ?? '') ?? [];
+      return reports.length === 8 && reports.every((status) => status.startsWith(prefix));
+    };
+    // GetHealthCheckStatus refills one token a second: poll at that pace.
+    await until(everyChecker('Success'), 'the check to pass first', 15_000, 1000);
+    sandbox.faults.add({ kind: 'region-down', region: 'eu-west-1' });
+    await until(everyChecker('Failure'), 'every checker to see eu-west-1 fail', 15_000, 1000);
+    sandbox.faults.clear();
+    await until(everyChecker('Success'), 'every checker to see eu-west-1 again', 15_000, 1000);
   });
 
   it.each([

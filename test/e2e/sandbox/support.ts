@@ -31,11 +31,11 @@ export function sdkOptions(endpoint: string, region: string, keyRegion = region)
 }
 
 /** Polls `check` until it returns true, failing with `what` after the deadline. */
-export async function until(check: () => Promise<boolean> | boolean, what: string, deadlineMs = 10_000): Promise<void> {
+export async function until(check: () => Promise<boolean> | boolean, what: string, deadlineMs = 10_000, everyMs = 50): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs}ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
