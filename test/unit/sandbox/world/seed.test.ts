@@ -34,10 +34,18 @@ describe('seedPlan (arc)', () => {
     });
   });
 
-  it('points the writer CNAME at the primary and each reader CNAME at its cluster', () => {
+  it.each([
+    { name: 'the global writer endpoint when the config names one', globalWriterEndpoint: 'auth-global.global.rds.sandbox', writer: 'auth-global.global.rds.sandbox' },
+    { name: "the primary cluster's writer endpoint otherwise", globalWriterEndpoint: undefined, writer: 'auth-us-east-1.cluster.us-east-1.rds.sandbox' },
+  ])('points the writer CNAME at $name and each reader CNAME at its cluster', ({ globalWriterEndpoint, writer }) => {
+    const input = YAML.parse(readFileSync('examples/sandbox.yaml', 'utf8')) as Yaml;
+    if (globalWriterEndpoint === undefined) delete input.database.globalWriterEndpoint;
+    else input.database.globalWriterEndpoint = globalWriterEndpoint;
+    const edited = parseConfig(input);
+    const plan = seedPlan(edited, sandboxLayout(edited).apps);
     expect(plan.privateZone).toMatchObject({ id: 'ZSANDBOXPRIVATE', name: 'db.auth.internal', vpc: { region: 'us-east-1' } });
     expect(plan.privateZone.records).toEqual([
-      { name: 'writer.db.auth.internal', type: 'CNAME', ttl: 5, values: ['auth-us-east-1.cluster.us-east-1.rds.sandbox'] },
+      { name: 'writer.db.auth.internal', type: 'CNAME', ttl: 5, values: [writer] },
       { name: 'reader.us-east-1.db.auth.internal', type: 'CNAME', ttl: 5, values: ['auth-us-east-1.cluster-ro.us-east-1.rds.sandbox'] },
       { name: 'reader.us-west-2.db.auth.internal', type: 'CNAME', ttl: 5, values: ['auth-us-west-2.cluster-ro.us-west-2.rds.sandbox'] },
       { name: 'reader.eu-west-1.db.auth.internal', type: 'CNAME', ttl: 5, values: ['auth-eu-west-1.cluster-ro.eu-west-1.rds.sandbox'] },
