@@ -17,6 +17,7 @@ export class SimulatedExecutor {
   private running: RunningPlan[] = [];
   private writer: string;
   private sequence = 0;
+  private readonly lagByWriter = new Map<string, Record<string, number>>();
 
   constructor(
     private readonly world: World,
@@ -53,11 +54,21 @@ export class SimulatedExecutor {
     return this.running.length > 0 ? Math.max(...this.running.map((p) => p.finishAt)) : undefined;
   }
 
+  /** Every secondary's lag with `writer` writing; one object per writer, shared (the engine only reads it). */
+  private lagFrom(writer: string): Record<string, number> {
+    let lag = this.lagByWriter.get(writer);
+    if (!lag) {
+      lag = Object.fromEntries(this.regions.filter((r) => r !== writer).map((r) => [r, this.replicationLag]));
+      this.lagByWriter.set(writer, lag);
+    }
+    return lag;
+  }
+
   databaseStatus(at: Millis): DatabaseStatus {
     return {
       at,
       writerRegion: this.writer,
-      lagMs: Object.fromEntries(this.regions.filter((r) => r !== this.writer).map((r) => [r, this.replicationLag])),
+      lagMs: this.lagFrom(this.writer),
       transitioning: this.running.length > 0,
       writerReachable: !this.world.replicaDown(this.writer, at),
     };

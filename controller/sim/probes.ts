@@ -99,13 +99,16 @@ export class ProbeStream {
     return observation;
   }
 
-  /** Appends to `out` the observations whose result became known in (from, to]. */
-  collect(from: Millis, to: Millis, out: Observation[]): void {
+  /**
+   * Appends to `out` the observations whose result became known in (from, to]. `quiet`: the caller
+   * already knows that no incident overlaps (from - timeout, to].
+   */
+  collect(from: Millis, to: Millis, out: Observation[], quiet?: boolean): void {
     const interval = this.timing.intervalMs;
     // A result is known at most `timeout` after its probe was sent.
     const first = Math.ceil((from - this.timing.timeoutMs - this.firstSend) / interval);
     const last = Math.floor((to - this.firstSend) / interval);
-    const quiet = this.world.quietBetween(this.sentAt(first), this.sentAt(last));
+    quiet ??= this.world.quietBetween(this.sentAt(first), this.sentAt(last));
     for (let probe = first; probe <= last; probe++) {
       const observation = this.observe(probe, quiet);
       if (observation && observation.at > from && observation.at <= to) out.push(observation);

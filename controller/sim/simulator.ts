@@ -100,12 +100,13 @@ export class Simulation {
     }
   }
 
-  /** Every observation (replicas and Route 53) whose result became known in (from, to], in time order. */
+  /** Every observation (replicas and Route 53) whose result became known in (from, to], stream by stream. */
   observationsBetween(from: Millis, to: Millis): Observation[] {
     const out: Observation[] = [];
-    for (const stream of this.streams) stream.collect(from, to, out);
+    const quiet = this.world.quietBetween(from - this.scenario.config.probe.timeout, to);
+    for (const stream of this.streams) stream.collect(from, to, out, quiet);
     this.route53?.collect(from, to, out);
-    return out.sort((a, b) => a.at - b.at);
+    return out;
   }
 
   /** The stretches in which the engine must be stepped, before any extension by the engine's own state. */
