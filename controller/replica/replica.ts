@@ -50,6 +50,40 @@ export interface ReplicaStatus {
 const READINESS_EVERY_MS = 10_000;
 
 /**
+ * Runs a slow read in the background at its own cadence (never overlapping itself) and keeps the
+ * latest result, so a read that hangs on a dead region never delays the tick that uses it.
+ */
+class Background<T> {
+  private latest: T | undefined;
+  private running: Promise<void> | undefined;
+  private lastStart = -Infinity;
+
+  constructor(
+    private readonly read: () => Promise<T | undefined>,
+    private readonly everyMs: Millis,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Starts a read when one is due; returns the latest result without waiting. */
+  poll(now: Millis): T | undefined {
+    if (!this.running && now - this.lastStart >= this.everyMs) {
+      this.lastStart = now;
+      this.running = this.read()
+        .then((value) => {
+          if (value !== undefined) this.latest = value;
+        }, this.onError)
+        .finally(() => (this.running = undefined));
+    }
+    return this.latest;
+  }
+
+  /** Waits for a read in progress (shutdown, tests). */
+  async settle(): Promise<void> {
+    await this.running;
+  }
+}
+
+/**
  * One controller replica (controller-runtime style, level-triggered): every tick it probes from its
  * region, publishes what it saw, competes for the lease and, while it holds it, runs the engine
  * over every replica's observations and executes the resulting plans. A replica that cannot reach
@@ -61,7 +95,9 @@ export class Replica {
   private topologyVersion = 0;
   private storeReachable = false;
   private conditions: Condition[] = [];
-  private conditionsAt = -Infinity;
+  private readonly readiness: Background<Condition[]>;
+  /** The last database status read; a failed read keeps it (the last known lag is what bounds data loss). */
+  private readonly database: Background<DatabaseStatus>;
   private lastDecision: Decision | undefined;
   private lastAssessment: Assessment | undefined;
   private running: { plan: Plan; done: Promise<void> } | undefined;
@@ -80,6 +116,12 @@ export class Replica {
     this.engine = createEngineState(deps.config, deps.clock.now());
     this.log = deps.logger.child({ replica: deps.region });
     this.holder = `replica/${deps.region}/${randomUUID().slice(0, 8)}`;
+    this.readiness = new Background(
+      () => deps.readiness(),
+      READINESS_EVERY_MS,
+      (error) => (this.conditions = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: deps.clock.now() }]),
+    );
+    this.database = new Background(() => deps.readDatabase(), deps.config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
   }
 
   status(): ReplicaStatus {
@@ -114,6 +156,7 @@ export class Replica {
     this.shutdown.abort();
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
+    await Promise.all([this.readiness.settle(), this.database.settle()]);
     const lease = this.lease;
     this.lease = undefined;
     await this.running?.done;
@@ -130,7 +173,7 @@ export class Replica {
     const now = clock.now();
     const observations = (await Promise.all(this.deps.signals.map((s) => s.read()))).flat();
     this.engine.windows.addAll(observations);
-    await this.refreshReadiness(now);
+    this.conditions = this.readiness.poll(now) ?? this.conditions;
 
     try {
       await store.observations.publish({ replica: this.deps.region, at: now, summaries: localSummaries(this.engine, now), conditions: this.conditions });
@@ -164,16 +207,6 @@ export class Replica {
     // The lease object is kept: when the store answers again it is renewed if still ours, so a
     // running plan keeps its token instead of being fenced out by our own new lease.
     this.storeReachable = reachable;
-  }
-
-  private async refreshReadiness(now: Millis): Promise<void> {
-    if (now - this.conditionsAt < READINESS_EVERY_MS) return;
-    this.conditionsAt = now;
-    try {
-      this.conditions = await this.deps.readiness();
-    } catch (error) {
-      this.conditions = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: now }];
-    }
   }
 
   private async holdLease(now: Millis): Promise<void> {
@@ -235,7 +268,7 @@ export class Replica {
       const taken = await store.commands.take(this.lease!, open.command.id, now);
       if (taken) commands.push(taken.command);
     }
-    const database = await this.deps.readDatabase();
+    const database = this.database.poll(now);
     const input = { observations: [], summaries: others, commands, readiness: this.conditions, ...(database && { database }) };
     const step = engineStep(this.engine, input, now);
     this.lastAssessment = step.assessment;
