@@ -12,9 +12,11 @@ interface Cname {
 
 /**
  * The DB endpoint CNAMEs in the private zone (`database.endpointRecords`): the writer name points
- * at the writer cluster's writer endpoint; each region's reader name at that region's own reader
- * endpoint (readers stay local whoever writes), except a lost region's, which follows the new
- * writer's readers. Only these names are read or changed; the rest of the zone is never touched.
+ * at the global writer endpoint when the config names one (it follows the writer, so a flip leaves
+ * it alone), else at the writer cluster's writer endpoint; each region's reader name at that
+ * region's own reader endpoint (readers stay local whoever writes), except a lost region's, which
+ * follows the new writer's readers. Only these names are read or changed; the rest of the zone is
+ * never touched.
  */
 export class DbEndpointCnames implements DbEndpointRecords {
   constructor(

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RetryBudgetExhaustedError } from '../../../controller/aws/errors.js';
 import type { Config } from '../../../controller/config/schema.js';
 import { buildProviders, type Providers } from '../../../controller/providers/factory.js';
+import { DbEndpointCnames } from '../../../controller/providers/dns/db-endpoint-records.js';
+import { Route53Zone } from '../../../controller/providers/dns/route53-zone.js';
 import type { StepBudget } from '../../../controller/providers/ports.js';
 import { ACTIVE_WEIGHT } from '../../../controller/providers/traffic/route53.js';
 import { createRoute53Emulator, type Route53Emulator } from '../../../sandbox/route53/index.js';
@@ -161,6 +163,17 @@ describe('Route 53 adapters against the sandbox Route 53', () => {
       const before = changes();
       await expect(providers.dbRecords.pointTo('us-west-2', budget(), { lostRegions: ['us-east-1'] })).resolves.toMatchObject({ changed: false });
       expect(changes()).toBe(before);
+    });
+
+    it('with a global writer endpoint, points the writer name at it once and leaves it through flips', async () => {
+      const globalWriterEndpoint = 'auth-global.global.rds.sandbox';
+      const records = new DbEndpointCnames({ ...config.database, globalWriterEndpoint }, new Route53Zone(providers.caller, config.database.endpointRecords.hostedZoneId));
+      await expect(records.pointTo('us-west-2', budget(), { lostRegions: ['us-east-1'] })).resolves.toMatchObject({ changed: true });
+      expect((await records.read(budget()))[config.database.endpointRecords.writer]).toBe(globalWriterEndpoint);
+      const before = changes();
+      await expect(records.pointTo('eu-west-1', budget(), { lostRegions: ['us-east-1'] })).resolves.toMatchObject({ changed: true });
+      expect((await records.read(budget()))[config.database.endpointRecords.writer]).toBe(globalWriterEndpoint);
+      expect(changes()).toBe(before + 1);
     });
   });
 });
