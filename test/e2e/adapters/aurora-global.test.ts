@@ -116,6 +116,18 @@ describe('AuroraGlobalDatabase against the sandbox RDS and CloudWatch', () => {
     }
   });
 
+  it.each([
+    ['expired credentials: terminal at once, no retry', { kind: 'expired-token' } as const, { code: 'ExpiredToken', transient: false }],
+    ['a hanging API: every attempt times out, then the budget ends', { kind: 'hang' } as const, { name: 'RetryBudgetExhaustedError', transient: true }],
+  ])('fails a status read on %s', async (_label, fault, expected) => {
+    faults.api.set('rds', fault);
+    try {
+      await expect(providers.database.status(budget())).rejects.toMatchObject(expected);
+    } finally {
+      faults.api.delete('rds');
+    }
+  });
+
   it('gives up waiting for a writer that never comes, at the deadline', async () => {
     const failure = await providers.database.waitForWriter('us-west-2', budget(1500)).catch((error: unknown) => error);
     expect(failure).toMatchObject({ name: 'TimeoutError', transient: true });
