@@ -44,7 +44,13 @@ export function registerSandboxCommands(program: Command): void {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      log.info(`${signal}: stopping the sandbox`);
+      log.info(`${signal}: stopping the sandbox (send it again to exit at once)`);
+      const force = () => {
+        log.warn('second signal: exiting without a clean shutdown');
+        log.flush();
+        process.exit(1);
+      };
+      process.once('SIGINT', force).once('SIGTERM', force);
       await running.stop();
       log.info('sandbox stopped');
       log.flush();
