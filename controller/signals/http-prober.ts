@@ -51,7 +51,7 @@ export class HttpProber implements SignalReader {
 
   constructor(private readonly options: HttpProberOptions) {
     this.now = options.now ?? Date.now;
-    // Connections are reused between probes; the connect timeout bounds a blackholed address.
+    // The connect timeout bounds a blackholed address; the AbortSignal bounds the whole probe.
     this.agent = new Agent({ connect: { timeout: options.timeout }, headersTimeout: options.timeout, bodyTimeout: options.timeout });
   }
 
@@ -74,7 +74,9 @@ export class HttpProber implements SignalReader {
       ...(detail === undefined ? {} : { detail }),
     });
     try {
-      const response = await request(target.url, { method: 'GET', headers: { [VANTAGE_HEADER]: vantage }, signal, dispatcher: this.agent });
+      // A fresh connection per probe (`reset`): a region that cannot take new connections must show,
+      // and a pooled socket the server dropped must not pass for a regional failure.
+      const response = await request(target.url, { method: 'GET', headers: { [VANTAGE_HEADER]: vantage }, signal, dispatcher: this.agent, reset: true });
       // A health body is small; reading past 64 KiB would only measure the network.
       await response.body.dump({ signal, limit: 64 * 1024 });
       if (signal.aborted) return observe('timeout', `timeout after ${formatDuration(timeout)}`);

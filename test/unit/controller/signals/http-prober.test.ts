@@ -80,6 +80,20 @@ describe('HttpProber against a loopback server', () => {
     }
   });
 
+  it('opens a fresh connection for every probe', async () => {
+    let connections = 0;
+    const count = () => connections++;
+    server.on('connection', count);
+    const subject = prober();
+    try {
+      for (let n = 0; n < 3; n++) await subject.probe({ region: 'us-east-1', service: 'api', url: `${base}/ok` });
+      expect(connections).toBe(3);
+    } finally {
+      server.off('connection', count);
+      await subject.close();
+    }
+  });
+
   it('derives one target per service and region from the config', () => {
     expect(
       probeTargets({
