@@ -16,6 +16,8 @@ export interface FaultRegistryOptions extends FaultContext {
   /** Controller replicas sign as `<accessKeyIdPrefix><region>` (credential faults match on it). */
   accessKeyIdPrefix?: string;
   clock?: Clock;
+  /** Decides which requests a partial (`ratio` < 1) app fault hits; seed it in tests. Default Math.random. */
+  random?: () => number;
 }
 
 /** App faults from most to least severe: the most severe applicable one wins. */
@@ -110,8 +112,10 @@ export class FaultRegistry implements FaultView {
 
   appFault(region: string, vantage: string | undefined): AppFault | null {
     const applicable: AppFault[] = [];
+    const random = this.options.random ?? Math.random;
     for (const f of this.active()) {
-      const here = !('region' in f) || f.region === undefined || f.region === region;
+      // A partial fault hits each request with probability `ratio`.
+      const here = (!('region' in f) || f.region === undefined || f.region === region) && (!('ratio' in f) || f.ratio >= 1 || random() < f.ratio);
       if (f.kind === 'region-down' && f.region === region) applicable.push({ kind: 'down' });
       else if (f.kind === 'vantage-cut' && f.region === region && f.vantage === vantage) applicable.push({ kind: 'down' });
       else if ((f.kind === 'region-hang' && f.region === region) || f.kind === 'dependency-hang') applicable.push({ kind: 'hang' });

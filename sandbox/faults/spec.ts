@@ -9,9 +9,9 @@ import { parseWith } from '../../controller/config/validate.js';
 export const FAULT_KINDS = {
   'region-down': 'the region is gone: its app refuses connections, replication to and from it stops, its AWS APIs drop requests',
   'region-hang': "the region's app accepts connections and never answers",
-  'app-5xx': 'the app answers 5xx (default 503) in one region, or every region without --region',
-  'app-429': 'the app answers 429 (a rate limiter) in one region, or every region without --region',
-  'app-latency': 'the app answers after added latency (--latency) in one region, or every region',
+  'app-5xx': 'the app answers 5xx (default 503) in one region, or every region without --region; --ratio for a partial (gray) failure',
+  'app-429': 'the app answers 429 (a rate limiter) in one region, or every region without --region; --ratio for a share of requests',
+  'app-latency': 'the app answers after added latency (--latency) in one region, or every region; --ratio for a share of requests',
   'dependency-hang': 'a shared dependency hangs: every region\'s app accepts and never answers (a global failure)',
   'api-throttle': 'an emulated AWS API (--service) answers with its throttling error',
   'api-5xx': 'an emulated AWS API (--service) answers with its internal-error shape',
@@ -49,6 +49,8 @@ export function faultRequestSchema(context: FaultContext) {
   const service = z.enum(AWS_SERVICES, `must be one of ${AWS_SERVICES.join(', ')}`);
   const apiFault = <K extends string>(kind: K) =>
     z.strictObject({ kind: z.literal(kind), service, region: region.optional(), ...expiresAfter });
+  /** Share of requests an app fault hits: below 1 it is a gray failure. */
+  const ratio = { ratio: z.number().gt(0, 'must be more than 0 and at most 1').max(1, 'must be more than 0 and at most 1').default(1) };
   const arcIndex = z
     .number()
     .int()
@@ -67,10 +69,11 @@ export function faultRequestSchema(context: FaultContext) {
         kind: z.literal('app-5xx'),
         region: region.optional(),
         status: z.union([z.literal(500), z.literal(503)], 'must be 500 or 503').default(503),
+        ...ratio,
         ...expiresAfter,
       }),
-      z.strictObject({ kind: z.literal('app-429'), region: region.optional(), ...expiresAfter }),
-      z.strictObject({ kind: z.literal('app-latency'), region: region.optional(), latency: requiredDuration('500ms'), ...expiresAfter }),
+      z.strictObject({ kind: z.literal('app-429'), region: region.optional(), ...ratio, ...expiresAfter }),
+      z.strictObject({ kind: z.literal('app-latency'), region: region.optional(), latency: requiredDuration('500ms'), ...ratio, ...expiresAfter }),
       z.strictObject({ kind: z.literal('dependency-hang'), ...expiresAfter }),
       apiFault('api-throttle'),
       apiFault('api-5xx'),

@@ -66,12 +66,13 @@ export function registerSandboxCommands(program: Command): void {
     .option('--for <duration>', 'expire after this long, e.g. 30s (default: until cleared)')
     .option('--latency <duration>', 'added latency (app-latency), e.g. 500ms')
     .option('--status <code>', '500 or 503 (app-5xx)', (v) => Number(v))
+    .option('--ratio <share>', 'share of requests an app fault hits, e.g. 0.3 (default 1)', (v) => Number(v))
     .option('--endpoint <index>', 'ARC endpoint index 0-4 (arc-endpoint-down)', (v) => Number(v))
     .option('--faults <url>', 'fault API URL (default: from --config)')
     .option('--config <file>', 'config of the running sandbox', DEFAULT_CONFIG)
     .addHelpText('after', `\nKinds:\n${Object.entries(FAULT_KINDS).map(([k, d]) => `  ${k.padEnd(18)} ${d}`).join('\n')}`)
     .action(async (kind: string, options: Record<string, string | number | undefined>) => {
-      const fields = ['region', 'vantage', 'service', 'for', 'latency', 'status', 'endpoint'] as const;
+      const fields = ['region', 'vantage', 'service', 'for', 'latency', 'status', 'ratio', 'endpoint'] as const;
       const request: Record<string, unknown> = { kind };
       for (const field of fields) if (options[field] !== undefined) request[field] = options[field];
       const fault = await faultClient(options).add(request);

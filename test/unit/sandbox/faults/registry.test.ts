@@ -31,6 +31,15 @@ describe('FaultRegistry app faults', () => {
     expect(faults.appFault(region, vantage)).toEqual(expected);
   });
 
+  it('hits only a share of requests with a partial (gray) fault', () => {
+    const draws = [0.1, 0.5, 0.29, 0.9];
+    const faults = new FaultRegistry({ regions, arcEndpointRegions, random: () => draws.shift() ?? 1 });
+    faults.add({ kind: 'app-5xx', region: 'us-east-1', ratio: 0.3 });
+    const seen = [1, 2, 3, 4].map(() => faults.appFault('us-east-1', undefined));
+    expect(seen).toEqual([{ kind: 'status', status: 503 }, null, { kind: 'status', status: 503 }, null]);
+    expect(faults.appFault('us-west-2', undefined)).toBeNull();
+  });
+
   it('lets the most severe fault win and adds latencies', () => {
     const { faults } = registry();
     faults.add({ kind: 'app-latency', latency: 100 });
@@ -130,6 +139,7 @@ describe('FaultRegistry bad requests', () => {
     { request: { kind: 'region-down', region: 'us-west-1' }, problem: /^region: "us-west-1" is not a sandbox region; use one of us-east-1, us-west-2, eu-west-1/ },
     { request: { kind: 'app-latency' }, problem: /^latency: is required: give a duration such as "500ms"/ },
     { request: { kind: 'app-5xx', status: 502 }, problem: /^status: must be 500 or 503/ },
+    { request: { kind: 'app-429', ratio: 0 }, problem: /^ratio: must be more than 0 and at most 1/ },
     { request: { kind: 'api-hang', service: 'ec2' }, problem: /^service: must be one of route53, rds, arc, cloudwatch/ },
     { request: { kind: 'app-429', for: 'soon' }, problem: /^for: "soon" is not a duration/ },
     { request: { kind: 'arc-endpoint-down', endpoint: 5 }, problem: /^endpoint: must be an ARC endpoint index from 0 to 4/ },
