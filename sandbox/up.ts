@@ -101,7 +101,7 @@ export async function startSandbox(config: Config, options: StartSandboxOptions)
   });
   try {
     const stats = () => sandboxStats(parts, config);
-    const bound = await bindAll(parts, layout, config, stack, stats);
+    const bound = await bindAll(parts, layout, config, stack, stats, log);
     const plan = seedPlan(config, bound.layout.apps);
     seed(plan, parts);
     parts.route53.start();
@@ -146,6 +146,7 @@ async function bindAll(
   config: Config,
   stack: Teardown,
   stats: () => SandboxStats,
+  log: Logger,
 ): Promise<{ layout: SandboxLayout }> {
   const serve = async (address: ListenAddress, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<ListenAddress> => {
     const server = createServer(handler);
@@ -181,9 +182,10 @@ async function bindAll(
 
   // Faults that open and close listeners: region down closes its app, store-down closes dynalite.
   const storeTransitions = new SerialQueue();
+  const failed = (what: string) => (error: unknown) => log.error({ error: describeError(error) }, `${what} did not follow the faults`);
   const unsubscribe = parts.faults.onChange(() => {
-    for (const app of Object.values(apps)) void app.reconcile().catch(() => undefined);
-    void storeTransitions.run(() => (parts.faults.storeDown() ? parts.store.stop() : parts.store.start())).catch(() => undefined);
+    for (const [region, app] of Object.entries(apps)) void app.reconcile().catch(failed(`the ${region} app`));
+    void storeTransitions.run(() => (parts.faults.storeDown() ? parts.store.stop() : parts.store.start())).catch(failed('the store'));
   });
   stack.push(async () => {
     unsubscribe();
