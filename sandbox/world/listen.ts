@@ -12,7 +12,10 @@ export function listen(server: Pick<Server, 'listen' | 'once' | 'off'>, host: st
       if (error.code === 'EADDRINUSE') {
         reject(new InputError(`port ${port} on ${host} is in use; the sandbox's ${part} wanted it`, [`${part}: ${host}:${port} is already in use; stop what holds it or change the port in the config`], { cause: error }));
       } else if (error.code === 'EADDRNOTAVAIL') {
-        reject(new InputError(`address ${host} is not available for the sandbox's ${part}`, [`${part}: cannot bind ${host}:${port}; use a loopback address (127.x.y.z)`], { cause: error }));
+        // Linux routes all of 127.0.0.0/8 to loopback; macOS has only 127.0.0.1 until aliases are added.
+        reject(new InputError(`address ${host} is not available for the sandbox's ${part}`, [
+          `${part}: cannot bind ${host}:${port}; on macOS add the loopback alias first (sudo ifconfig lo0 alias ${host} up), or use another 127.x.y.z address`,
+        ], { cause: error }));
       } else reject(error);
     };
     const onListening = () => {
