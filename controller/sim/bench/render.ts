@@ -1,5 +1,6 @@
 import { formatDuration } from '../../domain/time.js';
 import type { DetectionReport } from './detection.js';
+import { formatOffset } from '../timeline.js';
 import { WORKLOAD_KINDS } from './workload.js';
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -26,5 +27,11 @@ export function renderDetectionReport(report: DetectionReport): string {
     'false: failovers nothing warranted (noise, degraded-but-serving, flapping below thresholds, a standby down)',
     'wrong: failovers that cannot help (global failures, observer cut-offs); late: after the incident ended, or a second one',
   ];
-  return [header, '', summary, '', byKind, '', ...legend].join('\n');
+  const engine = report.policies.find((p) => p.name === 'fcp');
+  const mistakes = (engine?.mistakes ?? []).map((m) => {
+    const incident = m.incidentOffsetMs === undefined ? '' : ` (incident began ${formatOffset(m.incidentOffsetMs)})`;
+    return `  ${formatOffset(m.offsetMs)}  ${m.counted} failover ${m.from} -> ${m.to} during ${m.kind}${incident}`;
+  });
+  const review = mistakes.length > 0 ? ['', 'fcp failovers to look into:', ...mistakes] : [];
+  return [header, '', summary, '', byKind, ...review, '', ...legend].join('\n');
 }

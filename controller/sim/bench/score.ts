@@ -33,7 +33,24 @@ export interface PolicyScore {
   toleratedFailovers: number;
   /** Failovers per workload kind (`noise` for those outside any incident). */
   failoversByKind: Record<string, number>;
+  /** The first false, wrong and late failovers, to look into (`offsetMs` from the workload start). */
+  mistakes: Mistake[];
 }
+
+export interface Mistake {
+  offsetMs: Millis;
+  from: string;
+  to: string;
+  /** `false`, `wrong` or `late`. */
+  counted: 'false' | 'wrong' | 'late';
+  /** The incident's workload kind, or `noise`. */
+  kind: string;
+  /** The incident's start, when there is one. */
+  incidentOffsetMs?: Millis;
+}
+
+/** How many mistakes a score lists. */
+const LISTED_MISTAKES = 20;
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: readonly number[], p: number): number | null {
@@ -81,6 +98,13 @@ export function scoreFailovers(name: string, failovers: readonly Failover[], inc
     lateFailovers: 0,
     toleratedFailovers: 0,
     failoversByKind: {},
+    mistakes: [],
+  };
+  const mistake = (failover: Failover, counted: Mistake['counted'], kind: string, window?: Window) => {
+    if (score.mistakes.length >= LISTED_MISTAKES) return;
+    const entry: Mistake = { offsetMs: failover.at - startAt, from: failover.from, to: failover.to, counted, kind };
+    if (window) entry.incidentOffsetMs = window.start - startAt;
+    score.mistakes.push(entry);
   };
   const detectedAt = new Map<Window, Millis>();
   for (const failover of [...failovers].sort((a, b) => a.at - b.at)) {
@@ -89,6 +113,7 @@ export function scoreFailovers(name: string, failovers: readonly Failover[], inc
     score.failoversByKind[label] = (score.failoversByKind[label] ?? 0) + 1;
     if (!window) {
       score.falseFailovers++;
+      mistake(failover, 'false', label);
       continue;
     }
     switch (window.bench.expectation) {
@@ -96,14 +121,19 @@ export function scoreFailovers(name: string, failovers: readonly Failover[], inc
         const region = 'region' in window.bench.incident ? window.bench.incident.region : undefined;
         const during = failover.at >= window.start && failover.at <= window.end;
         if (during && failover.from === region && !detectedAt.has(window)) detectedAt.set(window, failover.at - window.start);
-        else score.lateFailovers++;
+        else {
+          score.lateFailovers++;
+          mistake(failover, 'late', label, window);
+        }
         break;
       }
       case 'unwarranted':
         score.falseFailovers++;
+        mistake(failover, 'false', label, window);
         break;
       case 'futile':
         score.wrongFailovers++;
+        mistake(failover, 'wrong', label, window);
         break;
       case 'tolerated':
         score.toleratedFailovers++;

@@ -32,5 +32,8 @@ describe('detection benchmark (small run)', () => {
     expect(text).toMatch(/^policy +incidents +detected +missed +false +wrong/m);
     expect(text).toMatch(/^fcp +\d+/m);
     expect(text).toMatch(/^noise +- +unwarranted/m);
+    const mistakes = report.policies[0]!.mistakes;
+    if (mistakes.length > 0) expect(text).toContain('fcp failovers to look into:');
+    else expect(text).not.toContain('fcp failovers to look into:');
   });
 });

@@ -29,6 +29,14 @@ describe('scoreFailovers', () => {
     expect(score).toMatchObject({ name: 'fcp', incidents: 2, ...expected });
   });
 
+  it('lists the mistakes to look into', () => {
+    const score = scoreFailovers('fcp', [failover(105_000), failover(2_010_000), failover(5_500_000)], incidents, START, TAIL);
+    expect(score.mistakes).toEqual([
+      { offsetMs: 2_010_000, from: 'us-east-1', to: 'us-west-2', counted: 'wrong', kind: 'global-hang', incidentOffsetMs: 2_000_000 },
+      { offsetMs: 5_500_000, from: 'us-east-1', to: 'us-west-2', counted: 'false', kind: 'noise' },
+    ]);
+  });
+
   it('reports no percentiles when nothing was detected', () => {
     expect(scoreFailovers('x', [], incidents, START, TAIL).ttdMs).toEqual({ p50: null, p99: null, max: null });
   });
