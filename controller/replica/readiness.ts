@@ -6,6 +6,14 @@ import type { Condition } from '../domain/types.js';
 import { describeError, FcpError } from '../errors.js';
 import type { StepPorts } from '../executor/steps.js';
 
+/** Error codes that mean this replica's credentials cannot make the calls a plan needs. */
+const CREDENTIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException', 'InvalidClientTokenId']);
+
+/** A replica whose credentials are refused must not hold the lease: it could decide but not act. */
+export function credentialsRefused(conditions: readonly Condition[]): Condition | undefined {
+  return conditions.find((c) => c.status === 'false' && CREDENTIAL_CODES.has(c.reason));
+}
+
 /**
  * Readiness checks: continuous proof that the failover path would work from this replica, with
  * its credentials, right now (DESIGN.md: a rollback once failed on a permission nothing had
@@ -16,13 +24,17 @@ export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'reg
   const budget = { deadlineAt: at + config.aws.requestTimeout * 2 };
   const standbys = config.regions.filter((r) => r.role === 'standby').map((r) => r.name);
 
-  const check = async (type: string, region: string | undefined, run: () => Promise<{ ok: boolean; message: string }>): Promise<Condition> => {
+  /** `ok: undefined` means the check could not tell (no data yet): reported as unknown. */
+  const failed = (type: string, region: string | undefined, error: unknown): Condition => {
+    const code = error instanceof FcpError && typeof error.context.code === 'string' ? error.context.code : 'CallFailed';
+    return condition(type, region, CREDENTIAL_CODES.has(code) ? 'false' : 'unknown', code, describeError(error), at);
+  };
+  const check = async (type: string, region: string | undefined, run: () => Promise<{ ok: boolean | undefined; message: string }>): Promise<Condition> => {
     try {
       const { ok, message } = await run();
-      return condition(type, region, ok ? 'true' : 'false', ok ? 'Ok' : 'NotReady', message, at);
+      return condition(type, region, ok === undefined ? 'unknown' : ok ? 'true' : 'false', ok === undefined ? 'NoData' : ok ? 'Ok' : 'NotReady', message, at);
     } catch (error) {
-      const code = error instanceof FcpError && typeof error.context.code === 'string' ? error.context.code : 'CallFailed';
-      return condition(type, region, code === 'AccessDenied' || code === 'ExpiredToken' || code === 'AccessDeniedException' ? 'false' : 'unknown', code, describeError(error), at);
+      return failed(type, region, error);
     }
   };
 
@@ -32,7 +44,7 @@ export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'reg
     const status = database as Awaited<ReturnType<typeof ports.database.status>>;
     const ms = status.lagMs[region];
     if (status.writerRegion === region) return { ok: true, message: `${region} is the writer` };
-    if (ms === undefined) return { ok: false, message: `replication lag of ${region} is unknown` };
+    if (ms === undefined) return { ok: undefined, message: `replication lag of ${region} is unknown (no datapoint yet)` };
     return { ok: ms <= config.failover.rpoBudget, message: `lag ${formatDuration(ms)} (RPO budget ${formatDuration(config.failover.rpoBudget)})` };
   };
 
@@ -48,7 +60,7 @@ export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'reg
       return missing.length === 0 ? { ok: true, message: `${Object.keys(records).length} DB endpoint records present` } : { ok: false, message: `missing: ${missing.join(', ')}` };
     }),
     ...standbys.map(async (region) => {
-      const ready = await ports.database.readiness(region, budget).catch((error: unknown) => [condition('TargetClusterReady', region, 'unknown', 'CallFailed', describeError(error), at)]);
+      const ready = await ports.database.readiness(region, budget).catch((error: unknown) => [failed('TargetClusterReady', region, error)]);
       return ready.map((c) => ({ ...c, region: c.region ?? region }));
     }),
     ...standbys.map((region) => check('ReplicationLagWithinBudget', region, lag(region))),

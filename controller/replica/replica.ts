@@ -14,6 +14,7 @@ import type { Logger } from '../logging.js';
 import type { ChangeResult, SignalReader } from '../providers/ports.js';
 import { LeaseLostError, VersionConflictError } from '../providers/store/errors.js';
 import type { Lease, StateStore } from '../providers/store/port.js';
+import { credentialsRefused } from './readiness.js';
 
 export interface ReplicaDeps {
   config: Config;
@@ -46,8 +47,9 @@ export interface ReplicaStatus {
   activePlan?: string;
 }
 
-/** How often readiness checks run; they make AWS calls, so not every tick. */
+/** How often readiness checks run; they make AWS calls, so not every tick. Sooner while not all green. */
 const READINESS_EVERY_MS = 10_000;
+const READINESS_RETRY_MS = 2_000;
 
 /**
  * Runs a slow read in the background at its own cadence (never overlapping itself) and keeps the
@@ -60,13 +62,13 @@ class Background<T> {
 
   constructor(
     private readonly read: () => Promise<T | undefined>,
-    private readonly everyMs: Millis,
+    private readonly everyMs: () => Millis,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   /** Starts a read when one is due; returns the latest result without waiting. */
   poll(now: Millis): T | undefined {
-    if (!this.running && now - this.lastStart >= this.everyMs) {
+    if (!this.running && now - this.lastStart >= this.everyMs()) {
       this.lastStart = now;
       this.running = this.read()
         .then((value) => {
@@ -118,10 +120,10 @@ export class Replica {
     this.holder = `replica/${deps.region}/${randomUUID().slice(0, 8)}`;
     this.readiness = new Background(
       () => deps.readiness(),
-      READINESS_EVERY_MS,
+      () => (this.conditions.every((c) => c.status === 'true') ? READINESS_EVERY_MS : READINESS_RETRY_MS),
       (error) => (this.conditions = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: deps.clock.now() }]),
     );
-    this.database = new Background(() => deps.readDatabase(), deps.config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
+    this.database = new Background(() => deps.readDatabase(), () => deps.config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
   }
 
   status(): ReplicaStatus {
@@ -211,6 +213,16 @@ export class Replica {
 
   private async holdLease(now: Millis): Promise<void> {
     const { store, config } = this.deps;
+    const refused = credentialsRefused(this.conditions);
+    if (refused) {
+      // It could decide but not act: leave the lease to a replica whose calls work.
+      if (this.lease) {
+        this.log.error({ condition: refused.type, code: refused.reason }, `credentials refused (${refused.message}); giving up the lease`);
+        await store.lease.release(this.lease).catch(() => false);
+        this.lease = undefined;
+      }
+      return;
+    }
     if (this.lease && this.isHolder()) {
       try {
         this.lease = await store.lease.renew(this.lease, now);
