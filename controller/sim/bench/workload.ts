@@ -58,13 +58,16 @@ interface Draw {
 
 type Detection = Config['detection'];
 type Probe = Config['probe'];
+/** An incident before it is placed in time (each kind keeps its own fields). */
+type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
+type IncidentShape = WithoutAt<Incident>;
 
 interface Kind {
   label: string;
   expectation: Expectation;
   /** How many of every `sum(weights)` incidents are of this kind. */
   weight: number;
-  make(draw: Draw, probe: Probe, detection: Detection): Omit<Incident, 'at'>;
+  make(draw: Draw, probe: Probe, detection: Detection): IncidentShape;
 }
 
 const round = (ms: number, to = 100) => Math.round(ms / to) * to;
@@ -133,7 +136,7 @@ export const WORKLOAD_KINDS = KINDS.map((k) => ({ label: k.label, expectation: k
 /** Every kind once, then the extra weight of each, so even a short run covers every kind. */
 function deck(): Kind[] {
   const cards: Kind[] = [...KINDS];
-  for (let round = 1; round < Math.max(...KINDS.map((k) => k.weight)); round++) for (const kind of KINDS) if (kind.weight > round) cards.push(kind);
+  for (let pass = 1; pass < Math.max(...KINDS.map((k) => k.weight)); pass++) for (const kind of KINDS) if (kind.weight > pass) cards.push(kind);
   return cards;
 }
 
@@ -174,7 +177,7 @@ export function detectionWorkload(seed: number, regionHours: number): Workload {
     const shape = kind.make(draw, probe, detection);
     const room = slot - INCIDENT_LEAD_MS - INCIDENT_TAIL_MS - shape.for;
     const at = round(i * slot + INCIDENT_LEAD_MS + draw.between(0, room), 1000);
-    incidents.push({ label: kind.label, expectation: kind.expectation, incident: { ...shape, at } as Incident });
+    incidents.push({ label: kind.label, expectation: kind.expectation, incident: { ...shape, at } });
   }
   const scenario: ScenarioInput = {
     ...deployment,
