@@ -99,6 +99,8 @@ describe('sandbox app faults', () => {
     expect(dropped(await failure(health('us-east-1', { vantage: 'us-west-2' })))).toBe(true);
     expect((await health('us-east-1', { vantage: 'eu-west-1' })).status).toBe(200);
     expect((await health('us-west-2', { vantage: 'us-west-2' })).status).toBe(200);
+    sandbox.faults.clear();
+    expect((await health('us-east-1', { vantage: 'us-west-2' })).status).toBe(200);
   });
 });
 
@@ -118,6 +120,8 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
   it('api-hang: the call times out', async () => {
     sandbox.faults.add({ kind: 'api-hang', service: 'rds' });
     expect((await failure(rds('us-west-2').send(describeGlobal()))).name).toBe('TimeoutError');
+    sandbox.faults.clear();
+    await rds('us-west-2').send(describeGlobal());
   });
 
   it("credential failure hits only one region's key", async () => {
@@ -154,6 +158,8 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
     expect(error.$metadata?.httpStatusCode).toBeGreaterThanOrEqual(500);
     expect(await resolver.resolve('login.auth.sandbox', 'A')).toEqual(['127.0.1.1']);
     expect(await resolver.resolve('reader.us-west-2.db.auth.internal', 'CNAME')).toEqual(['auth-us-west-2.cluster-ro.us-west-2.rds.sandbox']);
+    sandbox.faults.clear();
+    await route53().send(new ListHostedZonesCommand({}));
   });
 });
 
