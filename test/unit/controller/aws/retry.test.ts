@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FcpError } from '../../../../controller/errors.js';
 import { RetryBudgetExhaustedError } from '../../../../controller/aws/errors.js';
@@ -76,5 +77,27 @@ describe('withRetry', () => {
     const { calls, attempt } = failing([new Error('plain but retryable')]);
     await expect(withRetry(attempt, { ...options, isTransient: () => true })).resolves.toBe('ok');
     expect(calls).toEqual([0, 1]);
+  });
+
+  it('never exceeds its attempts or its deadline, whatever the policy and the failures', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ base: fc.integer({ min: 1, max: 1000 }), cap: fc.integer({ min: 1, max: 5000 }), maxAttempts: fc.integer({ min: 1, max: 10 }) }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer(),
+        async (policy, deadlineIn, failures, seed) => {
+          const { clock } = setup();
+          const deadlineAt = clock.now() + deadlineIn;
+          const { calls, attempt } = failing(Array.from({ length: failures }, transient));
+          const result = await withRetry(attempt, { policy, deadlineAt, clock, random: seededRandom(seed), what: 'property' }).catch((error: unknown) => error);
+          expect(calls.length).toBeLessThanOrEqual(policy.maxAttempts);
+          // Waiting only ever happens when the wait ends before the deadline.
+          if (clock.sleeps.length > 0) expect(clock.now()).toBeLessThan(deadlineAt);
+          if (failures < policy.maxAttempts && result === 'ok') expect(calls).toHaveLength(failures + 1);
+          if (result !== 'ok') expect(result).toBeInstanceOf(RetryBudgetExhaustedError);
+        },
+      ),
+    );
   });
 });
