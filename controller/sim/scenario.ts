@@ -113,7 +113,8 @@ type ScenarioFile = z.output<typeof fileSchema>;
 export type Incident = ScenarioFile['incidents'][number];
 export type IncidentKind = Incident['kind'];
 
-export interface Scenario extends Omit<ScenarioFile, 'noise' | 'start' | 'route53'> {
+/** A validated scenario. Its probe, detection and failover settings live in `config`. */
+export interface Scenario extends Omit<ScenarioFile, 'noise' | 'start' | 'route53' | 'probe' | 'detection' | 'failover'> {
   /** Epoch ms of the scenario start. */
   startAt: Millis;
   noise: NoiseProfile;
@@ -155,7 +156,7 @@ const scenarioSchema = fileSchema.transform((file, ctx): Scenario => {
   const noiseProfile: NoiseProfile = typeof file.noise === 'string' ? NOISE_PROFILES[file.noise] : file.noise;
   if (noiseProfile.spikes.minAdded > noiseProfile.spikes.maxAdded) issue(['noise', 'spikes', 'minAdded'], 'must not exceed noise.spikes.maxAdded');
 
-  const { noise: _noise, start, route53, ...rest } = file;
+  const { noise: _noise, start, route53, probe: _probe, detection: _detection, failover: _failover, ...rest } = file;
   const scenario: Scenario = { ...rest, startAt: Date.parse(start), noise: noiseProfile, noiseName: typeof file.noise === 'string' ? file.noise : 'custom', config };
   if (route53) scenario.route53 = { interval: route53.interval, failureThreshold: route53.failureThreshold, poll: route53.poll ?? route53.interval };
   return scenario;
