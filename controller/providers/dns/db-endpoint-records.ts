@@ -55,7 +55,11 @@ export class DbEndpointCnames implements DbEndpointRecords {
       if (now && sameDnsName(now.value, value) && now.ttl === ttl) continue;
       changes.push({ Action: 'UPSERT', ResourceRecordSet: { Name: name, Type: 'CNAME', TTL: ttl, ResourceRecords: [{ Value: value }] } });
     }
-    if (changes.length === 0) return { changed: false, detail: `DB endpoint records already point at ${writerRegion}'s writer` };
+    if (changes.length === 0) {
+      const settled = await this.zone.settle(budget);
+      const waited = settled.length > 0 ? `; waited for ${settled.join(', ')} to be INSYNC` : '';
+      return { changed: false, detail: `DB endpoint records already point at ${writerRegion}'s writer${waited}` };
+    }
     const names = changes.map((change) => change.ResourceRecordSet?.Name).join(', ');
     const changeId = await this.zone.change(changes, `fcp: DB endpoints for writer ${writerRegion}`, budget);
     await this.zone.waitInsync(changeId, budget);

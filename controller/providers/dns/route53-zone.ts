@@ -23,6 +23,9 @@ export function sameDnsName(a: string | undefined, b: string): boolean {
  * change batch, and wait until Route 53 reports it INSYNC on every authoritative server.
  */
 export class Route53Zone {
+  /** Changes this zone submitted and has not yet seen INSYNC (a wait that timed out). */
+  private readonly pending = new Set<string>();
+
   constructor(
     private readonly caller: AwsCaller,
     readonly hostedZoneId: string,
@@ -75,6 +78,7 @@ export class Route53Zone {
     );
     const id = answer.ChangeInfo?.Id;
     if (!id) throw new UnexpectedAnswerError('Route 53 accepted the change but returned no change id to wait on', { context: { hostedZoneId: this.hostedZoneId } });
+    this.pending.add(id);
     return id;
   }
 
@@ -90,7 +94,10 @@ export class Route53Zone {
         pollBudget,
       );
       const status = answer.ChangeInfo?.Status;
-      if (status === 'INSYNC') return;
+      if (status === 'INSYNC') {
+        this.pending.delete(changeId);
+        return;
+      }
       const notInsync = () =>
         new TimeoutError(`Route 53 change ${changeId} is still ${status ?? 'unknown'}; it was not INSYNC by its deadline`, {
           context: { changeId, hostedZoneId: this.hostedZoneId, status },
@@ -100,6 +107,16 @@ export class Route53Zone {
         throw notInsync();
       });
     }
+  }
+
+  /**
+   * Waits for the changes this zone submitted whose INSYNC wait timed out, so a step re-run that
+   * finds the records already right still ends only once they are served everywhere. Returns their ids.
+   */
+  async settle(budget: StepBudget, within?: Millis): Promise<string[]> {
+    const ids = [...this.pending];
+    for (const id of ids) await this.waitInsync(id, budget, within);
+    return ids;
   }
 
   private target(operation: string) {

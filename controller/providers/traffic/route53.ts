@@ -59,7 +59,11 @@ export class Route53WeightedRouter implements TrafficRouter {
           };
       changes.push({ Action: 'UPSERT', ResourceRecordSet: wanted });
     }
-    if (changes.length === 0) return { changed: false, detail: `${this.settings.publicName} already sends all traffic to ${region}` };
+    if (changes.length === 0) {
+      const settled = await this.zone.settle(budget, this.settings.syncDeadline);
+      const waited = settled.length > 0 ? `; waited for ${settled.join(', ')} to be INSYNC` : '';
+      return { changed: false, detail: `${this.settings.publicName} already sends all traffic to ${region}${waited}` };
+    }
 
     const changeId = await this.zone.change(changes, `fcp: route ${this.settings.publicName} to ${region}`, budget);
     await this.zone.waitInsync(changeId, budget, this.settings.syncDeadline);
