@@ -64,12 +64,13 @@ export class FaultRegistry implements FaultView {
     }
     this.faults.set(fault.id, { fault, cancelExpiry });
     this.changed();
-    return this.describe(fault);
+    return this.describe(fault, startedAt);
   }
 
   /** Active faults with their remaining time, oldest first. */
   list(): ActiveFault[] {
-    return this.active().map((fault) => this.describe(fault));
+    const now = this.clock.now();
+    return this.active().map((fault) => this.describe(fault, now));
   }
 
   remove(id: string): boolean {
@@ -172,9 +173,9 @@ export class FaultRegistry implements FaultView {
     return active;
   }
 
-  private describe(fault: ActiveFault): ActiveFault {
+  private describe(fault: ActiveFault, now: number): ActiveFault {
     if (fault.expiresAt === undefined) return { ...fault };
-    return { ...fault, remainingMs: Math.max(0, fault.expiresAt - this.clock.now()) };
+    return { ...fault, remainingMs: Math.max(0, fault.expiresAt - now) };
   }
 
   private changed(): void {
