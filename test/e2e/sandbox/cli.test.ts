@@ -27,7 +27,7 @@ function fcp(args: string[]) {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), 50_000);
   void exit.then(() => clearTimeout(killTimer));
   return { child, exit, stderr: () => stderr };
 }
@@ -96,7 +96,7 @@ describe('fcp sandbox up', () => {
 
     up.child.kill('SIGTERM');
     expect(await up.exit).toBe(0);
-  });
+  }, 60_000); // seven CLI processes, each loading TypeScript through tsx
 
   it('lists every config problem with its path, exits 2 and starts nothing', async () => {
     const config = freePortConfig((c) => {
