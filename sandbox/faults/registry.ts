@@ -137,7 +137,8 @@ export class FaultRegistry implements FaultView {
     for (const f of this.active()) {
       switch (f.kind) {
         case 'region-down':
-          if (f.region === caller.region || f.region === arcRegion) applicable.push({ kind: 'down' });
+        case 'region-hang':
+          if (f.region === caller.region || f.region === arcRegion) applicable.push({ kind: f.kind === 'region-down' ? 'down' : 'hang' });
           break;
         case 'arc-endpoint-down':
           if (service === 'arc' && arcEndpointIndex !== undefined && (f.endpoint === arcEndpointIndex || f.region === arcRegion)) {

@@ -8,7 +8,7 @@ import { parseWith } from '../../controller/config/validate.js';
  */
 export const FAULT_KINDS = {
   'region-down': 'the region is gone: its app refuses connections, replication to and from it stops, its AWS APIs drop requests',
-  'region-hang': "the region's app accepts connections and never answers",
+  'region-hang': "the region's app and AWS APIs accept connections and never answer",
   'app-5xx': 'the app answers 5xx (default 503) in one region, or every region without --region; --ratio for a partial (gray) failure',
   'app-429': 'the app answers 429 (a rate limiter) in one region, or every region without --region; --ratio for a share of requests',
   'app-latency': 'the app answers after added latency (--latency) in one region, or every region; --ratio for a share of requests',

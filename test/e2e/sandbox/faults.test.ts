@@ -140,6 +140,14 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
     await rds('us-west-2').send(describeGlobal());
   });
 
+  it("region hang holds that region's API requests unanswered", async () => {
+    sandbox.faults.add({ kind: 'region-hang', region: 'us-west-2' });
+    expect((await failure(rds('us-west-2').send(describeGlobal()))).name).toBe('TimeoutError');
+    await rds('eu-west-1').send(describeGlobal());
+    sandbox.faults.clear();
+    await rds('us-west-2').send(describeGlobal());
+  });
+
   it('an ARC endpoint down fails alone; the others answer', async () => {
     sandbox.faults.add({ kind: 'arc-endpoint-down', endpoint: 0 });
     sandbox.faults.add({ kind: 'arc-endpoint-down', region: 'ap-southeast-2' });
