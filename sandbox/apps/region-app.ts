@@ -56,7 +56,7 @@ export class RegionApp {
 
   async start(): Promise<void> {
     this.wanted = true;
-    await this.listenNow();
+    await this.reconcile();
   }
 
   async stop(): Promise<void> {
@@ -70,12 +70,6 @@ export class RegionApp {
       const down = this.options.faults.regionDown(this.options.region);
       if (down && this.server.listening) await closeServer(this.server);
       else if (!down && this.wanted && !this.server.listening) await this.bind();
-    });
-  }
-
-  private async listenNow(): Promise<void> {
-    await this.enqueue(async () => {
-      if (!this.server.listening && !this.options.faults.regionDown(this.options.region)) await this.bind();
     });
   }
 
