@@ -123,7 +123,11 @@ function createParts(config: Config, layout: SandboxLayout, dataDir: string): Pa
     ...(credentials.mode === 'static' ? { accessKeyIdPrefix: credentials.accessKeyIdPrefix } : {}),
   });
   const rds = createRdsEmulator({ faults, ...rdsTimings(settings) });
-  const arc = createArcCluster({ faults, endpointCount: layout.arc.length || 5 });
+  const arc = createArcCluster({
+    faults,
+    endpointCount: layout.arc.length || 5,
+    ...(config.traffic.mechanism === 'arc' && { endpointRegions: config.traffic.clusterEndpoints.map((e) => e.region) }),
+  });
   return {
     faults,
     rds,

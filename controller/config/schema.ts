@@ -64,13 +64,13 @@ const detection = z
     /** Fewer samples than this in a window means the vantage point has no opinion (unknown). */
     minSamples: z.number().int().min(1).default(3),
     /** Share of failed samples in the window at which a vantage point calls a service failed. */
-    failureRatio: ratio.default(0.6),
+    failureRatio: ratio.default(0.5),
     /** Share at which it calls the service degraded. */
     degradedRatio: ratio.default(0.2),
     /** Vantage points that must agree before a region is judged failed (counted over vantage points, never samples). */
     quorum: z.number().int().min(1).default(2),
     /** How long a regional outage must be seen continuously before an automatic failover. */
-    confirmFor: duration().default(1000),
+    confirmFor: duration().default(0),
     /** Observations older than this are ignored: a silent signal is unknown, never failed. */
     staleAfter: duration({ min: 1000 }).default(6000),
   })

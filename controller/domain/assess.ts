@@ -23,11 +23,21 @@ interface Tally {
   healthy: number;
 }
 
-/** Quorum over vantage points (never samples): which health the vantage points agree on. */
-function serviceHealth(tally: Tally, quorum: number): Health {
-  if (tally.failed >= quorum) return 'failed';
-  if (tally.failed + tally.degraded >= quorum) return 'degraded';
-  if (tally.healthy >= quorum) return 'healthy';
+/**
+ * Quorum over vantage points (never samples): at least `detection.quorum`, and a strict majority of
+ * the vantage points that have an opinion. The majority is what keeps one cut-off vantage point
+ * plus one unlucky noise spike elsewhere from failing a healthy region.
+ */
+export function quorumOf(reporting: number, minimum: number): number {
+  return Math.max(minimum, Math.floor(reporting / 2) + 1);
+}
+
+function serviceHealth(tally: Tally, minimum: number): Health {
+  const needed = quorumOf(tally.failed + tally.degraded + tally.healthy, minimum);
+  if (tally.failed >= needed) return 'failed';
+  if (tally.healthy >= needed) return 'healthy';
+  // Neither side has a majority: split opinions degrade the region; too few opinions are unknown.
+  if (tally.failed + tally.degraded > 0 && tally.failed + tally.degraded + tally.healthy >= minimum) return 'degraded';
   return 'unknown';
 }
 

@@ -221,7 +221,11 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
 
   if (topology.phase !== 'suspect') {
     const next: Topology = { ...topology, phase: 'suspect', suspectSince: now, suspectRegion: primary };
-    return none(next, `suspect: primary ${primary} ${verdict.summary}; confirming for ${formatDuration(config.detection.confirmFor)}`, now);
+    // With confirmFor 0 the verdict's own window is the confirmation: act in this same step.
+    if (config.detection.confirmFor > 0) {
+      return none(next, `suspect: primary ${primary} ${verdict.summary}; confirming for ${formatDuration(config.detection.confirmFor)}`, now);
+    }
+    topology = next;
   }
 
   const since = topology.suspectSince ?? now;

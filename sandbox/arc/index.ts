@@ -14,14 +14,17 @@ export type { AssertionRule, ControlState, GatingRule, RoutingControl, RuleConfi
  * The sandbox's ARC (Route 53 Application Recovery Controller) cluster: five regional data-plane
  * endpoints over one shared state, each its own request listener speaking the cluster API (AWS
  * JSON 1.0, `ToggleCustomerAPI`). Each endpoint is faulted on its own
- * (`faults.awsApiFault('arc', caller, index)`); like ARC, the cluster keeps accepting updates while
- * a majority of its endpoints is up, and answers EndpointTemporarilyUnavailableException otherwise.
+ * (`faults.awsApiFault('arc', caller, index)`: the endpoint is unreachable for clients, the
+ * cluster itself is fine). Like ARC, the cluster keeps accepting updates while a majority of its
+ * endpoints' regions is up, and answers EndpointTemporarilyUnavailableException otherwise.
  */
 
 export interface ArcClusterOptions {
   faults: FaultView;
   /** Number of regional endpoints. Default 5, as in ARC. */
   endpointCount?: number;
+  /** Each endpoint's region: the cluster loses quorum when most of them are down (region-down faults). */
+  endpointRegions?: readonly string[];
   /** Mutating calls per second each endpoint accepts (bursts of the same size). Default 3. */
   mutationsPerSecond?: number;
   clock?: () => number;
@@ -124,10 +127,17 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
   const counts = Array.from({ length: count }, () => new Map<string, number>());
   const buckets = Array.from({ length: count }, () => new TokenBucket(options.mutationsPerSecond ?? 3, clock));
 
-  /** ARC's cluster needs a majority of its endpoints to accept an update. */
-  function quorum(caller: AwsCaller): boolean {
+  /**
+   * ARC's cluster needs a majority of its regional replicas to accept an update. An endpoint that
+   * clients cannot reach (`arc-endpoint-down`) still counts: only its region being down does not.
+   */
+  function quorum(): boolean {
+    const regions = options.endpointRegions ?? [];
     let up = 0;
-    for (let index = 0; index < count; index++) if (faults.awsApiFault('arc', caller, index)?.kind !== 'down') up++;
+    for (let index = 0; index < count; index++) {
+      const region = regions[index];
+      if (region === undefined || !faults.regionDown(region)) up++;
+    }
     return up > count / 2;
   }
 
@@ -178,7 +188,7 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
     const update = updateOperations.get(operation);
     if (!update) throw validationError('unknownOperation', `Unknown operation ${operation}`);
     if (!buckets[index]?.take()) throw new ArcApiError('ThrottlingException', 429, 'Rate exceeded: too many updates on this endpoint; retry on another endpoint or later');
-    if (!quorum(caller)) {
+    if (!quorum()) {
       throw new ArcApiError('EndpointTemporarilyUnavailableException', 503, 'The cluster cannot reach a majority of its endpoints; try again later');
     }
     return update(input);

@@ -161,7 +161,9 @@ export function detectionWorkload(seed: number, regionHours: number): Workload {
     seed,
     duration: durationMs,
     regions: REGIONS,
-    route53: { interval: 10_000, failureThreshold: 3 },
+    // Three replicas each read every region's status about every 3 s (GetHealthCheckStatus refills
+    // at 1/s for the account, shared); pooled, the `route53` vantage point is read about once a second.
+    route53: { interval: 10_000, failureThreshold: 3, poll: 1_000 },
     noise: 'default',
   };
   const { probe, detection } = parseScenario(deployment).config;

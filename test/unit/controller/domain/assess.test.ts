@@ -25,10 +25,16 @@ describe('assess', () => {
     { name: 'all healthy', views: {}, primary: 'healthy', classification: 'none' },
     { name: 'primary down from every vantage point', views: { 'us-east-1': allVantages('failed') }, primary: 'failed', classification: 'regional' },
     {
-      name: 'primary down from a quorum of 2',
-      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
+      name: 'primary down from a majority: its own replica silent, Route 53 not yet failing',
+      views: { 'us-east-1': { 'us-east-1': 'stale', 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
       primary: 'failed',
       classification: 'regional',
+    },
+    {
+      name: 'two of four vantage points is no majority (a cut plus a noise spike)',
+      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
+      primary: 'degraded',
+      classification: 'none',
     },
     { name: 'one vantage point cut off from the primary', views: { 'us-east-1': { 'us-west-2': 'failed' } }, primary: 'healthy', classification: 'none' },
     {

@@ -6,8 +6,10 @@ import { allVantages, config, database, world } from './fixtures.js';
 
 const outage = (at: number) => assess(world(at, { 'us-east-1': allVantages('failed') }), config, at);
 const healthy = (at: number) => assess(world(at), config, at);
+/** These tests confirm for 1 s; `confirmFor: 0` (acting on the verdict alone) has its own test. */
+const confirming = { ...config, detection: { ...config.detection, confirmFor: 1000 } };
 const run = (topology: Topology, at: number, assessment = healthy(at), commands: Command[] = [], db = database(at)) =>
-  decide(topology, { assessment, commands, database: db, readiness: undefined }, config, at);
+  decide(topology, { assessment, commands, database: db, readiness: undefined }, confirming, at);
 const last = (decisions: Decision[]) => decisions[decisions.length - 1]!;
 
 describe('decide: automation', () => {
@@ -30,6 +32,13 @@ describe('decide: automation', () => {
     expect(flip).toMatchObject({ kind: 'flip', operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: 'us-east-1', to: 'us-west-2' });
     expect(flip.reason).toBe('failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s');
     expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [2000], active: { to: 'us-west-2' } });
+  });
+
+  it('acts in the same step when confirmFor is 0', () => {
+    const immediate = { ...config, detection: { ...config.detection, confirmFor: 0 } };
+    const result = decide(initialTopology(config), { assessment: outage(1000), commands: [], database: database(1000), readiness: undefined }, immediate, 1000);
+    expect(result.decisions).toHaveLength(1);
+    expect(result.decisions[0]).toMatchObject({ kind: 'flip', to: 'us-west-2', reason: 'failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 0ms' });
   });
 
   it('prefers the standby with less lag', () => {
@@ -62,7 +71,7 @@ describe('decide: automation', () => {
 
   it('only reports when automatic failover is off', () => {
     const manualOnly = { ...config, failover: { ...config.failover, automatic: false } };
-    const t = decide(initialTopology(config), { assessment: outage(0), commands: [], database: database(0), readiness: undefined }, manualOnly, 0).topology;
+    const t = decide(initialTopology(config), { assessment: outage(0), commands: [], database: database(0), readiness: undefined }, { ...manualOnly, detection: confirming.detection }, 0).topology;
     const result = decide(t, { assessment: outage(5000), commands: [], database: database(5000), readiness: undefined }, manualOnly, 5000);
     expect(last(result.decisions).reason).toMatch(/would fail over us-east-1 -> us-west-2 .* automatic failover is off; run `fcp failover --to us-west-2`/);
   });

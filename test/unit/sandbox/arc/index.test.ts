@@ -195,8 +195,19 @@ describe('ARC cluster emulator: endpoint faults', () => {
     expect(arc.callCounts(0)).toEqual({});
   });
 
-  it('refuses updates once a majority of endpoints is down, but still answers reads', async () => {
+  it('accepts updates through the two endpoints left when three cannot be reached', async () => {
     for (const index of [0, 1, 2]) faults.set('arc', { kind: 'down' }, index);
+    await client(3).send(new UpdateRoutingControlStateCommand({ RoutingControlArn: WEST, RoutingControlState: 'On' }));
+    expect(arc.state(WEST)).toBe('On');
+  });
+
+  it('refuses updates once most of the cluster regions are down, but still answers reads', async () => {
+    const regions = ['ap-south-1', 'sa-east-1', 'ca-central-1', 'ap-southeast-2', 'ap-northeast-1'];
+    arc.stop();
+    arc = createArcCluster({ faults: faults.view, mutationsPerSecond: Number.POSITIVE_INFINITY, endpointRegions: regions });
+    current = arc.endpoints;
+    arc.seedRegionControls({ 'us-east-1': EAST, 'us-west-2': WEST, 'eu-west-1': EU }, 'us-east-1');
+    for (const region of regions.slice(0, 3)) faults.regionDown(region, true);
     const error = await rejection(client(3).send(new UpdateRoutingControlStateCommand({ RoutingControlArn: WEST, RoutingControlState: 'On' })));
     expect(error).toBeInstanceOf(EndpointTemporarilyUnavailableException);
     expect((await client(4).send(new GetRoutingControlStateCommand({ RoutingControlArn: WEST }))).RoutingControlState).toBe('Off');
