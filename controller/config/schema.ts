@@ -210,6 +210,11 @@ const aws = z
         base: duration({ min: 1 }).default(100),
         cap: duration({ min: 1 }).default(2000),
         maxAttempts: z.number().int().min(1).max(10).default(4),
+        /**
+         * Attempts of a whole plan step (each making its own retried AWS calls) before the step
+         * fails; the step's deadline bounds them too. A throttling storm is ridden out, not failed on.
+         */
+        stepAttempts: z.number().int().min(1).max(100).default(15),
       })
       .prefault({}),
   })
