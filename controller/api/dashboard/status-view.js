@@ -1,0 +1,124 @@
+/* global document */
+// Renders a status snapshot (controller/status.ts `Snapshot`): summary bar, regions with verdicts
+// and evidence, the decision, and the replicas' readiness conditions.
+import { byId, clock, duration, el, show } from './dom.js';
+
+/** Health is always shown as a word and a symbol as well as a colour. */
+const HEALTH_LABEL = { healthy: '✔ healthy', degraded: '▲ degraded', failed: '✖ failed', unknown: '? unknown' };
+const CONDITION_LABEL = { true: '✔ ok', false: '✖ failing', unknown: '? unknown' };
+/** A replica that has not published for this long is shown as stale (as `fcp status` does). */
+const STALE_AFTER_MS = 10_000;
+
+export function healthPill(health) {
+  return el('span', { class: `pill ${health}` }, HEALTH_LABEL[health] ?? health);
+}
+
+function leaseText(snapshot) {
+  const lease = snapshot.lease;
+  if (!lease?.holder || lease.expiresAt <= snapshot.at) return 'none — nothing acts automatically';
+  return `${lease.holder} (token ${lease.token}, expires in ${duration(lease.expiresAt - snapshot.at)})`;
+}
+
+/** Where the database writer is, when the API reports it (the replica's own status or a database read). */
+function writerRegion(snapshot) {
+  return snapshot.database?.writerRegion ?? snapshot.replica?.database?.writerRegion ?? snapshot.self?.database?.writerRegion;
+}
+
+function renderSummary(snapshot) {
+  const t = snapshot.topology;
+  const item = (label, value, extra = {}) => el('span', { class: 'fact', ...extra }, el('span', { class: 'label' }, label), ' ', el('strong', {}, value));
+  const writer = writerRegion(snapshot);
+  show(
+    byId('summary'),
+    item('Primary', t.primary, { 'data-fact': 'primary' }),
+    item('Phase', t.phase, { 'data-fact': 'phase' }),
+    item('DB writer', writer ?? 'not reported', { 'data-fact': 'writer' }),
+    item('Lease holder', leaseText(snapshot), { 'data-fact': 'lease' }),
+    t.lostPrimary ? item('Lost primary', `${t.lostPrimary} (fail back when healthy)`) : null,
+    t.paused ? el('span', { class: 'fact paused' }, `PAUSED by ${t.paused.actor}: ${t.paused.reason}`) : null,
+    el('span', { class: 'fact muted' }, `as of ${clock(snapshot.at)}`),
+  );
+}
+
+function evidenceTable(evidence) {
+  if (evidence.length === 0) return el('p', { class: 'muted' }, 'no vantage point reports on this region');
+  return el(
+    'table',
+    { class: 'evidence' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'from'), el('th', {}, 'signal'), el('th', {}, 'health'), el('th', {}, 'ok / failed / slow'), el('th', {}, 'last failure'))),
+    el(
+      'tbody',
+      {},
+      evidence.map((e) =>
+        el('tr', {}, el('td', {}, e.vantage), el('td', {}, `${e.service}/${e.signal}`), el('td', {}, healthPill(e.health)), el('td', { class: 'num' }, `${e.ok} / ${e.failed} / ${e.slow}`), el('td', {}, e.detail ?? '')),
+      ),
+    ),
+  );
+}
+
+function renderRegions(snapshot) {
+  const t = snapshot.topology;
+  const writer = writerRegion(snapshot);
+  const assessment = snapshot.assessment;
+  show(byId('classification'), `${assessment.classification === 'none' ? '' : `Classification: ${assessment.classification}. `}${assessment.reason}`);
+  const cards = Object.entries(assessment.verdicts).map(([region, verdict]) =>
+    el(
+      'article',
+      { class: `region ${verdict.health}`, 'data-region': region, 'data-health': verdict.health },
+      el(
+        'header',
+        {},
+        el('h3', {}, region),
+        region === t.primary ? el('span', { class: 'badge' }, 'PRIMARY') : el('span', { class: 'badge standby' }, 'standby'),
+        region === writer ? el('span', { class: 'badge' }, 'DB WRITER') : null,
+        healthPill(verdict.health),
+      ),
+      el('p', { class: 'verdict-summary' }, verdict.summary),
+      el('details', { open: verdict.health !== 'healthy' }, el('summary', {}, `evidence from ${verdict.reportingVantages} vantage point(s)`), evidenceTable(verdict.evidence)),
+    ),
+  );
+  show(byId('regions'), cards.length > 0 ? cards : el('p', { class: 'muted' }, 'no verdicts yet: are the replicas probing?'));
+}
+
+function renderDecision(snapshot) {
+  const d = snapshot.decision;
+  const kind = d.kind === 'none' ? 'no action' : d.kind;
+  show(byId('decision'), el('span', { class: `pill decision-${d.kind}` }, kind), ' ', d.reason);
+}
+
+function conditionRow(c) {
+  const state = c.status === 'true' ? 'healthy' : c.status === 'false' ? 'failed' : 'unknown';
+  return el('li', { class: 'condition' }, el('span', { class: `pill ${state}` }, CONDITION_LABEL[c.status] ?? c.status), ' ', el('strong', {}, c.type), c.region ? ` [${c.region}]` : '', `: ${c.message}`);
+}
+
+function renderReplicas(snapshot) {
+  const rows = snapshot.replicas.map((r) => {
+    const age = snapshot.at - r.at;
+    const stale = age > STALE_AFTER_MS;
+    return el(
+      'div',
+      { class: 'replica', 'data-replica': r.replica },
+      el('h3', {}, r.replica, ' ', el('span', { class: stale ? 'pill failed' : 'muted' }, stale ? `STALE: last report ${duration(age)} ago` : `reported ${duration(age)} ago`)),
+      r.conditions.length > 0 ? el('ul', { class: 'conditions' }, r.conditions.map(conditionRow)) : el('p', { class: 'muted' }, 'no readiness checks reported yet'),
+    );
+  });
+  show(byId('replicas'), rows.length > 0 ? rows : el('p', { class: 'muted' }, 'no replica reporting: are the controller replicas running?'));
+}
+
+/** Fills the region choices of the request form with the standby regions. */
+function renderTargets(snapshot) {
+  const select = document.querySelector('#request-form select[name="to"]');
+  const regions = Object.keys(snapshot.assessment.verdicts).filter((r) => r !== snapshot.topology.primary);
+  const current = [...select.options].map((o) => o.value).join();
+  if (current === regions.join()) return;
+  const chosen = select.value;
+  show(select, regions.map((r) => el('option', { value: r, selected: r === chosen }, r)));
+}
+
+export function renderStatus(snapshot) {
+  renderSummary(snapshot);
+  renderRegions(snapshot);
+  renderDecision(snapshot);
+  renderReplicas(snapshot);
+  renderTargets(snapshot);
+}
