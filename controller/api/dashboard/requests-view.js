@@ -12,7 +12,7 @@ const commandOf = (request) => request.command ?? request;
 function requestRow(request, act) {
   const command = commandOf(request);
   const by = request.requestedBy ?? request.actor ?? command.actor ?? 'unknown';
-  const at = request.requestedAt ?? request.submittedAt ?? command.at;
+  const at = request.createdAt ?? command.at;
   return el(
     'li',
     { class: 'request', 'data-request': request.id },
@@ -36,7 +36,8 @@ export async function loadRequests(onError) {
       onError(error);
     }
   };
-  const requests = listOf(await call('GET', '/v1/requests'), 'requests');
+  // Decided requests stay in the store for the record; only pending ones await a decision here.
+  const requests = listOf(await call('GET', '/v1/requests'), 'requests').filter((r) => (r.status ?? 'pending') === 'pending');
   show(byId('requests'), requests.length > 0 ? el('ul', { class: 'requests' }, requests.map((r) => requestRow(r, act))) : el('p', { class: 'muted' }, 'none'));
 }
 
