@@ -1,0 +1,99 @@
+import type { Assessment, Decision } from '../domain/types.js';
+import type { ExecutorEvent } from '../executor/executor.js';
+import { formatDuration } from '../domain/time.js';
+
+/** What is announced: a one-line title and a few lines of detail, destination-neutral. */
+export interface Notification {
+  severity: 'info' | 'warning' | 'critical';
+  /** One line: what happened. */
+  title: string;
+  /** Further lines: why, and where to look. */
+  details: string[];
+  /** Which replica said it. */
+  source: string;
+  at: number;
+}
+
+/**
+ * Turns the replica's every-tick decisions into announcements: flips, refusals, pause/resume and
+ * plan results always; a `none` decision only when its reason changes (e.g. "primary healthy"
+ * after a suspicion), so a steady controller is quiet.
+ */
+export class DecisionAnnouncer {
+  private lastReason: string | undefined;
+
+  constructor(private readonly source: string) {}
+
+  announce(decision: Decision, assessment: Assessment): Notification | undefined {
+    const changed = decision.reason !== this.lastReason;
+    this.lastReason = decision.reason;
+    const base = { source: this.source, at: decision.at };
+    switch (decision.kind) {
+      case 'none':
+        if (!changed) return undefined;
+        return { ...base, severity: 'info', title: `no action: ${decision.reason}`, details: [`classification: ${assessment.classification} (${assessment.reason})`] };
+      case 'flip':
+        return {
+          ...base,
+          severity: 'critical',
+          title: `${decision.operation} ${decision.from} -> ${decision.to} (${decision.trigger}, plan ${decision.planId})`,
+          details: [decision.reason, ...(decision.actor ? [`by ${decision.actor}`] : []), ...overridden(decision.guards)],
+        };
+      case 'refuse':
+        return {
+          ...base,
+          severity: 'warning',
+          title: `refused: ${decision.reason}`,
+          details: [...(decision.actor ? [`requested by ${decision.actor}`] : []), ...decision.guards.filter((g) => !g.ok).map((g) => `guard ${g.guard}: ${g.reason}`)],
+        };
+      case 'pause':
+      case 'resume':
+        return { ...base, severity: 'warning', title: `automatic failover ${decision.kind === 'pause' ? 'paused' : 'resumed'} by ${decision.actor}`, details: [decision.reason] };
+      case 'plan-finished':
+        return { ...base, severity: decision.ok ? 'info' : 'critical', title: `plan ${decision.planId} ${decision.ok ? 'succeeded' : 'failed'}`, details: [decision.reason] };
+    }
+  }
+}
+
+function overridden(guards: Extract<Decision, { kind: 'flip' }>['guards']): string[] {
+  return guards.filter((g) => g.overridden).map((g) => `guard ${g.guard} overridden (--force): ${g.reason}`);
+}
+
+/** Plan progress: start, each finished step, the end, or a stop (lease lost). Step starts are not announced. */
+export function announceExecutorEvent(event: ExecutorEvent, source: string): Notification | undefined {
+  const base = { source, at: event.at };
+  switch (event.type) {
+    case 'plan-start':
+      return {
+        ...base,
+        severity: 'critical',
+        title: `plan ${event.plan.id} ${event.resumed ? 'resumed' : 'started'}: ${event.plan.operation} ${event.plan.from} -> ${event.plan.to}`,
+        details: [event.plan.reason, `${event.plan.steps.length} steps: ${event.plan.steps.map((s) => s.kind).join(', ')}`],
+      };
+    case 'step-start':
+      return undefined;
+    case 'step-end': {
+      const failed = event.outcome.status === 'failed';
+      return {
+        ...base,
+        severity: failed ? 'critical' : 'info',
+        title: `plan ${event.planId} step ${event.step.index} ${event.step.kind}: ${event.outcome.status} in ${formatDuration(event.ms)}`,
+        details: event.outcome.status === 'failed' ? [event.outcome.error] : [],
+      };
+    }
+    case 'plan-end':
+      return {
+        ...base,
+        severity: event.ok ? 'info' : 'critical',
+        title: `plan ${event.planId} ${event.ok ? 'succeeded' : 'failed'} in ${formatDuration(event.ms)}`,
+        details: [...(event.error ? [event.error] : []), ...(event.ok ? [] : ['see `fcp status` and the "stuck or half-finished plan" runbook'])],
+      };
+    case 'plan-stopped':
+      return { ...base, severity: 'warning', title: `plan ${event.planId} stopped on this replica: ${event.reason}`, details: ['the next lease holder resumes it from its journal'] };
+  }
+}
+
+/** The plain-text form: title, then the details indented. */
+export function renderText(notification: Notification): string {
+  return [`[${notification.severity}] ${notification.title}`, ...notification.details.map((d) => `  ${d}`), `  (${notification.source}, ${new Date(notification.at).toISOString()})`].join('\n');
+}
