@@ -35,7 +35,9 @@ function explain(status, said) {
 async function messageOf(response) {
   try {
     const body = await response.json();
-    return body?.message ?? body?.error ?? '';
+    // Validation failures list one problem per field (`reason: say why, for the audit trail`).
+    const problems = Array.isArray(body?.problems) ? ` (${body.problems.join('; ')})` : '';
+    return `${body?.message ?? body?.error ?? ''}${problems}`;
   } catch {
     return '';
   }

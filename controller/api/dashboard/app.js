@@ -8,8 +8,10 @@ import { loadRequests, wireRequestForm } from './requests-view.js';
 import { renderStatus } from './status-view.js';
 import { openTimeline } from './timeline.js';
 
-/** The stream pushes changes; polling covers a stream that is down or a proxy that buffers it. */
-const POLL_MS = 3000;
+/** The stream cues a refresh on every tick; polling covers a stream that is down or buffered. */
+const POLL_MS = 5000;
+/** At most one status read per this interval however fast the stream cues. */
+const MIN_REFRESH_MS = 1000;
 const AUDIT_POLL_MS = 10_000;
 
 function showError(error) {
@@ -29,7 +31,10 @@ function renderSnapshot(snapshot) {
   renderPlan(snapshot.latestPlan);
 }
 
+let lastRefresh = 0;
+
 async function refresh() {
+  lastRefresh = Date.now();
   try {
     const [snapshot] = await Promise.all([call('GET', '/v1/status'), loadRequests(showError)]);
     renderSnapshot(snapshot);
@@ -56,7 +61,9 @@ function start() {
     showError(new Error('Paste an API token above to see the deployment (viewer, operator or approver).'));
     return;
   }
-  const closeTimeline = openTimeline(renderSnapshot, showError);
+  const closeTimeline = openTimeline(() => {
+    if (Date.now() - lastRefresh >= MIN_REFRESH_MS) void refresh();
+  }, showError);
   const poll = setInterval(refresh, POLL_MS);
   const pollAudit = setInterval(refreshAudit, AUDIT_POLL_MS);
   void refresh();

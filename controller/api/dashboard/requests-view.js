@@ -4,48 +4,50 @@
 import { call, idempotencyKey } from './api.js';
 import { byId, clock, el, show } from './dom.js';
 
-const listOf = (body, key) => (Array.isArray(body) ? body : (body?.[key] ?? []));
-
-/** The command inside a request, whether the API nests it or not. */
-const commandOf = (request) => request.command ?? request;
-
 function requestRow(request, act) {
-  const command = commandOf(request);
-  const by = request.requestedBy ?? request.actor ?? command.actor ?? 'unknown';
-  const at = request.createdAt ?? command.at;
+  const command = request.command;
+  const note = el('input', { class: 'note', placeholder: 'note (approve) / reason (reject)', 'aria-label': `note or reason for request ${request.id}` });
   return el(
     'li',
     { class: 'request', 'data-request': request.id },
-    el('strong', {}, `${command.kind ?? request.kind} to ${command.to ?? request.to}`),
-    ` requested by ${by} at ${clock(at)}: ${command.reason ?? request.reason ?? ''}`,
-    request.expiresAt ? el('span', { class: 'muted' }, ` (expires ${clock(request.expiresAt)})`) : null,
-    ' ',
-    el('button', { type: 'button', class: 'approve', onclick: () => act(request.id, 'approve') }, 'Approve'),
-    ' ',
-    el('button', { type: 'button', class: 'reject', onclick: () => act(request.id, 'reject') }, 'Reject'),
+    el('strong', {}, `${command.kind} to ${command.to}`),
+    ` requested by ${request.requestedBy} at ${clock(request.createdAt)}: ${command.reason}`,
+    el('span', { class: 'muted' }, ` (can be approved until ${clock(request.expiresAt)})`),
+    el(
+      'div',
+      { class: 'decide' },
+      note,
+      el('button', { type: 'button', class: 'approve', onclick: () => act(request.id, 'approve', note.value.trim() ? { note: note.value.trim() } : {}) }, 'Approve'),
+      el('button', { type: 'button', class: 'reject', onclick: () => act(request.id, 'reject', { reason: note.value.trim() }) }, 'Reject'),
+    ),
   );
 }
 
 /** Loads and shows the pending requests; `onError` gets any failure, including a refused approval. */
 export async function loadRequests(onError) {
-  const act = async (id, verdict) => {
+  const act = async (id, verdict, body) => {
     try {
-      await call('POST', `/v1/requests/${encodeURIComponent(id)}/${verdict}`, { headers: { 'Idempotency-Key': idempotencyKey() } });
+      await call('POST', `/v1/requests/${encodeURIComponent(id)}/${verdict}`, { body, headers: { 'Idempotency-Key': idempotencyKey() } });
       await loadRequests(onError);
     } catch (error) {
       onError(error);
     }
   };
-  // Decided requests stay in the store for the record; only pending ones await a decision here.
-  const requests = listOf(await call('GET', '/v1/requests'), 'requests').filter((r) => (r.status ?? 'pending') === 'pending');
-  show(byId('requests'), requests.length > 0 ? el('ul', { class: 'requests' }, requests.map((r) => requestRow(r, act))) : el('p', { class: 'muted' }, 'none'));
+  // Decided and expired requests stay listed for the record; only pending ones await a decision.
+  const { requests: all } = await call('GET', '/v1/requests');
+  const requests = all.filter((r) => r.state === 'pending');
+  // Re-render only when the set changes, so a note being typed survives the refresh loop.
+  const container = byId('requests');
+  const ids = requests.map((r) => r.id).join(' ');
+  if (container.dataset.ids === ids && container.childElementCount > 0) return;
+  container.dataset.ids = ids;
+  show(container, requests.length > 0 ? el('ul', { class: 'requests' }, requests.map((r) => requestRow(r, act))) : el('p', { class: 'muted' }, 'none'));
 }
 
+/** The API answers 202 with a pending approval `request` or a submitted `command`, and a message. */
 function describeAccepted(body) {
-  const status = body?.status ?? body?.record?.status;
-  const id = body?.id ?? body?.command?.id ?? body?.request?.id;
-  const reason = body?.reason ?? body?.record?.reason;
-  return [`Request ${id ?? ''} accepted`, status ? ` — ${status}` : '', reason ? `: ${reason}` : ''].join('');
+  const id = body.request?.id ?? body.command?.command?.id;
+  return `Accepted${id ? ` (${id})` : ''}: ${body.message}`;
 }
 
 /** Wires the request form: one idempotency key per filled-in form, kept across retries of it. */

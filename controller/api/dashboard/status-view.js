@@ -19,9 +19,16 @@ function leaseText(snapshot) {
   return `${lease.holder} (token ${lease.token}, expires in ${duration(lease.expiresAt - snapshot.at)})`;
 }
 
-/** Where the database writer is, when the API reports it (the replica's own status or a database read). */
+/** Where the database writer is, as the serving replica last read it (absent when unknown). */
 function writerRegion(snapshot) {
-  return snapshot.database?.writerRegion ?? snapshot.replica?.database?.writerRegion ?? snapshot.self?.database?.writerRegion;
+  return snapshot.database?.writerRegion;
+}
+
+/** The replica that answered: the dashboard talks to one replica, which may be cut off itself. */
+function servedBy(snapshot) {
+  const self = snapshot.replica;
+  if (!self) return undefined;
+  return `${self.region}${self.holder ? ' (lease holder)' : ''}${self.storeReachable ? '' : ' — CANNOT REACH THE STATE STORE'}`;
 }
 
 function renderSummary(snapshot) {
@@ -34,6 +41,7 @@ function renderSummary(snapshot) {
     item('Phase', t.phase, { 'data-fact': 'phase' }),
     item('DB writer', writer ?? 'not reported', { 'data-fact': 'writer' }),
     item('Lease holder', leaseText(snapshot), { 'data-fact': 'lease' }),
+    servedBy(snapshot) ? item('Served by', servedBy(snapshot), { 'data-fact': 'served-by' }) : null,
     t.lostPrimary ? item('Lost primary', `${t.lostPrimary} (fail back when healthy)`) : null,
     t.paused ? el('span', { class: 'fact paused' }, `PAUSED by ${t.paused.actor}: ${t.paused.reason}`) : null,
     el('span', { class: 'fact muted' }, `as of ${clock(snapshot.at)}`),

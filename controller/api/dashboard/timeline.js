@@ -7,17 +7,15 @@ import { byId, clock, el } from './dom.js';
 /** Enough lines for an incident; older ones are dropped so a long-open tab stays fast. */
 const MAX_ENTRIES = 200;
 
-const unwrap = (data, key) => (data && typeof data === 'object' && key in data ? data[key] : data);
-
-function describeDecision(data) {
-  const decision = unwrap(data, 'decision');
-  const from = data?.region ? ` (from ${data.region})` : '';
+// Event data (controller/api/events.ts): the decision or executor event itself, plus `replica`,
+// the replica that reported it.
+function describeDecision(decision) {
+  const from = decision.replica ? ` (seen by ${decision.replica})` : '';
   const tone = decision.kind === 'flip' ? 'degraded' : decision.kind === 'refuse' ? 'failed' : 'unknown';
   return { at: decision.at, tone, kind: `decision: ${decision.kind === 'none' ? 'no action' : decision.kind}`, text: `${decision.reason}${from}` };
 }
 
-function describePlanEvent(data) {
-  const event = unwrap(data, 'event');
+function describePlanEvent(event) {
   switch (event.type) {
     case 'plan-start':
       return { at: event.at, tone: 'degraded', kind: event.resumed ? 'plan resumed' : 'plan started', text: `${event.plan.operation} ${event.plan.from} → ${event.plan.to}: ${event.plan.reason}` };
@@ -49,20 +47,15 @@ function setState(text, tone) {
 }
 
 /**
- * Opens the event stream; `onStatus` receives each pushed snapshot. Returns a function that closes
- * it. The browser reconnects by itself after a drop; the pill says so meanwhile.
+ * Opens the event stream. `onStatus` is called on each `status` event (every controller tick: a
+ * cue to re-read the full status). Returns a function that closes the stream. The browser
+ * reconnects by itself after a drop; the pill says so meanwhile.
  */
 export function openTimeline(onStatus, onError) {
   const stream = new EventSource(`/v1/events?token=${encodeURIComponent(readToken())}`);
-  // Replicas re-announce an unchanged decision every tick: show each change once.
-  const last = new Map();
   const handle = (describe) => (message) => {
     try {
-      const entry = describe(JSON.parse(message.data));
-      const key = `${entry.kind} ${entry.text}`;
-      if (last.get(message.type) === key) return;
-      last.set(message.type, key);
-      append(entry);
+      append(describe(JSON.parse(message.data)));
     } catch (error) {
       onError(new Error(`unreadable ${message.type} event from the API: ${error.message}`));
     }
@@ -71,13 +64,7 @@ export function openTimeline(onStatus, onError) {
   stream.addEventListener('error', () => setState(stream.readyState === EventSource.CLOSED ? 'closed (reload, or check the token)' : 'reconnecting…', 'failed'));
   stream.addEventListener('decision', handle(describeDecision));
   stream.addEventListener('plan', handle(describePlanEvent));
-  stream.addEventListener('status', (message) => {
-    try {
-      onStatus(unwrap(JSON.parse(message.data), 'snapshot'));
-    } catch (error) {
-      onError(new Error(`unreadable status event from the API: ${error.message}`));
-    }
-  });
+  stream.addEventListener('status', () => onStatus());
   return () => {
     stream.close();
     setState('disconnected', 'unknown');
