@@ -5,7 +5,7 @@ export const assessment: Assessment = { at: 0, verdicts: {}, classification: 'no
 
 export const none = (reason: string): Decision => ({ kind: 'none', at: 1000, reason });
 
-export const flip: Decision = {
+export const flip: Extract<Decision, { kind: 'flip' }> = {
   kind: 'flip',
   at: 2000,
   planId: 'plan-7',

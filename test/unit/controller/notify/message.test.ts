@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../../controller/domain/types.js';
 import type { ExecutorEvent } from '../../../../controller/executor/executor.js';
+import type { Plan, PlanStep } from '../../../../controller/domain/types.js';
 import { announceExecutorEvent, DecisionAnnouncer, renderText } from '../../../../controller/notify/message.js';
 import { assessment, flip, none } from './fixtures.js';
 
@@ -38,11 +39,11 @@ describe('DecisionAnnouncer', () => {
 });
 
 describe('announceExecutorEvent', () => {
-  const plan = { id: 'plan-7', operation: 'failover', mode: 'unplanned', trigger: 'manual', from: 'us-east-1', to: 'us-west-2', reason: 'INC-1', createdAt: 0, overridden: [], steps: [] } as const;
-  const step = { index: 3, kind: 'promote-database', title: 'promote', skipWhen: '', deadlineMs: 1000, params: {} } as const;
+  const plan: Plan = { id: 'plan-7', operation: 'failover', mode: 'unplanned', trigger: 'manual', from: 'us-east-1', to: 'us-west-2', reason: 'INC-1', createdAt: 0, overridden: [], steps: [] };
+  const step: PlanStep = { index: 3, kind: 'promote-database', title: 'promote', skipWhen: '', deadlineMs: 1000, params: {} };
   const cases: { event: ExecutorEvent; title: RegExp | undefined }[] = [
-    { event: { type: 'plan-start', plan: { ...plan, steps: [] }, resumed: false, at: 0 }, title: /plan plan-7 started: failover us-east-1 -> us-west-2/ },
-    { event: { type: 'plan-start', plan: { ...plan, steps: [] }, resumed: true, at: 0 }, title: /plan plan-7 resumed/ },
+    { event: { type: 'plan-start', plan, resumed: false, at: 0 }, title: /plan plan-7 started: failover us-east-1 -> us-west-2/ },
+    { event: { type: 'plan-start', plan, resumed: true, at: 0 }, title: /plan plan-7 resumed/ },
     { event: { type: 'step-start', planId: 'plan-7', step, attempt: 1, at: 0 }, title: undefined },
     { event: { type: 'step-end', planId: 'plan-7', step, outcome: { status: 'done' }, ms: 1500, waitedMs: 0, at: 0 }, title: /step 3 promote-database: done in 1\.5s/ },
     { event: { type: 'step-end', planId: 'plan-7', step, outcome: { status: 'failed', error: 'AccessDenied' }, ms: 10, waitedMs: 0, at: 0 }, title: /step 3 promote-database: failed/ },
