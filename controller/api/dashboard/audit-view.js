@@ -11,6 +11,14 @@ function detailText(details) {
     .join('  ');
 }
 
+/** Long details (guards, step results) fold to their first line's start; the rest is one click away. */
+const FOLD_AT = 140;
+
+function detailCell(text) {
+  if (text.length <= FOLD_AT) return el('td', { class: 'details' }, text);
+  return el('td', { class: 'details' }, el('details', {}, el('summary', {}, `${text.slice(0, FOLD_AT)}…`), text));
+}
+
 export async function loadAudit() {
   const body = await call('GET', `/v1/audit?limit=${LIMIT}`);
   const records = Array.isArray(body) ? body : (body?.records ?? []);
@@ -28,7 +36,7 @@ export async function loadAudit() {
         'tbody',
         {},
         records.map((r) =>
-          el('tr', { class: `phase-${r.phase}` }, el('td', { class: 'num' }, r.seq), el('td', {}, clock(r.at)), el('td', {}, r.actor), el('td', {}, r.action), el('td', {}, r.phase), el('td', { class: 'details' }, detailText(r.details))),
+          el('tr', { class: `phase-${r.phase}` }, el('td', { class: 'num' }, r.seq), el('td', {}, clock(r.at)), el('td', {}, r.actor), el('td', {}, r.action), el('td', {}, r.phase), detailCell(detailText(r.details))),
         ),
       ),
     ),

@@ -68,7 +68,8 @@ function renderRegions(snapshot) {
   const t = snapshot.topology;
   const writer = writerRegion(snapshot);
   const assessment = snapshot.assessment;
-  show(byId('classification'), `${assessment.classification === 'none' ? '' : `Classification: ${assessment.classification}. `}${assessment.reason}`);
+  // The reason names the classification itself (`regional: eu-west-1 failed from 3/3 vantage points`).
+  show(byId('classification'), assessment.reason);
   const cards = Object.entries(assessment.verdicts).map(([region, verdict]) =>
     el(
       'article',
@@ -99,6 +100,17 @@ function conditionRow(c) {
   return el('li', { class: 'condition' }, el('span', { class: `pill ${state}` }, CONDITION_LABEL[c.status] ?? c.status), ' ', el('strong', {}, c.type), c.region ? ` [${c.region}]` : '', `: ${c.message}`);
 }
 
+/** Problems first and open; the green checks folded away, counted, so a failing one stands out. */
+function conditionList(conditions) {
+  if (conditions.length === 0) return el('p', { class: 'muted' }, 'no readiness checks reported yet');
+  const problems = conditions.filter((c) => c.status !== 'true');
+  const passing = conditions.filter((c) => c.status === 'true');
+  return [
+    problems.length > 0 ? el('ul', { class: 'conditions' }, problems.map(conditionRow)) : el('p', {}, el('span', { class: 'pill healthy' }, '✔ all readiness checks pass')),
+    passing.length > 0 ? el('details', {}, el('summary', {}, `${passing.length} passing check(s)`), el('ul', { class: 'conditions' }, passing.map(conditionRow))) : null,
+  ];
+}
+
 function renderReplicas(snapshot) {
   const rows = snapshot.replicas.map((r) => {
     const age = snapshot.at - r.at;
@@ -107,7 +119,7 @@ function renderReplicas(snapshot) {
       'div',
       { class: 'replica', 'data-replica': r.replica },
       el('h3', {}, r.replica, ' ', el('span', { class: stale ? 'pill failed' : 'muted' }, stale ? `STALE: last report ${duration(age)} ago` : `reported ${duration(age)} ago`)),
-      r.conditions.length > 0 ? el('ul', { class: 'conditions' }, r.conditions.map(conditionRow)) : el('p', { class: 'muted' }, 'no readiness checks reported yet'),
+      conditionList(r.conditions),
     );
   });
   show(byId('replicas'), rows.length > 0 ? rows : el('p', { class: 'muted' }, 'no replica reporting: are the controller replicas running?'));
