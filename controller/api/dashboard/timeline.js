@@ -1,8 +1,6 @@
-/* global EventSource */
 // The live timeline: server-sent `decision`, `plan` and `status` events from /v1/events.
-// EventSource cannot send headers, so the token rides in the query string (this route only).
-import { readToken } from './api.js';
 import { byId, clock, el } from './dom.js';
+import { followEvents } from './event-stream.js';
 
 /** Enough lines for an incident; older ones are dropped so a long-open tab stays fast. */
 const MAX_ENTRIES = 200;
@@ -48,25 +46,32 @@ function setState(text, tone) {
 
 /**
  * Opens the event stream. `onStatus` is called on each `status` event (every controller tick: a
- * cue to re-read the full status). Returns a function that closes the stream. The browser
- * reconnects by itself after a drop; the pill says so meanwhile.
+ * cue to re-read the full status). Returns a function that closes the stream.
  */
 export function openTimeline(onStatus, onError) {
-  const stream = new EventSource(`/v1/events?token=${encodeURIComponent(readToken())}`);
-  const handle = (describe) => (message) => {
-    try {
-      append(describe(JSON.parse(message.data)));
-    } catch (error) {
-      onError(new Error(`unreadable ${message.type} event from the API: ${error.message}`));
-    }
-  };
-  stream.addEventListener('open', () => setState('live', 'healthy'));
-  stream.addEventListener('error', () => setState(stream.readyState === EventSource.CLOSED ? 'closed (reload, or check the token)' : 'reconnecting…', 'failed'));
-  stream.addEventListener('decision', handle(describeDecision));
-  stream.addEventListener('plan', handle(describePlanEvent));
-  stream.addEventListener('status', () => onStatus());
+  const describers = { decision: describeDecision, plan: describePlanEvent };
+  const stop = followEvents('/v1/events', {
+    onEvent: ({ type, data }) => {
+      if (type === 'status') return onStatus();
+      const describe = describers[type];
+      if (!describe) return;
+      try {
+        append(describe(JSON.parse(data)));
+      } catch (error) {
+        onError(new Error(`unreadable ${type} event from the API: ${error.message}`));
+      }
+    },
+    onState: (state, error) => {
+      if (state === 'live') setState('live', 'healthy');
+      else if (state === 'retrying') setState('reconnecting…', 'failed');
+      else {
+        setState('refused', 'failed');
+        onError(error);
+      }
+    },
+  });
   return () => {
-    stream.close();
+    stop();
     setState('disconnected', 'unknown');
   };
 }
