@@ -22,6 +22,8 @@ export interface LocalDeployment {
   /** The config rewritten to where the sandbox listens. */
   config: Config;
   replicas: Map<string, RunningReplica>;
+  /** Each replica's API (and dashboard) base URL, once it listens. */
+  apiUrls: Map<string, string>;
   /** Starts (or restarts) the replica for one region. */
   startReplica(region: string): RunningReplica;
   stopReplica(region: string): Promise<void>;
@@ -47,16 +49,24 @@ export async function startLocalDeployment(base: Config, options: LocalDeploymen
     throw error;
   }
   const replicas = new Map<string, RunningReplica>();
+  const apiUrls = new Map<string, string>();
   const launch = (region: string) => {
+    apiUrls.delete(region);
     const running = startReplica(config, region, {
       logger: options.logger,
+      ...(options.ephemeralPorts && { apiPort: 0 }),
       ...(options.onDecision && { onDecision: (d: Decision, a: Assessment) => options.onDecision!(region, d, a) }),
       ...(options.onExecutorEvent && { onExecutorEvent: (e: ExecutorEvent) => options.onExecutorEvent!(region, e) }),
     });
     replicas.set(region, running);
+    void running.apiUrl.then((url) => {
+      if (url && replicas.get(region) === running) apiUrls.set(region, url);
+    });
     return running;
   };
   for (const region of config.regions) launch(region.name);
+  const urls = await Promise.all([...replicas.values()].map(async (r) => [r.region, await r.apiUrl] as const));
+  for (const [region, url] of urls) if (url) options.logger.info({ replica: region, url }, `dashboard of ${region}: ${url}/`);
   const stopReplica = async (region: string) => {
     const running = replicas.get(region);
     replicas.delete(region);
@@ -66,6 +76,7 @@ export async function startLocalDeployment(base: Config, options: LocalDeploymen
     sandbox,
     config,
     replicas,
+    apiUrls,
     startReplica: launch,
     stopReplica,
     stop: async () => {

@@ -1,3 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+import { EventHub } from './api/events.js';
+import { ControllerMetrics } from './api/metrics.js';
+import { buildApiServer } from './api/server.js';
+import { newCommandId } from './cli/context.js';
 import { systemClock } from './aws/clock.js';
 import type { Config } from './config/schema.js';
 import type { Assessment, Decision } from './domain/types.js';
@@ -15,6 +20,8 @@ export interface RunningReplica {
   replica: Replica;
   store: StateStore;
   providers: Providers;
+  /** The replica's HTTP API base URL once it listens; undefined when it could not (the error is logged). */
+  apiUrl: Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +29,8 @@ export interface StartReplicaOptions {
   logger: Logger;
   onDecision?(decision: Decision, assessment: Assessment): void;
   onExecutorEvent?(event: ExecutorEvent): void;
+  /** The API's port instead of the config's (`api.ports[region]` or `api.port`); 0 picks a free one. */
+  apiPort?: number;
 }
 
 /**
@@ -31,12 +40,23 @@ export interface StartReplicaOptions {
 export function startReplica(config: Config, region: string, options: StartReplicaOptions): RunningReplica {
   const clock = systemClock;
   const logger = options.logger;
-  const providers = buildProviders(config, { replicaRegion: region, clock });
+  let replica: Replica | undefined;
+  const metrics = new ControllerMetrics(region, () => replica?.status().holder ?? false);
+  const events = new EventHub(region);
+  const providers = buildProviders(config, { replicaRegion: region, clock, hooks: { onCallError: (event) => metrics.onAwsCallError(event) } });
   const store = openStateStore(config, { region });
   const ports = { traffic: providers.traffic, database: providers.database, dbRecords: providers.dbRecords };
   const database = providers.signals.database ?? new DatabaseStatusReader({ database: providers.database, clock, timeout: 2 * config.aws.requestTimeout });
-  const signals = [providers.signals.http, ...(providers.signals.route53 ? [providers.signals.route53] : [])];
-  const replica = new Replica({
+  const readers = [providers.signals.http, ...(providers.signals.route53 ? [providers.signals.route53] : [])];
+  // Probe latencies feed the metrics on their way to the replica.
+  const signals = readers.map((reader) => ({
+    read: async () => {
+      const observations = await reader.read();
+      metrics.onObservations(observations);
+      return observations;
+    },
+  }));
+  replica = new Replica({
     config,
     region,
     store,
@@ -47,20 +67,47 @@ export function startReplica(config: Config, region: string, options: StartRepli
     clock,
     random: Math.random,
     logger,
-    ...(options.onDecision && { onDecision: options.onDecision }),
-    ...(options.onExecutorEvent && { onExecutorEvent: options.onExecutorEvent }),
+    onDecision: (decision, assessment) => {
+      metrics.onAssessment(assessment);
+      if (events.onDecision(decision, assessment)) metrics.onDecision(decision);
+      options.onDecision?.(decision, assessment);
+    },
+    onExecutorEvent: (event) => {
+      metrics.onExecutorEvent(event);
+      events.onExecutorEvent(event);
+      options.onExecutorEvent?.(event);
+    },
   });
-  replica.start();
+  const running = replica;
+  const api = buildApiServer({ config, store, region, replica: running, metrics, events, logger, now: () => clock.now(), newId: newCommandId, readDatabase: () => database.read() });
+  const apiUrl = listen(api, config.api.host, options.apiPort ?? config.api.ports?.[region] ?? config.api.port, logger, region);
+  running.start();
   logger.info({ replica: region, mechanism: config.traffic.mechanism }, `controller replica ${region} started`);
   return {
     region,
-    replica,
+    replica: running,
     store,
     providers,
+    apiUrl,
     stop: async () => {
-      await replica.stop();
+      await api.close();
+      await running.stop();
       store.close();
       await providers.close();
     },
   };
+}
+
+async function listen(api: FastifyInstance, host: string, port: number, logger: Logger, region: string): Promise<string | undefined> {
+  try {
+    await api.listen({ host, port });
+    const address = api.server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    logger.info({ replica: region, url }, `controller API of ${region} listening at ${url}`);
+    return url;
+  } catch (error) {
+    logger.error({ replica: region, err: error, host, port }, `controller API of ${region} could not listen on ${host}:${port}; the replica runs without it`);
+    return undefined;
+  }
 }

@@ -177,6 +177,29 @@ const api = z
     port: port.default(8080),
     /** Per-region port overrides, for several replicas on one host (the sandbox). */
     ports: perRegion(port).optional(),
+    /**
+     * Bearer tokens, stored as the SHA-256 (hex) of the token, never the token itself. Roles nest:
+     * approver can do what operator can, operator what viewer can.
+     */
+    tokens: z
+      .array(
+        z.strictObject({
+          /** Who holds the token: the actor in the audit trail. */
+          name: z.string().regex(/^[A-Za-z0-9._@/-]{1,64}$/, 'use letters, digits and . _ @ / - (at most 64 characters)'),
+          role: z.enum(['viewer', 'operator', 'approver'], 'must be "viewer", "operator" or "approver"'),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the token as 64 lower-case hex digits (e.g. `printf %s "$TOKEN" | sha256sum`)'),
+        }),
+      )
+      .default([]),
+    /** Failed authentications from one client address allowed per window before it gets 429. */
+    authFailureLimit: z.number().int().min(1).default(10),
+    authFailureWindow: duration({ min: 1000 }).default(60_000),
+  })
+  .superRefine((api, ctx) => {
+    const hashes = api.tokens.map((t) => t.sha256);
+    hashes.forEach((hash, index) => {
+      if (hashes.indexOf(hash) !== index) ctx.addIssue({ code: 'custom', path: ['tokens', index, 'sha256'], message: 'the same token is listed twice; give each holder their own token' });
+    });
   })
   .prefault({});
 

@@ -9,6 +9,7 @@ import { Keys } from './keys.js';
 import { DynamoLeaseStore } from './lease.js';
 import { DynamoObservationStore } from './observations.js';
 import type { Lease, StateStore, TakeOverState } from './port.js';
+import { DynamoRequestStore } from './requests.js';
 import { Table } from './table.js';
 import { DynamoTopologyStore } from './topology.js';
 
@@ -29,6 +30,7 @@ export class DynamoStateStore implements StateStore {
   readonly topology: DynamoTopologyStore;
   readonly commands: DynamoCommandStore;
   readonly observations: DynamoObservationStore;
+  readonly requests: DynamoRequestStore;
   readonly namespace: string;
   private readonly table: Table;
   private readonly client: DynamoDBClient;
@@ -50,6 +52,7 @@ export class DynamoStateStore implements StateStore {
     this.topology = new DynamoTopologyStore(this.table, keys, fence);
     this.commands = new DynamoCommandStore(this.table, keys, fence);
     this.observations = new DynamoObservationStore(this.table, keys);
+    this.requests = new DynamoRequestStore(this.table, keys);
   }
 
   /** Creates the table if missing and waits until it is ACTIVE. Embedded store only. */

@@ -58,4 +58,17 @@ export class Keys {
   observations(replica: string): Key {
     return { pk: this.observationsPartition(), sk: replica };
   }
+
+  requestsPartition(): string {
+    return `${this.namespace}#requests`;
+  }
+
+  request(id: string): Key {
+    return { pk: this.requestsPartition(), sk: id };
+  }
+
+  /** Idempotency keys are many and only read one at a time: one partition each. */
+  idempotency(key: string): Key {
+    return { pk: `${this.namespace}#idempotency#${key}`, sk: 'key' };
+  }
 }

@@ -36,6 +36,8 @@ export interface StateStore {
   readonly topology: TopologyStore;
   readonly commands: CommandStore;
   readonly observations: ObservationStore;
+  /** The HTTP API's approval requests and idempotency records. */
+  readonly requests: RequestStore;
   /**
    * What a new lease holder does before acting: fences the topology and the unfinished plan's head
    * with its token (so the old holder's writes to them are rejected), then returns what it found.
@@ -276,4 +278,62 @@ export interface ObservationStore {
   publish(observations: PublishedObservations): Promise<boolean>;
   /** Every replica's latest view; the reader judges staleness by `at`. */
   readAll(): Promise<PublishedObservations[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API requests: two-person approvals and idempotency records
+
+/** `pending` -> `approved` (the command was submitted) | `rejected` | `expired` (judged on read by `expiresAt`). */
+export type RequestStatus = 'pending' | 'approved' | 'rejected';
+
+/** A failover or switchover an operator asked for that waits for a different approver. */
+export interface ApprovalRequest {
+  id: string;
+  /** The command to submit once approved (its `actor` is the requester). */
+  command: Command;
+  requestedBy: string;
+  createdAt: Millis;
+  /** After this, the request can no longer be approved. */
+  expiresAt: Millis;
+  status: RequestStatus;
+  decidedBy?: string;
+  decidedAt?: Millis;
+  /** Why it was rejected, or the approver's note. */
+  note?: string;
+}
+
+export interface RequestDecision {
+  status: 'approved' | 'rejected';
+  decidedBy: string;
+  decidedAt: Millis;
+  note?: string;
+}
+
+/** An HTTP answer kept to replay for a repeated `Idempotency-Key`. */
+export interface StoredResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+export interface IdempotencyRecord {
+  key: string;
+  /** What the first call asked (method, path, caller, body digest): a replay must ask the same. */
+  fingerprint?: string;
+  claimedAt: Millis;
+  /** Absent while the first call is still running. */
+  response?: StoredResponse;
+}
+
+export interface RequestStore {
+  /** Stores a new pending request; another request under the same id is refused (ConflictError). */
+  create(request: ApprovalRequest): Promise<ApprovalRequest>;
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  /** Every request, newest first. */
+  list(): Promise<ApprovalRequest[]>;
+  /** Decides a pending request once; ConflictError when it was already decided. */
+  decide(id: string, decision: RequestDecision): Promise<ApprovalRequest>;
+  /** Claims a key for a call about to run; when taken, returns what the first call stored. */
+  claimKey(key: string, fingerprint: string, now: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  /** Stores the answer of the call that claimed `key`, for replays. */
+  completeKey(key: string, response: StoredResponse): Promise<void>;
 }
