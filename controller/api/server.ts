@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../errors.js';
@@ -46,7 +46,7 @@ declare module 'fastify' {
  */
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const { config, store } = deps;
-  const app = Fastify({ loggerInstance: deps.logger.child({ part: 'api' }) as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 64 * 1024, requestTimeout: 30_000 });
+  const app = Fastify({ loggerInstance: deps.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024, requestTimeout: 30_000 });
   const verifier = new TokenVerifier(config.api.tokens);
   const limiter = new FailureLimiter(config.api.authFailureLimit, config.api.authFailureWindow);
   const operations = new Operations({ ...deps, store, config });
