@@ -63,6 +63,8 @@ export class FailureLimiter {
   }
 
   recordFailure(client: string, now: Millis): void {
+    // Many guessing addresses must not grow the map without bound: drop ended windows now and then.
+    if (this.windows.size > 10_000) for (const address of [...this.windows.keys()]) this.current(address, now);
     const entry = this.current(client, now) ?? { start: now, failures: 0 };
     entry.failures += 1;
     this.windows.set(client, entry);
