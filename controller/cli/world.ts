@@ -78,7 +78,7 @@ export async function breakGlassFailover(options: BreakGlassOptions): Promise<vo
       ports: { traffic: providers.traffic, database: providers.database, dbRecords: providers.dbRecords },
       clock: systemClock,
       random: Math.random,
-      retry: { ...config.aws.retry, maxAttempts: config.aws.retry.stepAttempts },
+      retry: { ...config.aws.retry, maxAttempts: config.failover.stepAttempts },
       actor,
       currentLease: () => lease,
       recordTopology: async () => ({ changed: false, detail: 'the state store is unreachable: the lease holder reconciles the topology from the world when it returns' }),

@@ -93,6 +93,11 @@ const failover = z
     /** Minimum time between two flips. */
     cooldown: duration().default(10 * 60_000),
     maxFlips: z.number().int().min(1).default(2),
+    /**
+     * Attempts of a whole plan step (each making its own retried AWS calls) before the step fails;
+     * the step's deadline bounds them too. A throttling storm is ridden out, not failed on.
+     */
+    stepAttempts: z.number().int().min(1).max(100).default(15),
     flipWindow: duration({ min: 1000 }).default(60 * 60_000),
     approval,
   })
@@ -233,11 +238,6 @@ const aws = z
         base: duration({ min: 1 }).default(100),
         cap: duration({ min: 1 }).default(2000),
         maxAttempts: z.number().int().min(1).max(10).default(4),
-        /**
-         * Attempts of a whole plan step (each making its own retried AWS calls) before the step
-         * fails; the step's deadline bounds them too. A throttling storm is ridden out, not failed on.
-         */
-        stepAttempts: z.number().int().min(1).max(100).default(15),
       })
       .prefault({}),
   })

@@ -7,7 +7,7 @@ import type { RegionName } from '../domain/types.js';
 import { DatabaseStatusReader } from '../signals/database-status.js';
 import { HttpProber, probeTargets } from '../signals/http-prober.js';
 import { Route53HealthReader } from '../signals/route53-health.js';
-import { TokenBucket } from '../signals/token-bucket.js';
+import { TokenBucket } from '../token-bucket.js';
 import { AuroraGlobalDatabase } from './database/aurora-global.js';
 import { DbEndpointCnames } from './dns/db-endpoint-records.js';
 import { Route53Zone } from './dns/route53-zone.js';

@@ -327,7 +327,7 @@ export class Replica {
       ports,
       clock,
       random,
-      retry: { ...config.aws.retry, maxAttempts: config.aws.retry.stepAttempts },
+      retry: { ...config.aws.retry, maxAttempts: config.failover.stepAttempts },
       actor: this.holder,
       currentLease: () => (this.isHolder() ? this.lease : undefined),
       recordTopology: (p, lease) => this.recordTopology(p, lease),

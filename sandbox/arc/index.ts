@@ -6,7 +6,7 @@ import { HeldRequests, applySilentFault } from '../rds/transport.js';
 import { ArcApiError, validationError } from './errors.js';
 import { readJsonCall, sendJson, sendJsonError, type JsonObject } from './json-protocol.js';
 import { RoutingControlStore, type AssertionRule, type ControlState, type GatingRule, type RoutingControl, type RuleConfig, type StateUpdate } from './routing-controls.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../../controller/token-bucket.js';
 
 export type { AssertionRule, ControlState, GatingRule, RoutingControl, RuleConfig } from './routing-controls.js';
 
@@ -125,7 +125,10 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
   const store = new RoutingControlStore();
   const held = new HeldRequests();
   const counts = Array.from({ length: count }, () => new Map<string, number>());
-  const buckets = Array.from({ length: count }, () => new TokenBucket(options.mutationsPerSecond ?? 3, clock));
+  const buckets = Array.from({ length: count }, () => {
+    const rate = options.mutationsPerSecond ?? 3;
+    return new TokenBucket(rate, rate, clock);
+  });
 
   /**
    * ARC's cluster needs a majority of its regional replicas to accept an update. An endpoint that
@@ -187,7 +190,7 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
     if (read) return read(input);
     const update = updateOperations.get(operation);
     if (!update) throw validationError('unknownOperation', `Unknown operation ${operation}`);
-    if (!buckets[index]?.take()) throw new ArcApiError('ThrottlingException', 429, 'Rate exceeded: too many updates on this endpoint; retry on another endpoint or later');
+    if (!buckets[index]?.tryTake()) throw new ArcApiError('ThrottlingException', 429, 'Rate exceeded: too many updates on this endpoint; retry on another endpoint or later');
     if (!quorum()) {
       throw new ArcApiError('EndpointTemporarilyUnavailableException', 503, 'The cluster cannot reach a majority of its endpoints; try again later');
     }

@@ -1,29 +1,4 @@
-/** A token bucket: `burst` tokens, refilled continuously at `refillPerSecond`. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-  private readonly burst: number;
-  private readonly refillPerSecond: number;
-  private readonly now: () => number;
-
-  constructor(burst: number, refillPerSecond: number, now: () => number = Date.now) {
-    this.burst = burst;
-    this.refillPerSecond = refillPerSecond;
-    this.now = now;
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  /** Takes one token if there is one. */
-  take(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.refillPerSecond);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-}
+import { TokenBucket } from '../../controller/token-bucket.js';
 
 export interface BucketSize {
   burst: number;
@@ -54,8 +29,8 @@ export class Route53Throttle {
 
   /** Whether `operation` may run now; takes the tokens it needs. */
   admit(operation: string): boolean {
-    if (this.account && !this.account.take()) return false;
-    if (operation === 'GetHealthCheckStatus' && this.healthCheckStatus && !this.healthCheckStatus.take()) return false;
+    if (this.account && !this.account.tryTake()) return false;
+    if (operation === 'GetHealthCheckStatus' && this.healthCheckStatus && !this.healthCheckStatus.tryTake()) return false;
     return true;
   }
 }

@@ -101,7 +101,7 @@ describe('the state store down', () => {
 
 describe('a Route 53 throttling storm during a route53 flip', () => {
   it('completes within its deadline', async () => {
-    const base = JSON.parse(JSON.stringify(baseConfig())) as Record<string, any>;
+    const base = JSON.parse(JSON.stringify(baseConfig())) as Record<string, unknown>;
     base.traffic = {
       mechanism: 'route53', publicName: 'login.auth.sandbox', hostedZoneId: 'ZSANDBOXPUBLIC', recordType: 'A', ttl: 5, syncDeadline: 60_000,
       records: { 'us-east-1': { setIdentifier: 'us-east-1', value: '127.0.1.1' }, 'us-west-2': { setIdentifier: 'us-west-2', value: '127.0.1.2' }, 'eu-west-1': { setIdentifier: 'eu-west-1', value: '127.0.1.3' } },

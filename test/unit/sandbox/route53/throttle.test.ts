@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Route53Throttle, TokenBucket } from '../../../../sandbox/route53/throttle.js';
-
-describe('TokenBucket', () => {
-  it('allows a burst, then refills at its rate', () => {
-    let now = 0;
-    const bucket = new TokenBucket(3, 2, () => now);
-    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
-    now = 499;
-    expect(bucket.take()).toBe(false);
-    now = 500;
-    expect(bucket.take()).toBe(true);
-    now = 100_000;
-    expect(Array.from({ length: 4 }, () => bucket.take())).toEqual([true, true, true, false]);
-  });
-});
+import { Route53Throttle } from '../../../../sandbox/route53/throttle.js';
 
 describe('Route53Throttle', () => {
   it('uses Route 53 defaults: account burst 50, GetHealthCheckStatus burst 4', () => {

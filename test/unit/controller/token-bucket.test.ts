@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../../../controller/signals/token-bucket.js';
+import { TokenBucket } from '../../../controller/token-bucket.js';
 
 describe('TokenBucket', () => {
   it('allows a burst of its capacity, then refills at its rate and never beyond capacity', () => {
@@ -22,5 +22,10 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake()).toBe(false);
     now += 1000;
     expect(bucket.tryTake()).toBe(true);
+  });
+
+  it('never limits at an infinite rate', () => {
+    const bucket = new TokenBucket(1, Number.POSITIVE_INFINITY, () => 0);
+    expect(Array.from({ length: 100 }, () => bucket.tryTake()).every(Boolean)).toBe(true);
   });
 });
