@@ -6,7 +6,7 @@ import { byId, show } from './dom.js';
 import { renderPlan } from './plan-view.js';
 import { loadRequests, wireRequestForm } from './requests-view.js';
 import { renderStatus } from './status-view.js';
-import { openTimeline } from './timeline.js';
+import { notePlanJournal, openTimeline } from './timeline.js';
 
 /** The stream cues a refresh on every tick; polling covers a stream that is down or buffered. */
 const POLL_MS = 5000;
@@ -29,6 +29,7 @@ function clearError() {
 function renderSnapshot(snapshot) {
   renderStatus(snapshot);
   renderPlan(snapshot.latestPlan);
+  notePlanJournal(snapshot.latestPlan);
 }
 
 let lastRefresh = 0;

@@ -13,29 +13,71 @@ function describeDecision(decision) {
   return { at: decision.at, tone, kind: `decision: ${decision.kind === 'none' ? 'no action' : decision.kind}`, text: `${decision.reason}${from}` };
 }
 
+const planTitle = (plan) => `${plan.operation} ${plan.from} → ${plan.to}: ${plan.reason}`;
+const stepEnd = (planId, step, status, error, at) => ({
+  key: `${planId}:${step.index}:end:${status}`,
+  at,
+  tone: status === 'failed' ? 'failed' : 'healthy',
+  kind: 'step',
+  text: `${step.index}. ${step.kind} ${status}${error ? `: ${error}` : ''}`,
+});
+const stepStart = (planId, step, attempt, at) => ({ key: `${planId}:${step.index}:start:${attempt}`, at, tone: 'unknown', kind: 'step', text: `${step.index}. ${step.kind} started${attempt > 1 ? ` (attempt ${attempt})` : ''}` });
+const planEnd = (planId, ok, error, at) => ({ key: `${planId}:end`, at, tone: ok ? 'healthy' : 'failed', kind: ok ? 'plan succeeded' : 'plan failed', text: `${planId}${error ? `: ${error}` : ''}` });
+
+/** One executor event, as the replica that runs the plan streams it. */
 function describePlanEvent(event) {
   switch (event.type) {
     case 'plan-start':
-      return { at: event.at, tone: 'degraded', kind: event.resumed ? 'plan resumed' : 'plan started', text: `${event.plan.operation} ${event.plan.from} → ${event.plan.to}: ${event.plan.reason}` };
+      return { key: `${event.plan.id}:start`, at: event.at, tone: 'degraded', kind: event.resumed ? 'plan resumed' : 'plan started', text: planTitle(event.plan) };
     case 'step-start':
-      return { at: event.at, tone: 'unknown', kind: 'step', text: `${event.step.index}. ${event.step.kind} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}` };
-    case 'step-end': {
-      const failed = event.outcome.status === 'failed';
-      return { at: event.at, tone: failed ? 'failed' : 'healthy', kind: 'step', text: `${event.step.index}. ${event.step.kind} ${event.outcome.status}${failed ? `: ${event.outcome.error}` : ''}` };
-    }
+      return stepStart(event.planId, event.step, event.attempt, event.at);
+    case 'step-end':
+      return stepEnd(event.planId, event.step, event.outcome.status, event.outcome.error, event.at);
     case 'plan-end':
-      return { at: event.at, tone: event.ok ? 'healthy' : 'failed', kind: event.ok ? 'plan succeeded' : 'plan failed', text: `${event.planId}${event.error ? `: ${event.error}` : ''}` };
+      return planEnd(event.planId, event.ok, event.error, event.at);
     case 'plan-stopped':
-      return { at: event.at, tone: 'failed', kind: 'plan stopped', text: `${event.planId}: ${event.reason}` };
+      return { key: `${event.planId}:stopped:${event.at}`, at: event.at, tone: 'failed', kind: 'plan stopped', text: `${event.planId}: ${event.reason}` };
     default:
       return { at: event.at, tone: 'unknown', kind: 'plan', text: JSON.stringify(event) };
   }
 }
 
+/**
+ * The same progress read from the plan journal. Only the replica running a plan streams its
+ * executor events, so a dashboard served by another replica learns of the steps from the journal.
+ */
+function journalEntries({ head, steps }) {
+  const plan = head.plan;
+  const entries = [{ key: `${plan.id}:start`, at: head.startedAt, tone: 'degraded', kind: 'plan started', text: planTitle(plan) }];
+  for (const record of steps) {
+    const step = plan.steps.find((s) => s.index === record.index);
+    if (!step) continue;
+    if (record.status === 'started') entries.push(stepStart(plan.id, step, record.attempts, record.startedAt));
+    if (record.status === 'done' || record.status === 'skipped' || record.status === 'failed') entries.push(stepEnd(plan.id, step, record.status, record.error, record.finishedAt));
+  }
+  if (head.status !== 'running') entries.push(planEnd(plan.id, head.status === 'succeeded', head.error ?? (head.status === 'abandoned' ? 'abandoned' : undefined), head.finishedAt));
+  return entries;
+}
+
+/** Keys of the entries shown, so an event seen both on the stream and in the journal shows once. */
+const shown = new Set();
+
+/** Adds an entry in time order (newest first); entries with a key already shown are dropped. */
 function append(entry) {
+  if (entry.key) {
+    if (shown.has(entry.key)) return;
+    shown.add(entry.key);
+  }
   const list = byId('timeline');
-  list.prepend(el('li', { class: `entry ${entry.tone}` }, el('time', {}, clock(entry.at)), ' ', el('span', { class: `pill ${entry.tone}` }, entry.kind), ' ', entry.text));
+  const item = el('li', { class: `entry ${entry.tone}`, 'data-at': entry.at }, el('time', {}, clock(entry.at)), ' ', el('span', { class: `pill ${entry.tone}` }, entry.kind), ' ', entry.text);
+  const later = [...list.children].find((child) => Number(child.dataset.at) <= entry.at);
+  list.insertBefore(item, later ?? null);
   while (list.children.length > MAX_ENTRIES) list.lastElementChild.remove();
+}
+
+/** Brings the timeline up to date with the latest plan journal from a status read. */
+export function notePlanJournal(journal) {
+  if (journal) for (const entry of journalEntries(journal)) append(entry);
 }
 
 function setState(text, tone) {
