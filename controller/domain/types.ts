@@ -163,22 +163,19 @@ export interface GuardResult {
 
 export type Trigger = 'automatic' | 'manual';
 
+/** What a flip is: shared by the decision that wants it and the plan that carries it out. */
+export interface FlipSpec {
+  operation: Operation;
+  mode: FlipMode;
+  trigger: Trigger;
+  from: RegionName;
+  to: RegionName;
+  reason: string;
+}
+
 export type Decision =
   | { kind: 'none'; at: Millis; reason: string }
-  | {
-      kind: 'flip';
-      at: Millis;
-      planId: string;
-      operation: Operation;
-      mode: FlipMode;
-      trigger: Trigger;
-      from: RegionName;
-      to: RegionName;
-      reason: string;
-      guards: GuardResult[];
-      commandId?: string;
-      actor?: string;
-    }
+  | ({ kind: 'flip'; at: Millis; planId: string; guards: GuardResult[]; commandId?: string; actor?: string } & FlipSpec)
   | { kind: 'refuse'; at: Millis; reason: string; guards: GuardResult[]; commandId?: string; actor?: string }
   | { kind: 'pause' | 'resume'; at: Millis; reason: string; commandId: string; actor: string }
   | { kind: 'plan-finished'; at: Millis; planId: string; ok: boolean; reason: string };
@@ -209,14 +206,8 @@ export interface PlanStep {
   params: Record<string, unknown>;
 }
 
-export interface Plan {
+export interface Plan extends FlipSpec {
   id: string;
-  operation: Operation;
-  mode: FlipMode;
-  trigger: Trigger;
-  from: RegionName;
-  to: RegionName;
-  reason: string;
   createdAt: Millis;
   /** Guards that an operator overrode with `--force`, for the record. */
   overridden: string[];
