@@ -79,6 +79,11 @@ describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
     await operator.click('#request-form button[type="submit"]');
     await operator.waitForSelector('#request-result:has-text("accepted")', { timeout: WAIT_MS });
 
+    // The operator sees the request too, but may not approve it: the refusal is shown plainly.
+    const own = await operator.waitForSelector('[data-request]', { timeout: WAIT_MS });
+    await own.$eval('button.approve', (button) => (button as unknown as { click(): void }).click());
+    await operator.waitForSelector('#error:has-text("403")', { timeout: WAIT_MS });
+
     // The approver sees it pending and approves it; the plan runs to the end.
     const request = await approver.waitForSelector('[data-request]', { timeout: WAIT_MS });
     expect(await request.textContent()).toMatch(/switchover to us-west-2 requested by demo-operator/);
