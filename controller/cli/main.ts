@@ -50,6 +50,7 @@ function renderError(error: unknown): string {
   if (error instanceof InputError) {
     return [`error: ${error.message}`, ...error.problems.map((p) => `  - ${p}`)].join('\n');
   }
+  if (error instanceof RefusedError) return error.message;
   if (error instanceof FcpError) return `error: ${describeError(error)}`;
   return `error: ${describeError(error)}`;
 }
