@@ -28,6 +28,7 @@ function explain(status, said) {
   if (status === 403) return `Not allowed (403)${detail}. Your token's role cannot do this; ask someone with the right role.`;
   if (status === 404) return `Not found (404)${detail}.`;
   if (status === 409) return `Conflict (409)${detail}.`;
+  if (status === 429) return `Too many refused tokens from this address (429)${detail}. Wait a minute, then enter a valid token.`;
   if (status >= 500) return `The controller failed (${status})${detail}. Try again; if it persists, use the fcp CLI.`;
   return `Refused (${status})${detail}.`;
 }

@@ -14,7 +14,14 @@ const POLL_MS = 5000;
 const MIN_REFRESH_MS = 1000;
 const AUDIT_POLL_MS = 10_000;
 
+/**
+ * A refused token stops every loop: each retry would count as another failed authentication and
+ * get this address (and everyone behind it) locked out. A new token starts them again.
+ */
+const STOPS_POLLING = new Set([401, 429]);
+
 function showError(error) {
+  if (STOPS_POLLING.has(error.status)) stop();
   const banner = byId('error');
   banner.hidden = false;
   show(banner, error.message);
@@ -55,9 +62,14 @@ async function refreshAudit() {
 
 let running;
 
+function stop() {
+  running?.();
+  running = undefined;
+}
+
 /** (Re)starts everything that needs the token: after page load and after a new token is entered. */
 function start() {
-  running?.();
+  stop();
   if (!readToken()) {
     showError(new Error('Paste an API token above to see the deployment (viewer, operator or approver).'));
     return;

@@ -31,7 +31,8 @@ export function parseEvents(buffer, onEvent) {
 
 /**
  * Follows `path` until closed: `onEvent({ type, data })` per event, `onState('live' | 'retrying' |
- * 'refused', error?)` as the connection changes. A refused token (401/403) stops retrying.
+ * 'refused', error?)` as the connection changes. A refused token (401/403/429) stops retrying:
+ * each retry would count as another failed authentication.
  */
 export function followEvents(path, { onEvent, onState }) {
   let closed = false;
@@ -48,8 +49,9 @@ export function followEvents(path, { onEvent, onState }) {
     };
     try {
       const response = await fetch(path, { headers: { Authorization: `Bearer ${readToken()}`, Accept: 'text/event-stream' }, signal: abort.signal });
-      if (response.status === 401 || response.status === 403) {
-        onState('refused', new ApiError(response.status, `The live stream was refused (${response.status}): check the token.`));
+      if (closed) return;
+      if (response.status === 401 || response.status === 403 || response.status === 429) {
+        onState('refused', new ApiError(response.status, `The live stream was refused (${response.status}): enter a valid token to retry.`));
         return;
       }
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);

@@ -54,9 +54,11 @@ describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
     const operator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     const approver = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
 
-    // A wrong token is refused plainly.
+    // A wrong token is refused plainly ...
     await signIn(operator, url, 'not-a-token');
     await operator.waitForSelector('#error:has-text("401")', { timeout: WAIT_MS });
+    // ... and stops the page's polling and stream: retries would get the address locked out.
+    await operator.waitForSelector('#stream-state:text-is("disconnected")', { timeout: WAIT_MS });
 
     await signIn(operator, url, OPERATOR_TOKEN);
     await signIn(approver, url, APPROVER_TOKEN);
