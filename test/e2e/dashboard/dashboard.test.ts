@@ -47,12 +47,15 @@ const region = (page: Page, name: string, health: string) => page.waitForSelecto
 
 describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
   it('shows regions, a failed region, and a switchover requested by an operator and approved by another person', async () => {
+    browser = await launchChromium();
     const h = (harness = await startHarness(twoPersonConfig()));
     await steady(h);
     const url = dashboardUrl(h);
-    browser = await launchChromium();
+    // Two people, two browser contexts: each keeps its own token in its own sessionStorage.
     const operator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     const approver = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const scriptErrors: string[] = [];
+    for (const page of [operator, approver]) page.on('pageerror', (error) => scriptErrors.push(error.message));
 
     // A wrong token is refused plainly ...
     await signIn(operator, url, 'not-a-token');
@@ -95,6 +98,8 @@ describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
     await approver.waitForSelector('#timeline .entry:has-text("plan succeeded")', { timeout: WAIT_MS });
     await approver.waitForSelector('#audit td:has-text("demo-approver")', { timeout: WAIT_MS });
     expect(await approver.$$eval('.plan .step', (steps) => steps.map((s) => s.getAttribute('data-status')))).toSatisfy((marks: string[]) => marks.length > 0 && marks.every((m) => m === 'done' || m === 'skipped'));
+
+    expect(scriptErrors).toEqual([]);
 
     await mkdir(join(repoRoot, 'artifacts'), { recursive: true });
     await approver.screenshot({ path: SCREENSHOT, fullPage: true });
