@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command as Cli } from 'commander';
+import { ApiClient } from '../api/client.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../errors.js';
@@ -14,6 +15,7 @@ export interface CommonOptions {
   region?: string;
   json?: boolean;
   actor?: string;
+  api?: string;
 }
 
 export const DEFAULT_CONFIG = process.env.FCP_CONFIG ?? 'examples/sandbox.yaml';
@@ -23,7 +25,15 @@ export function withCommonOptions(command: Cli): Cli {
     .option('-c, --config <file>', 'controller config (env FCP_CONFIG)', DEFAULT_CONFIG)
     .option('--region <region>', 'region whose endpoints and credentials this command uses (default: the configured primary)')
     .option('--actor <name>', 'who is acting, for the audit trail (env FCP_ACTOR, default: the OS user)')
-    .option('--json', 'print one JSON object instead of text');
+    .option('--json', 'print one JSON object instead of text')
+    .option('--api <url>', "go through a replica's HTTP API instead of the state store; the token comes from env FCP_TOKEN (env FCP_API)");
+}
+
+/** The API client when `--api` or FCP_API is given (the token from FCP_TOKEN only, never an argument); else undefined. */
+export function apiClientOf(options: CommonOptions): ApiClient | undefined {
+  const baseUrl = options.api ?? process.env.FCP_API;
+  if (!baseUrl) return undefined;
+  return new ApiClient({ baseUrl, token: process.env.FCP_TOKEN ?? '' });
 }
 
 export interface CliContext {

@@ -1,12 +1,13 @@
 import type { Command as Cli } from 'commander';
+import type { ApiClient } from '../../api/client.js';
 import { buildPlan, renderPlan } from '../../domain/plan.js';
 import { formatDuration } from '../../domain/time.js';
 import type { Command, Decision } from '../../domain/types.js';
 import { InputError, RefusedError, FcpError } from '../../errors.js';
-import type { CommandRecord, PlanJournal, StateStore } from '../../providers/store/port.js';
+import type { ApprovalRequest, AuditRecord, CommandRecord, PlanJournal, StateStore } from '../../providers/store/port.js';
 import { reconcile } from '../../providers/store/reconcile.js';
-import { dryRun, readSnapshot, renderSnapshot, stepMarks } from '../../status.js';
-import { confirm, newCommandId, openContext, output, withCommonOptions, type CliContext, type CommonOptions } from '../context.js';
+import { dryRun, readSnapshot, renderSnapshot, stepMarks, type Snapshot } from '../../status.js';
+import { apiClientOf, confirm, newCommandId, openContext, output, withCommonOptions, type CliContext, type CommonOptions } from '../context.js';
 import { breakGlassFailover, DEFAULT_BREAK_GLASS_FILE, readDatabaseStatus } from '../world.js';
 
 interface FlipOptions extends CommonOptions {
@@ -50,11 +51,42 @@ async function auditRefusal(ctx: CliContext, action: string, error: InputError, 
   await ctx.store.audit.append({ at: Date.now(), actor: ctx.actor, action, phase: 'refused', details: { reason: error.message, problems: error.problems, ...details } }).catch(() => undefined);
 }
 
+/** Where the CLI reads a submitted command's decision and plan: the state store, or a replica's API. */
+type Progress = (commandId: string) => Promise<{ record?: CommandRecord; journal?: PlanJournal }>;
+
+const planIdOf = (record: CommandRecord | undefined): string | undefined => (typeof record?.result?.planId === 'string' ? record.result.planId : undefined);
+
+function storeProgress(store: StateStore): Progress {
+  return async (commandId) => {
+    const record = await store.commands.get(commandId);
+    const planId = planIdOf(record);
+    const journal = planId ? await store.journal.read(planId) : undefined;
+    return { ...(record && { record }), ...(journal && { journal }) };
+  };
+}
+
+function apiProgress(client: ApiClient): Progress {
+  return async (commandId) => {
+    const answer = await client.get<{ command: CommandRecord; journal?: PlanJournal }>(`/v1/commands/${encodeURIComponent(commandId)}`);
+    return { record: answer.command, ...(answer.journal && { journal: answer.journal }) };
+  };
+}
+
+/** How long to wait for the lease holder's decision, then for the plan. */
+interface Patience {
+  decisionMs: number;
+  planMs: number;
+}
+
+const storePatience = (ctx: CliContext): Patience => ({ decisionMs: ctx.config.store.leaseTtl * 2 + 10_000, planMs: ctx.config.database.promoteDeadline + 5 * 60_000 });
+/** Through the API the CLI may have no config: generous fixed bounds (a plan's own deadlines end it sooner). */
+const API_PATIENCE: Patience = { decisionMs: 60_000, planMs: 20 * 60_000 };
+
 /** Waits until the lease holder has decided on a command. */
-async function awaitDecision(store: StateStore, id: string, timeoutMs: number): Promise<CommandRecord> {
+async function awaitDecision(progress: Progress, id: string, timeoutMs: number): Promise<CommandRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const record = await store.commands.get(id);
+    const { record } = await progress(id);
     if (record && (record.status === 'done' || record.status === 'refused')) return record;
     if (Date.now() > deadline) {
       throw new FcpError(`no replica decided on command ${id} within ${formatDuration(timeoutMs)}: is a controller replica holding the lease? (\`fcp status\`)`, { transient: true, context: { id } });
@@ -63,12 +95,12 @@ async function awaitDecision(store: StateStore, id: string, timeoutMs: number): 
   }
 }
 
-/** Follows a plan's journal until it finishes, printing each step as it ends (unless --json). */
-async function followPlan(store: StateStore, planId: string, options: { json?: boolean }, timeoutMs: number): Promise<PlanJournal> {
+/** Follows a command's plan journal until it finishes, printing each step as it ends (unless --json). */
+async function followPlan(progress: Progress, commandId: string, planId: string, options: { json?: boolean }, timeoutMs: number): Promise<PlanJournal> {
   const started = Date.now();
   const printed = new Set<number>();
   for (;;) {
-    const journal = await store.journal.read(planId);
+    const { journal } = await progress(commandId);
     if (journal) {
       for (const step of journal.steps) {
         if (printed.has(step.index) || (step.status !== 'done' && step.status !== 'skipped' && step.status !== 'failed')) continue;
@@ -84,24 +116,59 @@ async function followPlan(store: StateStore, planId: string, options: { json?: b
   }
 }
 
-/** Submits an operator command to the lease holder and reports what it decided (and, for flips, how the plan went). */
-async function submit(ctx: CliContext, command: Command, options: FlipOptions): Promise<void> {
-  await ctx.store.commands.submit(command, Date.now());
+/** Reports what the lease holder decided on a submitted command (and, for flips, how the plan went). */
+async function report(progress: Progress, command: Pick<Command, 'kind' | 'id'>, options: FlipOptions, patience: Patience): Promise<void> {
   if (!options.json) process.stderr.write(`submitted ${command.kind} as ${command.id}; waiting for the lease holder...\n`);
-  const record = await awaitDecision(ctx.store, command.id, ctx.config.store.leaseTtl * 2 + 10_000);
+  const record = await awaitDecision(progress, command.id, patience.decisionMs);
   if (record.status === 'refused') {
-    output(options, { command: command.id, status: 'refused', reason: record.reason }, () => record.reason ?? 'refused');
+    // In text mode the error line says it; --json callers get the object on stdout as well.
+    if (options.json) output(options, { command: command.id, status: 'refused', reason: record.reason }, () => '');
     throw new RefusedError(record.reason ?? 'refused', { context: { command: command.id } });
   }
-  const planId = typeof record.result?.planId === 'string' ? record.result.planId : undefined;
+  const planId = planIdOf(record);
   if (!planId || options.wait === false) {
     output(options, { command: command.id, status: record.status, reason: record.reason, planId }, () => record.reason ?? record.status);
     return;
   }
   if (!options.json) process.stderr.write(`${record.reason}\nplan ${planId} started:\n`);
-  const journal = await followPlan(ctx.store, planId, options, ctx.config.database.promoteDeadline + 5 * 60_000);
+  const journal = await followPlan(progress, command.id, planId, options, patience.planMs);
   output(options, { command: command.id, planId, status: journal.head.status, error: journal.head.error, steps: journal.steps }, () => `${renderPlan(journal.head.plan, stepMarks(journal))}\n\nplan ${planId} ${journal.head.status}${journal.head.error ? `: ${journal.head.error}` : ''}`);
   if (journal.head.status !== 'succeeded') process.exitCode = 1;
+}
+
+/** Submits an operator command to the lease holder through the store and reports the outcome. */
+async function submit(ctx: CliContext, command: Command, options: FlipOptions): Promise<void> {
+  await ctx.store.commands.submit(command, Date.now());
+  await report(storeProgress(ctx.store), command, options, storePatience(ctx));
+}
+
+/**
+ * Through the API: the replica builds the command (the token names the actor). Under the two-person
+ * rule a failover or switchover comes back as a pending request instead of a command.
+ */
+async function submitViaApi(client: ApiClient, path: string, body: Record<string, unknown>, options: FlipOptions): Promise<void> {
+  const answer = await client.post<{ command?: CommandRecord; request?: ApprovalRequest; message?: string }>(path, body);
+  if (answer.request) {
+    const r = answer.request;
+    output(options, { request: r }, () => `request ${r.id} (${r.command.kind}) waits for a different approver until ${new Date(r.expiresAt).toISOString()}:\n  fcp approve ${r.id}    (or: fcp reject ${r.id} --reason ...)`);
+    return;
+  }
+  if (!answer.command) throw new FcpError(`the API answered ${path} without a command or request`, { context: { answer } });
+  await report(apiProgress(client), answer.command.command, options, API_PATIENCE);
+}
+
+/** `fcp plan` and `--dry-run` through the API. */
+async function printRemoteDryRun(client: ApiClient, kind: 'failover' | 'switchover', to: string | undefined, options: FlipOptions): Promise<void> {
+  if (!to) throw new InputError('a target region is required', ['--to: a configured region']);
+  const answer = await client.get<{ decision: Decision; plan?: unknown; text: string }>('/v1/plan', { to, kind });
+  output(options, { dryRun: true, ...answer }, () => `${answer.text}\n\n(dry run: nothing was changed)`);
+  if (answer.decision.kind === 'refuse') process.exitCode = 2;
+}
+
+function requireApi(options: CommonOptions, command: string): ApiClient {
+  const client = apiClientOf(options);
+  if (!client) throw new InputError(`fcp ${command} works through a replica's API`, ['--api: the API URL of any replica (env FCP_API), with your token in env FCP_TOKEN']);
+  return client;
 }
 
 function flipCommand(kind: 'failover' | 'switchover', ctx: CliContext, options: FlipOptions): Command {
@@ -129,6 +196,13 @@ async function flip(kind: 'failover' | 'switchover', options: FlipOptions): Prom
     await breakGlassFailover(options);
     return;
   }
+  const client = apiClientOf(options);
+  if (client) {
+    if (options.dryRun) return printRemoteDryRun(client, kind, options.to, options);
+    const reason = requireReason(options.reason);
+    if (options.force) await confirm(`--force overrides the safety guards for a ${kind} to ${options.to ?? '?'}; it is audited.`, options.yes, '--force');
+    return submitViaApi(client, `/v1/${kind}`, { to: options.to, reason, force: options.force ?? false }, options);
+  }
   await withContext(options, async (ctx) => {
     let command: Command;
     try {
@@ -144,24 +218,31 @@ async function flip(kind: 'failover' | 'switchover', options: FlipOptions): Prom
 }
 
 export function registerOperateCommands(program: Cli): void {
-  withCommonOptions(program.command('status').description('Topology, verdicts with evidence, lease holder, readiness, the current decision and the latest plan')).action(async (options: CommonOptions) =>
-    withContext(options, async (ctx) => {
+  withCommonOptions(program.command('status').description('Topology, verdicts with evidence, lease holder, readiness, the current decision and the latest plan')).action(async (options: CommonOptions) => {
+    const client = apiClientOf(options);
+    if (client) {
+      const snapshot = await client.get<Snapshot>('/v1/status');
+      return output(options, snapshot, () => renderSnapshot(snapshot));
+    }
+    return withContext(options, async (ctx) => {
       const database = await readDatabaseStatus(ctx.config, ctx.region);
       const snapshot = await readSnapshot(ctx.store, ctx.config, Date.now(), database);
       output(options, snapshot, () => renderSnapshot(snapshot));
-    }),
-  );
+    });
+  });
 
   withCommonOptions(program.command('plan').description('Show the plan a failover to a region would run now (changes nothing)'))
     .requiredOption('--to <region>', 'target region')
     .option('--switchover', 'plan a planned switchover instead of a failover')
-    .action(async (options: FlipOptions & { switchover?: boolean }) =>
-      withContext(options, async (ctx) => {
+    .action(async (options: FlipOptions & { switchover?: boolean }) => {
+      const client = apiClientOf(options);
+      if (client) return printRemoteDryRun(client, options.switchover ? 'switchover' : 'failover', options.to, options);
+      return withContext(options, async (ctx) => {
         const to = requireRegion(ctx, options.to);
         const kind = options.switchover ? 'switchover' : 'failover';
         await printDryRun(ctx, { kind, id: newCommandId('plan'), to, reason: 'fcp plan', actor: ctx.actor, force: options.force ?? false, at: Date.now() }, options);
-      }),
-    );
+      });
+    });
 
   for (const kind of ['failover', 'switchover'] as const) {
     const cmd = withCommonOptions(program.command(kind))
@@ -182,34 +263,42 @@ export function registerOperateCommands(program: Cli): void {
     .option('--force', 'override the overridable guards (audited)')
     .option('--yes', 'confirm --force without a prompt')
     .option('--no-wait', 'return once the plan has started')
-    .action(async (options: FlipOptions) =>
-      withContext(options, async (ctx) => {
-        const reason = requireReason(options.reason);
-        if (options.force) await confirm('--force overrides the safety guards for a failback; it is audited.', options.yes, '--force');
+    .action(async (options: FlipOptions) => {
+      const reason = requireReason(options.reason);
+      if (options.force) await confirm('--force overrides the safety guards for a failback; it is audited.', options.yes, '--force');
+      const client = apiClientOf(options);
+      if (client) return submitViaApi(client, '/v1/failback', { reason, force: options.force ?? false }, options);
+      return withContext(options, async (ctx) => {
         await submit(ctx, { kind: 'failback', id: newCommandId('failback'), reason, actor: ctx.actor, force: options.force ?? false, at: Date.now() }, options);
-      }),
-    );
+      });
+    });
 
   for (const kind of ['pause', 'resume'] as const) {
     withCommonOptions(program.command(kind))
       .description(kind === 'pause' ? 'Pause automatic failover (manual commands still work)' : 'Resume automatic failover')
       .option('--reason <text>', 'why (required)')
-      .action(async (options: FlipOptions) =>
-        withContext(options, async (ctx) => {
-          const reason = requireReason(options.reason ?? (kind === 'resume' ? 'resumed' : undefined));
-          await submit(ctx, { kind, id: newCommandId(kind), reason, actor: ctx.actor, at: Date.now() }, options);
-        }),
-      );
+      .action(async (options: FlipOptions) => {
+        const reason = requireReason(options.reason ?? (kind === 'resume' ? 'resumed' : undefined));
+        const client = apiClientOf(options);
+        if (client) return submitViaApi(client, `/v1/${kind}`, { reason }, options);
+        return withContext(options, async (ctx) => submit(ctx, { kind, id: newCommandId(kind), reason, actor: ctx.actor, at: Date.now() }, options));
+      });
   }
 
   withCommonOptions(program.command('audit').description('Show the audit trail; --verify checks its hash chain'))
     .option('--verify', 'verify the hash chain (exit 1 if broken)')
     .option('--limit <n>', 'records to show', '20')
     .option('--reconcile <file>', 'first append a break-glass audit file to the chain', undefined)
-    .action(async (options: CommonOptions & { verify?: boolean; limit: string; reconcile?: string }) =>
-      withContext(options, async (ctx) => {
-        const limit = Number(options.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new InputError('bad --limit', ['--limit: a whole number of records, at least 1']);
+    .action(async (options: CommonOptions & { verify?: boolean; limit: string; reconcile?: string }) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new InputError('bad --limit', ['--limit: a whole number of records, at least 1']);
+      const client = apiClientOf(options);
+      if (client) {
+        if (options.verify || options.reconcile) throw new InputError('--verify and --reconcile read the store directly', ['--api: leave it out (and FCP_API unset) to verify or reconcile the chain']);
+        const { records } = await client.get<{ records: AuditRecord[] }>('/v1/audit', { limit });
+        return output(options, { records }, () => renderAudit(records));
+      }
+      return withContext(options, async (ctx) => {
         const reconciled = options.reconcile ? await reconcile(ctx.store.audit, options.reconcile) : undefined;
         if (options.verify) {
           const check = await ctx.store.audit.verify();
@@ -218,11 +307,44 @@ export function registerOperateCommands(program: Cli): void {
           return;
         }
         const records = await ctx.store.audit.list({ limit });
-        output(options, { records, reconciled }, () =>
-          records
-            .map((r) => `#${r.seq} ${new Date(r.at).toISOString()} ${r.actor} ${r.action} ${r.phase}${r.reconciledFrom ? ' (break-glass, reconciled)' : ''}: ${String(r.details.reason ?? r.details.kind ?? '')}`)
-            .join('\n') || 'no audit records',
-        );
-      }),
+        output(options, { records, reconciled }, () => renderAudit(records));
+      });
+    });
+
+  withCommonOptions(program.command('requests').description('Two-person approval requests, newest first (through the API)')).action(async (options: CommonOptions) => {
+    const client = requireApi(options, 'requests');
+    const { requests } = await client.get<{ requests: (ApprovalRequest & { state: string })[] }>('/v1/requests');
+    output(options, { requests }, () =>
+      requests.map((r) => `${r.id} ${r.state.padEnd(8)} ${r.command.kind} by ${r.requestedBy} at ${new Date(r.createdAt).toISOString()}${r.decidedBy ? `, ${r.state} by ${r.decidedBy}` : ''}: ${r.command.reason}`).join('\n') || 'no requests',
     );
+  });
+
+  withCommonOptions(program.command('approve').description('Approve a pending failover or switchover request (a different person than the requester; through the API)'))
+    .argument('<id>', 'the request id (`fcp requests`)')
+    .option('--note <text>', 'a note for the audit trail')
+    .option('--no-wait', 'return once the plan has started')
+    .action(async (id: string, options: FlipOptions & { note?: string }) => {
+      const client = requireApi(options, 'approve');
+      const answer = await client.post<{ request: ApprovalRequest; command: CommandRecord }>(`/v1/requests/${encodeURIComponent(id)}/approve`, options.note ? { note: options.note } : {});
+      if (!options.json) process.stderr.write(`request ${id} approved\n`);
+      await report(apiProgress(client), answer.command.command, options, API_PATIENCE);
+    });
+
+  withCommonOptions(program.command('reject').description('Reject a pending request (through the API)'))
+    .argument('<id>', 'the request id (`fcp requests`)')
+    .option('--reason <text>', 'why (required)')
+    .action(async (id: string, options: FlipOptions) => {
+      const reason = requireReason(options.reason);
+      const client = requireApi(options, 'reject');
+      const { request } = await client.post<{ request: ApprovalRequest }>(`/v1/requests/${encodeURIComponent(id)}/reject`, { reason });
+      output(options, { request }, () => `request ${request.id} rejected by ${request.decidedBy ?? '?'}: ${reason}`);
+    });
+}
+
+function renderAudit(records: AuditRecord[]): string {
+  return (
+    records
+      .map((r) => `#${r.seq} ${new Date(r.at).toISOString()} ${r.actor} ${r.action} ${r.phase}${r.reconciledFrom ? ' (break-glass, reconciled)' : ''}: ${String(r.details.reason ?? r.details.kind ?? '')}`)
+      .join('\n') || 'no audit records'
+  );
 }

@@ -290,7 +290,7 @@ export type RequestStatus = 'pending' | 'approved' | 'rejected';
 export interface ApprovalRequest {
   id: string;
   /** The command to submit once approved (its `actor` is the requester). */
-  command: Command;
+  command: Extract<Command, { kind: 'failover' | 'switchover' }>;
   requestedBy: string;
   createdAt: Millis;
   /** After this, the request can no longer be approved. */

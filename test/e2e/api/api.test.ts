@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../controller/config/load.js';
+import { baseConfig, fcp, holder, startHarness, steady, until, type Harness } from '../controller/deployment.js';
+
+/** The API of a local deployment (three replicas on free ports), driven with the CLI's --api mode as an operator would. */
+
+let h: Harness;
+const urls = () => [...h.deployment.apiUrls.values()];
+
+beforeAll(async () => {
+  const base = baseConfig();
+  // The two-person rule on, as in production.
+  const config = parseConfig({ ...JSON.parse(JSON.stringify(base)), failover: { ...JSON.parse(JSON.stringify(base.failover)), approval: { required: true, window: 300_000 } } });
+  h = await startHarness(config);
+  await steady(h);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const as = (token: string, url = urls()[1]!) => ({ FCP_API: url, FCP_TOKEN: token });
+
+describe('controller API of a local deployment', () => {
+  it('every replica serves the API on a free port; probes and metrics need no token', async () => {
+    expect(h.deployment.apiUrls.size).toBe(3);
+    for (const url of urls()) {
+      expect(new URL(url).port).not.toBe('7101');
+      expect((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+      const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+      expect(metrics).toMatch(/^fcp_lease_holder\{.*\} [01]$/m);
+      expect((await fetch(`${url}/v1/status`, { signal: AbortSignal.timeout(5000) })).status).toBe(401);
+    }
+    // The lease holder decides, so its verdicts are the ones exported.
+    const holderMetrics = await (await fetch(`${h.deployment.apiUrls.get(holder(h)!.region)}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    expect(holderMetrics).toMatch(/^fcp_region_verdict\{region="us-east-1",health="healthy".*\} 1$/m);
+  });
+
+  it('a switchover requested through one replica runs only after a different approver approves through another', async () => {
+    const requested = await fcp(h, ['switchover', '--to', 'us-west-2', '--reason', 'game day', '--json'], as('operator-demo'));
+    expect(requested.code, requested.stderr).toBe(0);
+    const { request } = JSON.parse(requested.stdout) as { request: { id: string; status: string } };
+    expect(request.status).toBe('pending');
+    expect(await h.store.commands.listOpen()).toEqual([]);
+
+    const listed = await fcp(h, ['requests'], as('viewer-demo', urls()[2]));
+    expect(listed.stdout).toContain(request.id);
+
+    const byOperator = await fcp(h, ['approve', request.id], as('operator-demo', urls()[2]));
+    expect(byOperator.code).toBe(2);
+    expect(byOperator.stderr).toMatch(/needs approver/);
+
+    const approved = await fcp(h, ['approve', request.id, '--json'], as('approver-demo', urls()[0]));
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ status: 'succeeded' });
+
+    await until('the new primary in the status', async () => {
+      const status = await fcp(h, ['status', '--json'], as('viewer-demo'));
+      return status.code === 0 && (JSON.parse(status.stdout) as { topology: { primary: string } }).topology.primary === 'us-west-2';
+    });
+    const audit = await fcp(h, ['audit', '--limit', '50', '--json'], as('viewer-demo'));
+    const actions = (JSON.parse(audit.stdout) as { records: { action: string; phase: string; actor: string }[] }).records;
+    expect(actions).toContainEqual(expect.objectContaining({ action: 'api/switchover', phase: 'intent', actor: 'demo-operator' }));
+    expect(actions).toContainEqual(expect.objectContaining({ action: 'api/requests/:id/approve', phase: 'refused', actor: 'demo-operator' }));
+    expect(actions).toContainEqual(expect.objectContaining({ action: 'api/requests/:id/approve', phase: 'intent', actor: 'demo-approver' }));
+
+    const holderUrl = h.deployment.apiUrls.get(holder(h)!.region)!;
+    const metrics = await (await fetch(`${holderUrl}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    expect(metrics).toMatch(/^fcp_plan_step_duration_seconds_count\{.*status="done".*\} [1-9]/m);
+    expect(metrics).toMatch(/^fcp_lease_holder\{.*\} 1$/m);
+  });
+
+  it('pause and resume go straight to the queue (no approval) and plan previews change nothing', async () => {
+    const paused = await fcp(h, ['pause', '--reason', 'maintenance'], as('operator-demo'));
+    expect(paused.code, paused.stderr).toBe(0);
+    const plan = await fcp(h, ['plan', '--to', 'us-east-1', '--switchover'], as('viewer-demo'));
+    expect(plan.stdout).toContain('dry run: nothing was changed');
+    const resumed = await fcp(h, ['resume', '--reason', 'done'], as('operator-demo'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const refused = await fcp(h, ['pause', '--reason', 'x'], as('viewer-demo'));
+    expect(refused.code).toBe(2);
+  });
+});
