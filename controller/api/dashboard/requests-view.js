@@ -1,4 +1,4 @@
-/* global FormData */
+/* global FormData, URLSearchParams */
 // Two-person rule: pending requests with approve/reject, and the form operators use to request a
 // switchover or failover.
 import { call, idempotencyKey } from './api.js';
@@ -56,6 +56,20 @@ export function wireRequestForm(onChange, onError) {
   const result = byId('request-result');
   let key = idempotencyKey();
   form.addEventListener('input', () => (key = idempotencyKey()));
+  const preview = byId('request-plan');
+  // What the engine would decide and do right now, changing nothing (as `fcp plan`).
+  byId('request-preview').addEventListener('click', async () => {
+    const data = new FormData(form);
+    const query = new URLSearchParams({ to: data.get('to') ?? '', kind: data.get('operation') ?? '' });
+    try {
+      const body = await call('GET', `/v1/plan?${query}`);
+      preview.hidden = false;
+      show(preview, body.text);
+    } catch (error) {
+      preview.hidden = true;
+      onError(error);
+    }
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -67,6 +81,7 @@ export function wireRequestForm(onChange, onError) {
       const body = await call('POST', `/v1/${operation}`, { body: { to: data.get('to'), reason: data.get('reason') }, headers: { 'Idempotency-Key': key } });
       show(result, describeAccepted(body));
       form.reset();
+      preview.hidden = true;
       key = idempotencyKey();
       await onChange();
     } catch (error) {

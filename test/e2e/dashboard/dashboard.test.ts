@@ -81,6 +81,9 @@ describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
     await operator.selectOption('#request-form select[name="operation"]', 'switchover');
     await operator.selectOption('#request-form select[name="to"]', 'us-west-2');
     await operator.fill('#request-form input[name="reason"]', 'dashboard e2e: planned move to us-west-2');
+    await operator.click('#request-preview');
+    const preview = await operator.waitForSelector('#request-plan:has-text("switchover")', { timeout: WAIT_MS });
+    expect(await preview.textContent()).toMatch(/us-west-2/);
     await operator.click('#request-form button[type="submit"]');
     await operator.waitForSelector('#request-result:has-text("accepted")', { timeout: WAIT_MS });
 
