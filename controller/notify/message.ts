@@ -15,23 +15,34 @@ export interface Notification {
 }
 
 /**
- * Turns the replica's every-tick decisions into announcements: flips, refusals, pause/resume and
- * plan results always; a `none` decision only when its reason changes (e.g. "primary healthy"
- * after a suspicion), so a steady controller is quiet.
+ * What makes two every-tick decisions "the same news": their kind and reason with the numbers
+ * taken out, since reasons carry timers ("last flip 47.3s ago", "running for 3s") that change on
+ * every tick while nothing new has happened.
+ */
+function gist(decision: Decision): string {
+  return `${decision.kind}: ${decision.reason.replace(/\d+(?:\.\d+)?/g, '#')}`;
+}
+
+/**
+ * Turns the replica's every-tick decisions into announcements. Always: flips, pause/resume, plan
+ * results and refusals of an operator's command. Only when the news changes: `none` decisions
+ * (e.g. "primary healthy" after a suspicion) and automatic refusals, which the engine repeats on
+ * every tick while it holds back (cooldown, global outage). A steady controller is quiet.
  */
 export class DecisionAnnouncer {
-  private lastReason: string | undefined;
+  private lastGist: string | undefined;
 
   constructor(private readonly source: string) {}
 
   announce(decision: Decision, assessment: Assessment): Notification | undefined {
-    const changed = decision.reason !== this.lastReason;
-    this.lastReason = decision.reason;
+    const previous = this.lastGist;
+    this.lastGist = gist(decision);
+    const repeated = this.lastGist === previous;
     const base = { source: this.source, at: decision.at };
     switch (decision.kind) {
       case 'none':
-        if (!changed) return undefined;
-        return { ...base, severity: 'info', title: `no action: ${decision.reason}`, details: [`classification: ${assessment.classification} (${assessment.reason})`] };
+        if (repeated) return undefined;
+        return { ...base, severity: 'info', title: decision.reason, details: [`classification: ${assessment.classification} (${assessment.reason})`] };
       case 'flip':
         return {
           ...base,
@@ -40,6 +51,7 @@ export class DecisionAnnouncer {
           details: [decision.reason, ...(decision.actor ? [`by ${decision.actor}`] : []), ...overridden(decision.guards)],
         };
       case 'refuse':
+        if (repeated && !decision.commandId) return undefined;
         return {
           ...base,
           severity: 'warning',

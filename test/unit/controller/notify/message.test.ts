@@ -8,26 +8,49 @@ import { assessment, flip, none } from './fixtures.js';
 describe('DecisionAnnouncer', () => {
   it('announces a `none` decision only when its reason changes', () => {
     const announcer = new DecisionAnnouncer('replica/us-west-2');
-    const titles = [none('primary healthy'), none('primary healthy'), none('us-east-1 suspect'), none('us-east-1 suspect'), none('primary healthy')].map(
+    const titles = [none('no action: primary healthy'), none('no action: primary healthy'), none('us-east-1 suspect'), none('us-east-1 suspect'), none('no action: primary healthy')].map(
       (d) => announcer.announce(d, assessment)?.title,
     );
-    expect(titles).toEqual(['no action: primary healthy', undefined, 'no action: us-east-1 suspect', undefined, 'no action: primary healthy']);
+    expect(titles).toEqual(['no action: primary healthy', undefined, 'us-east-1 suspect', undefined, 'no action: primary healthy']);
   });
 
   const always: { decision: Decision; severity: string; title: RegExp }[] = [
     { decision: flip, severity: 'critical', title: /^failover us-east-1 -> us-west-2 \(automatic, plan plan-7\)$/ },
-    { decision: { kind: 'refuse', at: 1, reason: 'global failure: failover cannot help', guards: [{ guard: 'classification', ok: false, reason: 'every region failing' }], actor: 'user/alice' }, severity: 'warning', title: /^refused: global failure/ },
+    { decision: { kind: 'refuse', at: 1, reason: 'global failure: failover cannot help', guards: [{ guard: 'classification', ok: false, reason: 'every region failing' }], commandId: 'cmd-1', actor: 'user/alice' }, severity: 'warning', title: /^refused: global failure/ },
     { decision: { kind: 'pause', at: 1, reason: 'DB maintenance', commandId: 'c1', actor: 'user/bob' }, severity: 'warning', title: /paused by user\/bob/ },
     { decision: { kind: 'resume', at: 1, reason: 'done', commandId: 'c2', actor: 'user/bob' }, severity: 'warning', title: /resumed by user\/bob/ },
     { decision: { kind: 'plan-finished', at: 1, planId: 'p', ok: false, reason: 'step 3 failed' }, severity: 'critical', title: /plan p failed/ },
   ];
-  it.each(always)('announces $decision.kind every time, even with the same reason', ({ decision, severity, title }) => {
+  it.each(always)('announces $decision.kind every time, even with the same reason (refusals: of a command)', ({ decision, severity, title }) => {
     const announcer = new DecisionAnnouncer('replica/us-west-2');
     for (let i = 0; i < 2; i++) {
       const n = announcer.announce(decision, assessment);
       expect(n?.severity).toBe(severity);
       expect(n?.title).toMatch(title);
     }
+  });
+
+  it('announces an automatic refusal once while only its timers change, and again when the reason does', () => {
+    const announcer = new DecisionAnnouncer('replica/us-west-2');
+    const refuse = (reason: string, commandId?: string): Decision => ({ kind: 'refuse', at: 1, reason, guards: [], ...(commandId && { commandId, actor: 'user/alice' }) });
+    const titles = [
+      refuse('refused failover: cooldown: last flip 47.3s ago, cooldown is 10m'),
+      refuse('refused failover: cooldown: last flip 48.3s ago, cooldown is 10m'),
+      refuse('refused failover: cooldown: last flip 49.3s ago, cooldown is 10m', 'cmd-1'),
+      refuse('no failover: global: every region failing; failover cannot help'),
+    ].map((d) => announcer.announce(d, assessment)?.title);
+    expect(titles).toEqual([
+      'refused: refused failover: cooldown: last flip 47.3s ago, cooldown is 10m',
+      undefined,
+      'refused: refused failover: cooldown: last flip 49.3s ago, cooldown is 10m',
+      'refused: no failover: global: every region failing; failover cannot help',
+    ]);
+  });
+
+  it('does not repeat a `none` decision whose reason only counts time', () => {
+    const announcer = new DecisionAnnouncer('r');
+    const reasons = ['waiting: plan p-1 running for 1s', 'waiting: plan p-1 running for 2s', 'no action: primary us-west-2 healthy'];
+    expect(reasons.map((r) => announcer.announce(none(r), assessment)?.title)).toEqual(['waiting: plan p-1 running for 1s', undefined, 'no action: primary us-west-2 healthy']);
   });
 
   it('lists overridden guards of a forced flip and failed guards of a refusal', () => {
