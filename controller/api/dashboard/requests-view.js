@@ -1,4 +1,4 @@
-/* global FormData, URLSearchParams */
+/* global document, CSS, FormData, URLSearchParams */
 // Two-person rule: pending requests with approve/reject, and the form operators use to request a
 // switchover or failover.
 import { call, idempotencyKey } from './api.js';
@@ -26,11 +26,16 @@ function requestRow(request, act) {
 /** Loads and shows the pending requests; `onError` gets any failure, including a refused approval. */
 export async function loadRequests(onError) {
   const act = async (id, verdict, body) => {
+    // One decision at a time per request: a double click must not send a second one.
+    const buttons = [...document.querySelectorAll(`[data-request="${CSS.escape(id)}"] button`)];
+    for (const button of buttons) button.disabled = true;
     try {
       await call('POST', `/v1/requests/${encodeURIComponent(id)}/${verdict}`, { body, headers: { 'Idempotency-Key': idempotencyKey() } });
       await loadRequests(onError);
     } catch (error) {
       onError(error);
+    } finally {
+      for (const button of buttons) button.disabled = false;
     }
   };
   // Decided and expired requests stay listed for the record; only pending ones await a decision.
