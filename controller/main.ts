@@ -40,8 +40,8 @@ export interface StartReplicaOptions {
 export function startReplica(config: Config, region: string, options: StartReplicaOptions): RunningReplica {
   const clock = systemClock;
   const logger = options.logger;
-  let replica: Replica | undefined;
-  const metrics = new ControllerMetrics(region, () => replica?.status().holder ?? false);
+  // Read only when /metrics is scraped, after the replica exists.
+  const metrics = new ControllerMetrics(region, () => replica.status().holder);
   const events = new EventHub(region);
   const providers = buildProviders(config, { replicaRegion: region, clock, hooks: { onCallError: (event) => metrics.onAwsCallError(event) } });
   const store = openStateStore(config, { region });
@@ -56,7 +56,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
       return observations;
     },
   }));
-  replica = new Replica({
+  const replica = new Replica({
     config,
     region,
     store,
@@ -78,20 +78,19 @@ export function startReplica(config: Config, region: string, options: StartRepli
       options.onExecutorEvent?.(event);
     },
   });
-  const running = replica;
-  const api = buildApiServer({ config, store, region, replica: running, metrics, events, logger, now: () => clock.now(), newId: newCommandId, readDatabase: () => database.read() });
+  const api = buildApiServer({ config, store, region, replica, metrics, events, logger, now: () => clock.now(), newId: newCommandId, readDatabase: () => database.read() });
   const apiUrl = listen(api, config.api.host, options.apiPort ?? config.api.ports?.[region] ?? config.api.port, logger, region);
-  running.start();
+  replica.start();
   logger.info({ replica: region, mechanism: config.traffic.mechanism }, `controller replica ${region} started`);
   return {
     region,
-    replica: running,
+    replica,
     store,
     providers,
     apiUrl,
     stop: async () => {
       await api.close();
-      await running.stop();
+      await replica.stop();
       store.close();
       await providers.close();
     },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
@@ -51,6 +52,11 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const limiter = new FailureLimiter(config.api.authFailureLimit, config.api.authFailureWindow);
   const operations = new Operations({ ...deps, store, config });
   const dashboardDir = deps.dashboardDir ?? DASHBOARD_DIR;
+  // Open event streams never end by themselves: closing the server ends them, or close would wait for ever.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
 
   const audit = async (request: FastifyRequest, phase: 'intent' | 'refused', details: Record<string, unknown>) => {
     const spec = request.routeOptions.config.spec;
@@ -166,7 +172,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     'POST /v1/requests/:id/reject': mutation(spec('POST /v1/requests/:id/reject'), (request, body: z.output<typeof rejectBody>) => operations.reject(param(request, 'id'), body, request.principal!)),
     'GET /v1/commands/:id': read((request) => operations.command(param(request, 'id'))),
     'GET /v1/audit': read((request) => operations.audit(parse(auditQuery, request.query, 'query'))),
-    'GET /v1/events': async (request, reply) => streamEvents(deps.events, request, reply),
+    'GET /v1/events': async (request, reply) => streamEvents(deps.events, streams, request, reply),
     'GET /v1/openapi.json': async (_request, reply) => reply.send(openApiDocument(deps.version ?? '1')),
     'GET /healthz': async (_request, reply) => reply.send({ ok: true, replica: deps.region }),
     'GET /readyz': async (_request, reply) => {
@@ -201,9 +207,10 @@ async function sendStatic(reply: FastifyReply, dir: string, file: string) {
 }
 
 /** Keeps the response open and writes each hub event as a server-sent event until the client leaves. */
-function streamEvents(hub: EventHub, request: FastifyRequest, reply: FastifyReply): void {
+function streamEvents(hub: EventHub, streams: Set<ServerResponse>, request: FastifyRequest, reply: FastifyReply): void {
   reply.hijack();
   const raw = reply.raw;
+  streams.add(raw);
   raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   raw.write(': connected\n\n');
   const unsubscribe = hub.subscribe((event) => raw.write(formatEvent(event)));
@@ -212,6 +219,7 @@ function streamEvents(hub: EventHub, request: FastifyRequest, reply: FastifyRepl
   const close = () => {
     clearInterval(keepAlive);
     unsubscribe();
+    streams.delete(raw);
   };
   request.raw.on('close', close);
   raw.on('close', close);

@@ -98,6 +98,18 @@ describe('/v1/events', () => {
     expect(api.events.subscribers).toBe(0);
   });
 
+  it('closing the server ends open streams instead of waiting for them', async () => {
+    const harness = await fixture.build();
+    const url = await harness.app.listen({ host: '127.0.0.1', port: 0 });
+    const response = await fetch(`${url}/v1/events`, { headers: bearer(TOKENS.viewer), signal: AbortSignal.timeout(10_000) });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await harness.app.close();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+
   it('a decision event only when the decision changes', () => {
     const seen: string[] = [];
     const unsubscribe = api.events.subscribe((e) => seen.push(e.type));
