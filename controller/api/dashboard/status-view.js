@@ -53,12 +53,12 @@ function evidenceTable(evidence) {
   return el(
     'table',
     { class: 'evidence' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'from'), el('th', {}, 'signal'), el('th', {}, 'health'), el('th', {}, 'ok / failed / slow'), el('th', {}, 'last failure'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'from'), el('th', {}, 'signal'), el('th', {}, 'ok/failed/slow'), el('th', {}, 'health (last failure)'))),
     el(
       'tbody',
       {},
       evidence.map((e) =>
-        el('tr', {}, el('td', {}, e.vantage), el('td', {}, `${e.service}/${e.signal}`), el('td', {}, healthPill(e.health)), el('td', { class: 'num' }, `${e.ok} / ${e.failed} / ${e.slow}`), el('td', {}, e.detail ?? '')),
+        el('tr', {}, el('td', {}, e.vantage), el('td', {}, `${e.service}/${e.signal}`), el('td', { class: 'num' }, `${e.ok}/${e.failed}/${e.slow}`), el('td', {}, healthPill(e.health), e.detail ? el('div', { class: 'detail' }, e.detail) : null)),
       ),
     ),
   );
@@ -113,7 +113,8 @@ function conditionList(conditions) {
 
 function renderReplicas(snapshot) {
   const rows = snapshot.replicas.map((r) => {
-    const age = snapshot.at - r.at;
+    // A replica may publish just after the snapshot's clock reading: never show a negative age.
+    const age = Math.max(0, snapshot.at - r.at);
     const stale = age > STALE_AFTER_MS;
     return el(
       'div',
