@@ -60,9 +60,7 @@ export class DeliveryQueue {
       this.counts.dropped++;
     }
     this.queue.push(notification);
-    this.draining ??= this.drain().finally(() => {
-      this.draining = undefined;
-    });
+    this.startDraining();
   }
 
   stats(): DeliveryStats {
@@ -74,15 +72,25 @@ export class DeliveryQueue {
    * flight; whatever is still queued counts as dropped.
    */
   async stop(graceMs: number): Promise<void> {
-    const draining = this.draining;
-    if (draining) {
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([draining, grace]);
+    const graceEnds = this.clock.now() + graceMs;
+    while (this.draining && this.clock.now() < graceEnds) {
+      const wait = new AbortController();
+      await Promise.race([this.draining, this.clock.sleep(graceEnds - this.clock.now(), wait.signal).catch(() => undefined)]);
+      wait.abort();
     }
     this.stopping.abort();
     this.counts.dropped += this.queue.splice(0).length;
     await this.draining;
     this.sink.close?.();
+  }
+
+  private startDraining(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // A notification enqueued after the loop saw an empty queue, but before this ran, still goes out.
+      if (this.queue.length > 0 && !this.stopping.signal.aborted) this.startDraining();
+    });
   }
 
   private async drain(): Promise<void> {

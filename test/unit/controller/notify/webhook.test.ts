@@ -102,6 +102,7 @@ describe('a hung webhook', () => {
     // One in flight, queueSize waiting, the rest dropped (oldest first).
     expect(stats.queued).toBe(fastPolicy.queueSize);
     expect(stats.dropped).toBe(10 - 1 - fastPolicy.queueSize);
+    await until('the first notification to reach the hung receiver', () => received.length === 1);
     await notifier.stop(0);
     expect(notifier.stats()).toMatchObject({ sent: 0, queued: 0, dropped: 10 - 1 });
     // What was dropped is the oldest: the one in flight was the first, the queue held the newest.
