@@ -28,7 +28,7 @@ export class ApiClient {
 
   constructor(private readonly options: ApiClientOptions) {
     if (!/^https?:\/\/[^\s/]+/.test(options.baseUrl)) throw new InputError(`bad API URL "${options.baseUrl}"`, ['--api: an http(s) URL such as http://127.0.0.1:7101 (env FCP_API)']);
-    if (!options.token) throw new InputError('no API token', ['FCP_TOKEN: set it to your API token (never pass tokens on the command line)']);
+    if (!options.token) throw new InputError('no API token: set FCP_TOKEN', ['FCP_TOKEN: set it to your API token (never pass tokens on the command line)']);
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
