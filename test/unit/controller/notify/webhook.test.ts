@@ -94,7 +94,8 @@ describe('WebhookSink through a DeliveryQueue', () => {
 describe('a hung webhook', () => {
   it('never blocks the caller: hooks return at once, the queue stays bounded and drops the oldest, counted', async () => {
     answer = (_req, res) => hung.push(res);
-    const notifier = new Notifier('replica/us-west-2', [new WebhookSink(url)], { policy: { ...fastPolicy, retry: { ...fastPolicy.retry, attempts: 1 } } });
+    // Long timeouts: only stop() ends the hung send, so the counts do not depend on the machine's speed.
+    const notifier = new Notifier('replica/us-west-2', [new WebhookSink(url)], { policy: { ...fastPolicy, timeout: 60_000, retry: { ...fastPolicy.retry, attempts: 1, budget: 60_000 } } });
     const { onDecision } = notifier.hooks();
     // Each hook call only appends; none waits for the receiver.
     for (let i = 0; i < 10; i++) onDecision({ ...flip, planId: `plan-${i}` }, assessment);
