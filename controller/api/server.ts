@@ -31,6 +31,8 @@ export interface ApiServerDeps extends Omit<OperationsDeps, 'store' | 'config'> 
 
 const ANONYMOUS = 'anonymous';
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+/** A call that failed without an answer (5xx) leaves its key claimed; after this, a retry with the key runs again. */
+const UNANSWERED_CLAIM_STALE_MS = 30_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -130,10 +132,10 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     const body = parse(spec.body!, request.body, 'body');
     const principal = request.principal!;
     const fingerprint = createHash('sha256').update(canonicalJson({ method: request.method, path: request.url, by: principal.name, body })).digest('hex');
-    const claim = await store.requests.claimKey(key, fingerprint, deps.now());
+    const claim = await store.requests.claimKey(key, fingerprint, deps.now(), UNANSWERED_CLAIM_STALE_MS);
     if (!claim.claimed) {
       if (claim.record.fingerprint !== fingerprint) throw new ApiError(422, 'this Idempotency-Key was used for a different call', ['Idempotency-Key: use a new key for a new change']);
-      if (!claim.record.response) throw new ApiError(409, 'a call with this Idempotency-Key is still running; retry shortly');
+      if (!claim.record.response) throw new ApiError(409, 'a call with this Idempotency-Key is still running, or failed less than 30s ago; retry shortly');
       reply.header('idempotent-replayed', 'true');
       return reply.code(claim.record.response.statusCode).send(claim.record.response.body);
     }

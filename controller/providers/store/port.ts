@@ -332,8 +332,11 @@ export interface RequestStore {
   list(): Promise<ApprovalRequest[]>;
   /** Decides a pending request once; ConflictError when it was already decided. */
   decide(id: string, decision: RequestDecision): Promise<ApprovalRequest>;
-  /** Claims a key for a call about to run; when taken, returns what the first call stored. */
-  claimKey(key: string, fingerprint: string, now: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  /**
+   * Claims a key for a call about to run; when taken, returns what the first call stored. A claim
+   * of the same call left without a response for `staleAfterMs` (its call failed) is taken over.
+   */
+  claimKey(key: string, fingerprint: string, now: Millis, staleAfterMs: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
   /** Stores the answer of the call that claimed `key`, for replays. */
   completeKey(key: string, response: StoredResponse): Promise<void>;
 }

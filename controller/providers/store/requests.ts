@@ -61,7 +61,7 @@ export class DynamoRequestStore implements RequestStore {
     return toRequest(updated);
   }
 
-  async claimKey(key: string, fingerprint: string, now: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }> {
+  async claimKey(key: string, fingerprint: string, now: Millis, staleAfterMs: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }> {
     requireText(key, 'Idempotency-Key', 'a non-empty key');
     const itemKey = this.keys.idempotency(key);
     const written = await this.table.put(
@@ -71,7 +71,17 @@ export class DynamoRequestStore implements RequestStore {
     if (written) return { claimed: true };
     const item = await this.table.get(itemKey);
     if (!item) throw new StoreError(`idempotency key "${key}" vanished`, { context: { key } });
-    return { claimed: false, record: toIdempotency(key, item) };
+    const record = toIdempotency(key, item);
+    // A claim never answered (its call failed or its replica died) is taken over once stale, by one caller.
+    if (!record.response && record.fingerprint === fingerprint && now - record.claimedAt >= staleAfterMs) {
+      const taken = await this.table.update(
+        itemKey,
+        { expression: 'SET #claimedAt = :now', names: { '#claimedAt': 'claimedAt' }, values: { ':now': num(now) } },
+        { expression: '#claimedAt = :seen AND attribute_not_exists(#response)', names: { '#claimedAt': 'claimedAt', '#response': 'response' }, values: { ':seen': num(record.claimedAt) } },
+      );
+      if (taken) return { claimed: true };
+    }
+    return { claimed: false, record };
   }
 
   async completeKey(key: string, response: StoredResponse): Promise<void> {
