@@ -71,9 +71,14 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     });
   };
 
-  /** Sends a refusal; on a mutating route it is audited first (the audit must not be lost to a crash). */
+  /**
+   * Sends a refusal; on a mutating route it is audited first (the audit must not be lost to a crash).
+   * Except 429: an address past the failure limit was audited up to the limit, and appending each of
+   * its further attempts would let it flood the chain that plans append to during an incident.
+   */
   const refuse = async (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
-    if (request.routeOptions.config.spec?.mutating) {
+    if (error.statusCode === 429) request.log.warn({ client: request.ip, route: request.routeOptions.url }, 'refused: too many failed authentications from this address');
+    else if (request.routeOptions.config.spec?.mutating) {
       await audit(request, 'refused', { status: error.statusCode, reason: error.message, problems: error.problems }).catch((cause: unknown) => request.log.error({ err: cause }, 'audit of a refused call failed'));
     }
     return reply.code(error.statusCode).send({ error: error.message, ...(error.problems.length > 0 && { problems: error.problems }) });
