@@ -20,7 +20,7 @@ export interface Notification {
  * every tick while nothing new has happened.
  */
 function gist(decision: Decision): string {
-  return `${decision.kind}: ${decision.reason.replace(/\d+(?:\.\d+)?/g, '#')}`;
+  return `${decision.kind}: ${decision.reason.replace(/(?:\d+(?:\.\d+)?(?:ms|[smh])?)+/g, '#')}`;
 }
 
 /**
@@ -89,7 +89,7 @@ export function announceExecutorEvent(event: ExecutorEvent, source: string): Not
       return {
         ...base,
         severity: failed ? 'critical' : 'info',
-        title: `plan ${event.planId} step ${event.step.index} ${event.step.kind}: ${event.outcome.status} in ${formatDuration(event.ms)}`,
+        title: `plan ${event.planId} step ${event.step.index} ${event.step.kind}: ${event.outcome.status === 'skipped' ? 'already done' : event.outcome.status} in ${formatDuration(event.ms)}`,
         details: event.outcome.status === 'failed' ? [event.outcome.error] : [],
       };
     }

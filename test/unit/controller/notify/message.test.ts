@@ -49,8 +49,8 @@ describe('DecisionAnnouncer', () => {
 
   it('does not repeat a `none` decision whose reason only counts time', () => {
     const announcer = new DecisionAnnouncer('r');
-    const reasons = ['waiting: plan p-1 running for 1s', 'waiting: plan p-1 running for 2s', 'no action: primary us-west-2 healthy'];
-    expect(reasons.map((r) => announcer.announce(none(r), assessment)?.title)).toEqual(['waiting: plan p-1 running for 1s', undefined, 'no action: primary us-west-2 healthy']);
+    const reasons = ['waiting: plan p-1 running for 984ms', 'waiting: plan p-1 running for 2.0s', 'waiting: plan p-1 running for 1m05s', 'no action: primary us-west-2 healthy'];
+    expect(reasons.map((r) => announcer.announce(none(r), assessment)?.title)).toEqual(['waiting: plan p-1 running for 984ms', undefined, undefined, 'no action: primary us-west-2 healthy']);
   });
 
   it('lists overridden guards of a forced flip and failed guards of a refusal', () => {
@@ -69,6 +69,7 @@ describe('announceExecutorEvent', () => {
     { event: { type: 'plan-start', plan, resumed: true, at: 0 }, title: /plan plan-7 resumed/ },
     { event: { type: 'step-start', planId: 'plan-7', step, attempt: 1, at: 0 }, title: undefined },
     { event: { type: 'step-end', planId: 'plan-7', step, outcome: { status: 'done' }, ms: 1500, waitedMs: 0, at: 0 }, title: /step 3 promote-database: done in 1\.5s/ },
+    { event: { type: 'step-end', planId: 'plan-7', step, outcome: { status: 'skipped' }, ms: 20, waitedMs: 0, at: 0 }, title: /step 3 promote-database: already done in 20ms/ },
     { event: { type: 'step-end', planId: 'plan-7', step, outcome: { status: 'failed', error: 'AccessDenied' }, ms: 10, waitedMs: 0, at: 0 }, title: /step 3 promote-database: failed/ },
     { event: { type: 'plan-end', planId: 'plan-7', ok: true, at: 0, ms: 20_000, waitedMs: 0 }, title: /plan plan-7 succeeded/ },
     { event: { type: 'plan-stopped', planId: 'plan-7', reason: 'lease lost', at: 0 }, title: /stopped on this replica: lease lost/ },
@@ -80,7 +81,7 @@ describe('announceExecutorEvent', () => {
   });
 
   it('a failed step carries its error, rendered in the text', () => {
-    const n = announceExecutorEvent(cases[4]!.event, 'replica/us-west-2')!;
+    const n = announceExecutorEvent(cases[5]!.event, 'replica/us-west-2')!;
     expect(n.severity).toBe('critical');
     expect(renderText(n)).toContain('  AccessDenied');
   });
