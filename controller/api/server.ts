@@ -146,7 +146,8 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     }
     let answer: Answer;
     try {
-      await audit(request, 'intent', { idempotencyKey: key, body });
+      const why = (body as { reason?: unknown }).reason;
+      await audit(request, 'intent', { idempotencyKey: key, body, ...(typeof why === 'string' && { reason: why }) });
       answer = await run(request, body as never);
     } catch (error) {
       const refused = toApiError(error);
