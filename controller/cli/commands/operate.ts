@@ -199,9 +199,9 @@ async function flip(kind: 'failover' | 'switchover', options: FlipOptions): Prom
   const client = apiClientOf(options);
   if (client) {
     if (options.dryRun) return printRemoteDryRun(client, kind, options.to, options);
-    const reason = requireReason(options.reason);
     if (options.force) await confirm(`--force overrides the safety guards for a ${kind} to ${options.to ?? '?'}; it is audited.`, options.yes, '--force');
-    return submitViaApi(client, `/v1/${kind}`, { to: options.to, reason, force: options.force ?? false }, options);
+    // The replica validates the input, so a bad request is refused and audited there, as in store mode.
+    return submitViaApi(client, `/v1/${kind}`, { to: options.to ?? '', reason: options.reason ?? '', force: options.force ?? false }, options);
   }
   await withContext(options, async (ctx) => {
     let command: Command;

@@ -79,4 +79,23 @@ describe('controller API of a local deployment', () => {
     const refused = await fcp(h, ['pause', '--reason', 'x'], as('viewer-demo'));
     expect(refused.code).toBe(2);
   });
+
+  it('bad input through the CLI is refused by the replica with the field named, and audited', async () => {
+    const bad = await fcp(h, ['failover', '--to', 'us-east-1'], as('operator-demo'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/reason: say why/);
+    const [latest] = await h.store.audit.list({ limit: 1 });
+    expect(latest).toMatchObject({ action: 'api/failover', phase: 'refused', actor: 'demo-operator', details: { status: 400 } });
+  });
+
+  it('the lease holder streams its status as server-sent events', async () => {
+    const url = h.deployment.apiUrls.get(holder(h)!.region)!;
+    const response = await fetch(`${url}/v1/events`, { headers: { authorization: 'Bearer viewer-demo' }, signal: AbortSignal.timeout(30_000) });
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('event: status')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const data = text.split('event: status\ndata: ')[1]!.split('\n')[0]!;
+    expect(JSON.parse(data)).toMatchObject({ verdicts: { 'us-east-1': { health: expect.any(String) } } });
+  });
 });
