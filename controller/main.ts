@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { EventHub } from './api/events.js';
 import { ControllerMetrics } from './api/metrics.js';
+import { recent } from './api/recent.js';
 import { buildApiServer } from './api/server.js';
 import { newCommandId } from './cli/context.js';
 import { systemClock } from './aws/clock.js';
@@ -78,7 +79,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
       options.onExecutorEvent?.(event);
     },
   });
-  const api = buildApiServer({ config, store, region, replica, metrics, events, logger, now: () => clock.now(), newId: newCommandId, readDatabase: () => database.read() });
+  const api = buildApiServer({ config, store, region, replica, metrics, events, logger, now: () => clock.now(), newId: newCommandId, readDatabase: recent(() => database.read(), config.probe.interval, () => clock.now()) });
   const apiUrl = listen(api, config.api.host, options.apiPort ?? config.api.ports?.[region] ?? config.api.port, logger, region);
   replica.start();
   logger.info({ replica: region, mechanism: config.traffic.mechanism }, `controller replica ${region} started`);
