@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser, as plain modules without a build step.
+    files: ['controller/api/dashboard/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'AbortController', 'TextDecoder', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'console', 'crypto', 'Headers', 'HTMLElement', 'Event', 'location', 'navigator', 'CSS', 'FormData'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['controller/domain/**/*.ts'],
     rules: {
       // The engine is pure: time is an input, randomness is seeded.

@@ -14,6 +14,7 @@ import { openStateStore } from './providers/store/from-config.js';
 import type { StateStore } from './providers/store/port.js';
 import { DatabaseStatusReader } from './signals/database-status.js';
 import { checkReadiness } from './replica/readiness.js';
+import { createNotifier } from './notify/notifier.js';
 import { Replica } from './replica/replica.js';
 
 export interface RunningReplica {
@@ -57,6 +58,9 @@ export function startReplica(config: Config, region: string, options: StartRepli
       return observations;
     },
   }));
+  // Announcements go through a bounded queue: a slow or dead webhook never holds up the loop.
+  const notifier = createNotifier(config, config.notifications, region, logger);
+  const notify = notifier.hooks();
   const replica = new Replica({
     config,
     region,
@@ -71,11 +75,13 @@ export function startReplica(config: Config, region: string, options: StartRepli
     onDecision: (decision, assessment) => {
       metrics.onAssessment(assessment);
       if (events.onDecision(decision, assessment)) metrics.onDecision(decision);
+      notify.onDecision(decision, assessment);
       options.onDecision?.(decision, assessment);
     },
     onExecutorEvent: (event) => {
       metrics.onExecutorEvent(event);
       events.onExecutorEvent(event);
+      notify.onExecutorEvent(event);
       options.onExecutorEvent?.(event);
     },
   });
@@ -92,6 +98,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
     stop: async () => {
       await api.close();
       await replica.stop();
+      await notifier.stop(2000);
       store.close();
       await providers.close();
     },

@@ -50,8 +50,9 @@ export class Operations {
   constructor(private readonly deps: OperationsDeps) {}
 
   async status(): Promise<Answer> {
-    const snapshot = await readSnapshot(this.deps.store, this.deps.config, this.deps.now(), await this.database());
-    return { statusCode: 200, body: { ...snapshot, replica: this.deps.replica.status() } };
+    const database = await this.database();
+    const snapshot = await readSnapshot(this.deps.store, this.deps.config, this.deps.now(), database);
+    return { statusCode: 200, body: { ...snapshot, ...(database && { database }), replica: this.deps.replica.status() } };
   }
 
   async plan(query: z.output<typeof planQuery>, principal: Principal): Promise<Answer> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAwsRegion } from './aws-regions.js';
 import { sandboxSection } from '../../sandbox/config-schema.js';
+import { notificationsSchema } from '../notify/config.js';
 import { duration } from './duration.js';
 
 /**
@@ -267,6 +268,8 @@ export const configSchema = z
     api,
     aws,
     signals,
+    /** Where decisions, plan progress and refusals are announced (webhook, SNS). */
+    notifications: notificationsSchema,
     /** Settings only the local sandbox reads (sandbox/config-schema.ts); the controller ignores them. */
     sandbox: sandboxSection.optional(),
   })
@@ -305,6 +308,9 @@ export const configSchema = z
     coversRegions(config.database.endpointRecords.readers, ['database', 'endpointRecords', 'readers'], 'a reader record');
     coversRegions(config.api.ports, ['api', 'ports'], 'a port');
     coversRegions(config.signals.route53HealthChecks, ['signals', 'route53HealthChecks'], 'a health check id');
+    for (const key of Object.keys(config.notifications.sns?.topicArns ?? {})) {
+      if (!known.has(key)) issue(['notifications', 'sns', 'topicArns', key], `"${key}" is not one of the configured regions (${names.join(', ')})`);
+    }
     coversRegions(config.aws.endpoints.rds, ['aws', 'endpoints', 'rds'], 'an RDS endpoint');
     coversRegions(config.aws.endpoints.cloudwatch, ['aws', 'endpoints', 'cloudwatch'], 'a CloudWatch endpoint');
 

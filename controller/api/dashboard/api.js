@@ -1,4 +1,3 @@
-/* global fetch, sessionStorage, AbortController, setTimeout, clearTimeout, crypto */
 // The dashboard's only door to the controller's HTTP API: bearer token, timeout, plain errors.
 
 const TOKEN_KEY = 'fcp.token';

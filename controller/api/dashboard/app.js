@@ -1,4 +1,3 @@
-/* global setInterval, clearInterval */
 // Dashboard entry point: token handling, the refresh loop, the live stream and the error banner.
 import { call, readToken, saveToken } from './api.js';
 import { loadAudit } from './audit-view.js';

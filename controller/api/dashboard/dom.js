@@ -1,4 +1,3 @@
-/* global document */
 // Element building for the dashboard. Data from the API only ever becomes text nodes, never HTML,
 // so a region name or an error message cannot inject markup.
 

@@ -1,4 +1,3 @@
-/* global fetch, AbortController, TextDecoder, setTimeout, clearTimeout */
 // Server-sent events read with fetch instead of EventSource: fetch can send the bearer token as a
 // header, so the token never lands in a URL (and so in proxy or access logs).
 import { ApiError, readToken } from './api.js';

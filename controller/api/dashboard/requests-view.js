@@ -1,4 +1,3 @@
-/* global document, CSS, FormData, URLSearchParams */
 // Two-person rule: pending requests with approve/reject, and the form operators use to request a
 // switchover or failover.
 import { call, idempotencyKey } from './api.js';

@@ -1,4 +1,3 @@
-/* global document */
 // Renders a status snapshot (controller/status.ts `Snapshot`): summary bar, regions with verdicts
 // and evidence, the decision, and the replicas' readiness conditions.
 import { byId, clock, duration, el, show } from './dom.js';

@@ -50,6 +50,10 @@ export function registerRunCommands(program: Cli): void {
         [
           '',
           `Sandbox up on loopback; controller replicas running in ${regions.join(', ')} (primary ${regions[0]}).`,
+          ...[...deployment.apiUrls].map(([region, url]) => `  dashboard (${region}): ${url}/`),
+          ...(deployment.config.api.tokens.length > 0 && options.config === DEFAULT_CONFIG
+            ? ['  dashboard tokens (sandbox only): viewer-demo, operator-demo, approver-demo, approver2-demo']
+            : []),
           `  status:        node bin/fcp.js status${cfg}`,
           `  break it:      node bin/fcp.js sandbox fault region-down --region ${regions[0]} --for 60s${cfg}`,
           `  client view:   node bin/fcp.js sandbox traffic --for 30s${cfg}`,
