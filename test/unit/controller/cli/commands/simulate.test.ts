@@ -1,23 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../../../../controller/cli/main.js';
+import { describe, expect, it } from 'vitest';
+import { fcp, resetCliAfterEach } from '../in-process.js';
 
-async function fcp(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  const code = await run(args);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+resetCliAfterEach();
 
 const example = (name: string) => new URL(`../../../../../examples/scenarios/${name}.yaml`, import.meta.url).pathname;
 
