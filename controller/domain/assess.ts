@@ -204,7 +204,8 @@ function classify(regions: RegionName[], verdicts: Record<RegionName, Verdict>, 
   };
 }
 
-/** `3/4 vantage points for 2s` — used in decision reasons. */
+/** `3/4 vantage points for 2s` (or without the duration when acting at once) — used in decision reasons. */
 export function describeConfirmation(verdict: Verdict, sinceMs: Millis, now: Millis): string {
-  return `${verdict.failedVantages}/${verdict.reportingVantages} vantage points for ${formatDuration(now - sinceMs)}`;
+  const held = now - sinceMs;
+  return `${verdict.failedVantages}/${verdict.reportingVantages} vantage points${held > 0 ? ` for ${formatDuration(held)}` : ''}`;
 }
