@@ -24,6 +24,9 @@ export class StepFailedError extends FcpError {}
 
 type Handler = (step: PlanStep, plan: Plan, ctx: StepContext) => Promise<StepOutcome>;
 
+/** After an unplanned failover the old primary is lost: its reader name follows the new writer's readers. */
+const lostRegions = (plan: Plan) => ({ lostRegions: plan.mode === 'unplanned' ? [plan.from] : [] });
+
 const fromChange = (change: ChangeResult): StepOutcome => ({ status: change.changed ? 'done' : 'skipped', result: { detail: change.detail } });
 
 /**
@@ -43,7 +46,7 @@ const HANDLERS: Record<StepKind, Handler> = {
   // Fencing points the writer name at the target before promotion: writes then fail (the target is
   // read-only until promoted) instead of landing on an old writer that is about to be abandoned.
   'fence-old-writer': async (step, plan, { ports, budget }) =>
-    fromChange(step.params.via === 'traffic' ? await ports.traffic.routeTo(plan.to, budget) : await ports.dbRecords.pointTo(plan.to, budget)),
+    fromChange(step.params.via === 'traffic' ? await ports.traffic.routeTo(plan.to, budget) : await ports.dbRecords.pointTo(plan.to, budget, lostRegions(plan))),
   'promote-database': async (step, plan, { ports, budget }) => {
     const result = await ports.database.promote(plan.to, plan.mode, { rpoBudgetMs: Number(step.params.rpoBudgetMs), force: step.params.force === true }, budget);
     return { status: result.changed ? 'done' : 'skipped', result: { detail: result.detail, operation: result.operation } };
@@ -52,7 +55,7 @@ const HANDLERS: Record<StepKind, Handler> = {
     const status = await ports.database.waitForWriter(plan.to, budget);
     return { status: 'done', result: { writerRegion: status.writerRegion } };
   },
-  'flip-db-endpoints': async (_step, plan, { ports, budget }) => fromChange(await ports.dbRecords.pointTo(plan.to, budget)),
+  'flip-db-endpoints': async (_step, plan, { ports, budget }) => fromChange(await ports.dbRecords.pointTo(plan.to, budget, lostRegions(plan))),
   'flip-traffic': async (_step, plan, { ports, budget }) => fromChange(await ports.traffic.routeTo(plan.to, budget)),
   verify: async (_step, plan, { ports, budget }) => {
     const [traffic, database] = await Promise.all([ports.traffic.read(budget), ports.database.status(budget)]);
