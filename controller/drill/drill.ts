@@ -76,9 +76,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       logger: options.logger,
       sandboxLogger: options.logger.child({ part: 'sandbox' }, { level: 'warn' }),
       onDecision: (_region, decision, assessment) => {
-        const now = Date.now();
-        if (now < injectedAt) return;
-        if (marks.detectedAt === undefined && assessment.verdicts[primary]?.health === 'failed') marks.detectedAt = now;
+        // Both are stamped with the tick's own time, so detection never appears after the decision.
+        if (assessment.at < injectedAt) return;
+        if (marks.detectedAt === undefined && assessment.verdicts[primary]?.health === 'failed') marks.detectedAt = assessment.at;
         if (!marks.flip && decision.kind === 'flip') marks.flip = decision;
       },
       onExecutorEvent: (_region, event) => {
