@@ -51,9 +51,9 @@ describe.each(EXECUTED_RUNBOOKS)('runbooks/%s against a local deployment', (file
     await harness?.close();
   });
 
-  for (const block of readRunbook(file)) {
-    const name = `line ${block.line}: ${block.commands.map((c) => c.text).join(' ; ')}`;
-    if (block.test.mode === 'run') it(name, () => executeBlock(harness!, block));
-    else it.skip(`${name} (not run: ${block.test.mode === 'skip' ? block.test.why : 'unmarked'})`, () => undefined);
+  // Blocks marked `test: skip "why"` are not run here; commands-parse.test.ts requires that every
+  // block of these runbooks is marked one way or the other, with its reason.
+  for (const block of readRunbook(file).filter((b) => b.test.mode === 'run')) {
+    it(`line ${block.line}: ${block.commands.map((c) => c.text).join(' ; ')}`, () => executeBlock(harness!, block));
   }
 });

@@ -3,8 +3,8 @@ import type { HealthCheckInput } from '../health-check-config.js';
 import type { HealthChecks } from '../health-checks.js';
 import { child, childText, childrenNamed, leaf, tag, xmlDocument } from '../xml.js';
 import type { Operation } from './operation.js';
-import { maxItems, optionalBoolean, optionalInteger, requireRoot, requiredText } from './parse.js';
-import { healthCheckXml } from './render.js';
+import { markerPage, maxItems, optionalBoolean, optionalInteger, requireRoot, requiredText } from './parse.js';
+import { healthCheckXml, markerPageXml } from './render.js';
 
 const CHECK_PAGE = 100;
 const NOT_EMULATED = ['AlarmIdentifier', 'InsufficientDataHealthStatus'];
@@ -70,21 +70,10 @@ export function healthCheckOperations(checks: HealthChecks): Operation[] {
       run: ({ query }) => {
         const limit = maxItems(query, CHECK_PAGE);
         const marker = query.get('marker');
-        const all = checks.list();
-        const start = marker === null ? 0 : all.findIndex((check) => check.id === marker);
-        if (start < 0) throw invalidInput(`marker "${marker}" is not a health check id from a previous page`);
-        const page = all.slice(start, start + limit);
-        const next = all[start + limit];
+        const { page, next } = markerPage(checks.list(), marker, limit, 'health check');
         return {
           status: 200,
-          body: xmlDocument(
-            'ListHealthChecksResponse',
-            tag('HealthChecks', page.map(healthCheckXml).join('')) +
-              leaf('Marker', marker ?? '') +
-              leaf('IsTruncated', next !== undefined) +
-              leaf('NextMarker', next?.id) +
-              leaf('MaxItems', limit),
-          ),
+          body: xmlDocument('ListHealthChecksResponse', tag('HealthChecks', page.map(healthCheckXml).join('')) + markerPageXml(marker, next, limit)),
         };
       },
     },

@@ -4,8 +4,8 @@ import { isPrivateZone } from '../zones.js';
 import type { HostedZone, HostedZoneStore } from '../zones.js';
 import { child, childText, leaf, tag, xmlDocument } from '../xml.js';
 import type { Operation } from './operation.js';
-import { maxItems, optionalBoolean, requireRoot, requiredText } from './parse.js';
-import { changeInfoXml, hostedZoneXml, zoneLocationXml } from './render.js';
+import { markerPage, maxItems, optionalBoolean, requireRoot, requiredText } from './parse.js';
+import { changeInfoXml, hostedZoneXml, markerPageXml, zoneLocationXml } from './render.js';
 
 const ZONE_PAGE = 100;
 
@@ -60,20 +60,10 @@ export function hostedZoneOperations(store: HostedZoneStore): Operation[] {
         const type = query.get('hostedzonetype');
         if (type !== null && type !== 'PrivateHostedZone') throw invalidInput(`hostedzonetype must be PrivateHostedZone, not "${type}"`);
         const zones = store.listZones().filter((zone) => type === null || isPrivateZone(zone));
-        const start = marker === null ? 0 : zones.findIndex((zone) => zone.id === marker);
-        if (start < 0) throw invalidInput(`marker "${marker}" is not a hosted zone id from a previous page`);
-        const page = zones.slice(start, start + limit);
-        const next = zones[start + limit];
+        const { page, next } = markerPage(zones, marker, limit, 'hosted zone');
         return {
           status: 200,
-          body: xmlDocument(
-            'ListHostedZonesResponse',
-            tag('HostedZones', page.map(zoneXml).join('')) +
-              leaf('Marker', marker ?? '') +
-              leaf('IsTruncated', next !== undefined) +
-              leaf('NextMarker', next?.id) +
-              leaf('MaxItems', limit),
-          ),
+          body: xmlDocument('ListHostedZonesResponse', tag('HostedZones', page.map(zoneXml).join('')) + markerPageXml(marker, next, limit)),
         };
       },
     },

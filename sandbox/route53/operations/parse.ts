@@ -36,3 +36,13 @@ export function maxItems(query: URLSearchParams, fallback: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw invalidInput(`maxitems must be a positive integer, not "${raw}"`);
   return Math.min(Number(raw), fallback);
 }
+
+/**
+ * One page of a marker-paginated list (ListHostedZones, ListHealthChecks): the page starting at the
+ * item whose id is `marker`, and the first item of the next page. An unknown marker is InvalidInput.
+ */
+export function markerPage<T extends { id: string }>(items: readonly T[], marker: string | null, limit: number, what: string): { page: T[]; next: T | undefined } {
+  const start = marker === null ? 0 : items.findIndex((item) => item.id === marker);
+  if (start < 0) throw invalidInput(`marker "${marker}" is not a ${what} id from a previous page`);
+  return { page: items.slice(start, start + limit), next: items[start + limit] };
+}

@@ -74,3 +74,8 @@ export function healthCheckXml(check: HealthCheck): string {
     leaf('Id', check.id) + leaf('CallerReference', check.callerReference) + tag('HealthCheckConfig', config) + leaf('HealthCheckVersion', check.version),
   );
 }
+
+/** The pagination elements closing a marker-paginated list response. */
+export function markerPageXml(marker: string | null, next: { id: string } | undefined, limit: number): string {
+  return leaf('Marker', marker ?? '') + leaf('IsTruncated', next !== undefined) + leaf('NextMarker', next?.id) + leaf('MaxItems', limit);
+}
