@@ -136,3 +136,9 @@ export function classifyAwsError(error: unknown): AwsErrorClass {
   if (httpStatus !== undefined && httpStatus >= 400) return result(name, 'invalid');
   return result(name, 'unknown');
 }
+
+/** Whether an AWS error code means the caller's credentials cannot make the call (denied, expired, unknown key). */
+export function refusesCredentials(code: string): boolean {
+  const kind = KIND_BY_CODE[code];
+  return kind === 'access-denied' || kind === 'credentials-expired';
+}

@@ -81,7 +81,6 @@ export async function breakGlassFailover(options: BreakGlassOptions): Promise<vo
       retry: { ...config.aws.retry, maxAttempts: config.failover.stepAttempts },
       actor,
       currentLease: () => lease,
-      recordTopology: async () => ({ changed: false, detail: 'the state store is unreachable: the lease holder reconciles the topology from the world when it returns' }),
       onEvent: (event) => {
         if (event.type === 'step-end' && !options.json) {
           process.stderr.write(`  [${formatDuration(Date.now() - started).padStart(6)}] step ${event.step.index} ${event.step.kind}: ${event.outcome.status}${event.outcome.status === 'failed' ? ` (${event.outcome.error})` : ''}\n`);

@@ -99,6 +99,12 @@ const failover = z
      * the step's deadline bounds them too. A throttling storm is ridden out, not failed on.
      */
     stepAttempts: z.number().int().min(1).max(100).default(15),
+    /**
+     * After a flip's plan fails, the lease holding that ran it waits this long (doubling with each
+     * further failure, up to the cooldown) before it tries the same target again; another holding
+     * (a new lease holder) may try at once.
+     */
+    retryBackoff: duration({ min: 1000 }).default(30_000),
     flipWindow: duration({ min: 1000 }).default(60 * 60_000),
     approval,
   })

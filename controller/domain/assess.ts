@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
-import type { Assessment, Classification, Evidence, Health, RegionName, Verdict, VantageName, WindowSummary } from './types.js';
+import { ROUTE53_VANTAGE, type Assessment, type Classification, type Evidence, type Health, type RegionName, type Verdict, type VantageName, type WindowSummary } from './types.js';
 
 /** The parts of the config the health model reads. */
 export type HealthSettings = Pick<Config, 'regions' | 'services' | 'detection'>;
@@ -67,6 +67,28 @@ function findCutOffVantages(evidence: Evidence[], regions: readonly RegionName[]
     if (othersSeeHealthy) cutOff.push(vantage);
   }
   return cutOff.sort();
+}
+
+/**
+ * A region cut off from the other regions, not from its clients: it is seen failing only by other
+ * regions' replicas, while its own replica and Route 53's checkers (the internet) see it healthy.
+ * Failing over would move clients away from a region they still reach; replication is what is at
+ * risk. Returns the region and the vantage points that see it failing.
+ */
+function findPartition(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, critical: ReadonlySet<string>): { region: RegionName; seenFailedBy: VantageName[] } | undefined {
+  for (const region of regions) {
+    const verdict = verdicts[region]!;
+    if (verdict.health !== 'failed' && verdict.health !== 'degraded') continue;
+    const rows = verdict.evidence.filter((e) => critical.has(e.service));
+    const failing = [...new Set(rows.filter((e) => e.health === 'failed').map((e) => e.vantage))];
+    const ownHealthy = rows.some((e) => e.vantage === region && e.health === 'healthy') && !rows.some((e) => e.vantage === region && e.health === 'failed');
+    const internetFails = rows.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed');
+    // Every other region's replica with an opinion sees it failing, and nobody else does.
+    const otherReplicas = new Set(rows.filter((e) => e.vantage !== region && regions.includes(e.vantage) && e.health !== 'unknown').map((e) => e.vantage));
+    const allOthers = failing.length > 0 && failing.length === otherReplicas.size && failing.every((v) => otherReplicas.has(v));
+    if (allOthers && ownHealthy && !internetFails) return { region, seenFailedBy: failing.sort() };
+  }
+  return undefined;
 }
 
 function describeEvidence(evidence: Evidence[]): string {
@@ -175,14 +197,26 @@ export function assess(reported: readonly WindowSummary[], settings: HealthSetti
   const verdicts: Record<RegionName, Verdict> = {};
   for (const region of regions) verdicts[region] = regionVerdict(region, evidenceByRegion.get(region)!, excluded, settings);
 
-  const { classification, reason } = classify(regions, verdicts, cutOffVantages);
+  const { classification, reason } = classify(regions, verdicts, cutOffVantages, findPartition(regions, verdicts, critical));
   return { at: now, verdicts, classification, cutOffVantages, reason };
 }
 
-function classify(regions: RegionName[], verdicts: Record<RegionName, Verdict>, cutOff: VantageName[]): { classification: Classification; reason: string } {
+function classify(
+  regions: RegionName[],
+  verdicts: Record<RegionName, Verdict>,
+  cutOff: VantageName[],
+  partition: { region: RegionName; seenFailedBy: VantageName[] } | undefined,
+): { classification: Classification; reason: string } {
   const failed = regions.filter((r) => verdicts[r]!.health === 'failed');
   const healthy = regions.filter((r) => verdicts[r]!.health === 'healthy');
   const cutNote = cutOff.length > 0 ? `; ignoring ${cutOff.join(', ')} (sees every region failing while others do not: the observer is cut off)` : '';
+  if (partition && failed.every((r) => r === partition.region)) {
+    const { region, seenFailedBy } = partition;
+    return {
+      classification: 'partition',
+      reason: `partition: ${region} is seen failing only from ${seenFailedBy.join(', ')} while its own vantage point and Route 53's checkers see it healthy; clients still reach it, so failover cannot help; replication to and from ${region} is at risk`,
+    };
+  }
   if (failed.length === 0) {
     if (cutOff.length > 0) {
       return {

@@ -1,9 +1,9 @@
 import type { Config } from '../config/schema.js';
 import { describeConfirmation } from './assess.js';
-import { checkGuards, firstFailure, type FlipProposal, type GuardContext } from './guards.js';
+import { checkGuards, completesFailedFlip, firstFailure, retryBlocked, type FlipProposal, type GuardContext } from './guards.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
-import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, RegionName, Topology, Trigger } from './types.js';
+import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, PlanReport, RegionName, StepKind, Topology, Trigger } from './types.js';
 
 export type DecideSettings = Pick<Config, 'regions' | 'failover' | 'detection'>;
 
@@ -12,6 +12,10 @@ export interface DecideInput {
   commands: readonly Command[];
   database: DatabaseStatus | undefined;
   readiness: readonly Condition[] | undefined;
+  /** The active plan as its journal tells it. Without it, an active plan is taken as still running. */
+  plan?: PlanReport | undefined;
+  /** Fencing token of the lease holding that would run a flip decided now (absent in a dry run). */
+  leaseToken?: number | undefined;
 }
 
 export function initialTopology(config: Pick<Config, 'regions'>): Topology {
@@ -25,13 +29,23 @@ export function configuredPrimary(config: Pick<Config, 'regions'>): RegionName {
 
 /**
  * The topology state machine (steady -> suspect -> failing-over -> failed-over -> failing-back).
- * Operator commands are handled first, in order; then automation looks at the assessment. Every
- * branch returns a decision with a reason a human can read. Pure: time is `now`.
+ * The active plan's outcome (from the journal) is settled first, then a writer moved outside the
+ * controller is adopted, then operator commands are handled in order, and last automation looks at
+ * the assessment. Every branch returns a decision with a reason a human can read. Pure: time is `now`.
  */
 export function decide(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decisions: Decision[] } {
-  const adopted = adoptObservedWriter(topology, input.database, now);
-  let current = adopted?.topology ?? topology;
-  const decisions: Decision[] = adopted ? [adopted.decision] : [];
+  const decisions: Decision[] = [];
+  let current = topology;
+  const settled = settlePlan(current, input.plan, now);
+  if (settled) {
+    current = settled.topology;
+    decisions.push(settled.decision);
+  }
+  const adopted = adoptObservedWriter(current, input.database, now);
+  if (adopted) {
+    current = adopted.topology;
+    decisions.push(adopted.decision);
+  }
   for (const command of input.commands) {
     const result = applyCommand(current, command, input, config, now);
     current = result.topology;
@@ -49,7 +63,8 @@ export function decide(topology: Topology, input: DecideInput, config: DecideSet
  */
 function adoptObservedWriter(topology: Topology, database: DatabaseStatus | undefined, now: Millis): { topology: Topology; decision: Decision } | undefined {
   if (!database || database.transitioning || topology.active || database.writerRegion === topology.primary) return undefined;
-  const next: Topology = { ...topology, phase: 'failed-over', primary: database.writerRegion, lostPrimary: topology.primary };
+  if (topology.primarySince !== undefined && database.at <= topology.primarySince) return undefined;
+  const next: Topology = { ...topology, phase: 'failed-over', primary: database.writerRegion, lostPrimary: topology.primary, primarySince: now };
   delete next.suspectSince;
   delete next.suspectRegion;
   return {
@@ -59,7 +74,7 @@ function adoptObservedWriter(topology: Topology, database: DatabaseStatus | unde
 }
 
 function context(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): GuardContext {
-  return { config, topology, assessment: input.assessment, database: input.database, readiness: input.readiness, now };
+  return { config, topology, assessment: input.assessment, database: input.database, readiness: input.readiness, leaseToken: input.leaseToken, now };
 }
 
 function startFlip(topology: Topology, proposal: FlipProposal, reason: string, now: Millis, command?: { id: string; actor: string }): { topology: Topology; decision: Decision; guardsFailed?: undefined } {
@@ -69,7 +84,8 @@ function startFlip(topology: Topology, proposal: FlipProposal, reason: string, n
     ...topology,
     phase: proposal.operation === 'failback' ? 'failing-back' : 'failing-over',
     active: { planId, operation: proposal.operation, mode: proposal.mode, from: proposal.from, to: proposal.to, startedAt: now },
-    flips: [...topology.flips, now],
+    // Finishing a flip whose failed plan already changed the world is that same flip, not another.
+    flips: completesFailedFlip(topology, proposal) ? topology.flips : [...topology.flips, now],
     sequence,
   };
   delete next.suspectSince;
@@ -123,8 +139,6 @@ function applyCommand(topology: Topology, command: Command, input: DecideInput, 
       delete next.paused;
       return { topology: next, decision: { kind: 'resume', at: now, reason: `automation resumed by ${command.actor}: ${command.reason}`, commandId: command.id, actor: command.actor } };
     }
-    case 'plan-finished':
-      return finishPlan(topology, command, now);
     case 'failover':
     case 'switchover': {
       const operation: Operation = command.kind;
@@ -144,45 +158,88 @@ function applyCommand(topology: Topology, command: Command, input: DecideInput, 
   }
 }
 
-/** The topology after the executor reports on a plan: the new primary on success, unchanged on failure. */
-export function finishPlan(topology: Topology, command: Extract<Command, { kind: 'plan-finished' }>, now: Millis): { topology: Topology; decision: Decision } {
+/** A failed flip's changes in words: which steps changed the world, and whether the database moved. */
+function describeChanges(changed: readonly StepKind[]): string {
+  if (changed.length === 0) return 'changing nothing (no flip counted, no cooldown started)';
+  return `after changing ${changed.join(', ')} (the database writer ${changed.includes('promote-database') ? 'was promoted' : 'did not move'})`;
+}
+
+function withoutOne(flips: readonly Millis[], at: Millis): Millis[] {
+  const index = flips.indexOf(at);
+  return index < 0 ? [...flips] : [...flips.slice(0, index), ...flips.slice(index + 1)];
+}
+
+/**
+ * Settles the active plan once its journal says it ended: on success the new primary; on failure
+ * the old one, with the failure remembered. A failed plan that changed nothing gives its flip back
+ * (no cooldown, no flip counted), so the next decision may move at once.
+ */
+function settlePlan(topology: Topology, report: PlanReport | undefined, now: Millis): { topology: Topology; decision: Decision } | undefined {
   const active = topology.active;
-  if (!active || active.planId !== command.planId) {
-    return { topology, decision: { kind: 'plan-finished', at: now, planId: command.planId, ok: command.ok, reason: `ignored report for ${command.planId}: it is not the active plan` } };
-  }
+  if (!active || !report || report.planId !== active.planId || report.status === 'running') return undefined;
   const next: Topology = { ...topology };
   delete next.active;
   const took = formatDuration(now - active.startedAt);
-  if (!command.ok) {
-    next.phase = topology.lostPrimary ? 'failed-over' : 'steady';
+  const flip = `${active.operation} ${active.from} -> ${active.to}`;
+  if (report.status === 'succeeded') {
+    next.primary = active.to;
+    next.primarySince = now;
+    delete next.lastFailure;
+    if (active.mode === 'unplanned') {
+      next.phase = 'failed-over';
+      next.lostPrimary = active.from;
+    } else {
+      next.phase = 'steady';
+      delete next.lostPrimary;
+    }
     return {
       topology: next,
-      decision: { kind: 'plan-finished', at: now, planId: active.planId, ok: false, reason: `plan ${active.planId} failed after ${took}: ${command.error ?? 'no error given'}; primary is still ${topology.primary}` },
+      decision: { kind: 'plan-finished', at: now, planId: active.planId, ok: true, status: 'succeeded', changed: report.changed, reason: `${flip} completed in ${took}; primary is now ${active.to}` },
     };
   }
-  next.primary = active.to;
-  if (active.mode === 'unplanned') {
-    next.phase = 'failed-over';
-    next.lostPrimary = active.from;
-  } else {
-    next.phase = 'steady';
-    delete next.lostPrimary;
-  }
+  const status = report.status === 'missing' ? 'abandoned' : report.status;
+  const error = report.error ?? (report.status === 'missing' ? 'the journal has no record of the plan' : 'no error recorded');
+  if (report.changed.length === 0) next.flips = withoutOne(topology.flips, active.startedAt);
+  next.phase = topology.lostPrimary ? 'failed-over' : 'steady';
+  next.lastFailure = { ...active, error, changed: report.changed, at: now, fenceToken: report.fenceToken, failures: (topology.lastFailure?.failures ?? 0) + 1 };
   return {
     topology: next,
-    decision: { kind: 'plan-finished', at: now, planId: active.planId, ok: true, reason: `${active.operation} ${active.from} -> ${active.to} completed in ${took}; primary is now ${active.to}` },
+    decision: {
+      kind: 'plan-finished',
+      at: now,
+      planId: active.planId,
+      ok: false,
+      status,
+      changed: report.changed,
+      reason: `plan ${active.planId} (${flip}) ${status} after ${took}, ${describeChanges(report.changed)}: ${error}; primary is still ${topology.primary}`,
+    },
   };
 }
 
-/** The standby to fail over to: healthy ones first, then the least replication lag, then config order. */
-export function chooseTarget(topology: Topology, assessment: Assessment, database: DatabaseStatus | undefined, config: Pick<Config, 'regions'>): RegionName | undefined {
+/**
+ * The standby to fail over to: healthy ones first, then ones this lease holding may try now (not
+ * backing off after its own failed plan to them), then the least replication lag, then config order.
+ */
+export function chooseTarget(topology: Topology, input: Pick<DecideInput, 'assessment' | 'database' | 'leaseToken'>, config: Pick<Config, 'regions' | 'failover'>, now: Millis): RegionName | undefined {
   const standbys = config.regions.map((r) => r.name).filter((r) => r !== topology.primary);
-  const score = (region: RegionName) => [assessment.verdicts[region]?.health === 'healthy' ? 0 : 1, database?.lagMs[region] ?? Number.POSITIVE_INFINITY] as const;
+  const score = (region: RegionName) =>
+    [
+      input.assessment.verdicts[region]?.health === 'healthy' ? 0 : 1,
+      retryBlocked(topology, region, input.leaseToken, config, now) ? 1 : 0,
+      input.database?.lagMs[region] ?? Number.POSITIVE_INFINITY,
+    ] as const;
   return [...standbys].sort((a, b) => {
-    const [ha, la] = score(a);
-    const [hb, lb] = score(b);
-    return ha - hb || la - lb;
+    const [ha, ra, la] = score(a);
+    const [hb, rb, lb] = score(b);
+    return ha - hb || ra - rb || la - lb;
   })[0];
+}
+
+/** `; after plan X failed: ...` while an earlier failure is recent, so the next decision names it. */
+function afterFailure(topology: Topology, config: DecideSettings, now: Millis): string {
+  const failed = topology.lastFailure;
+  if (!failed || now - failed.at >= config.failover.cooldown) return '';
+  return `; after plan ${failed.planId} (${failed.operation} ${failed.from} -> ${failed.to}) failed ${formatDuration(now - failed.at)} ago: ${failed.error}`;
 }
 
 function none(topology: Topology, reason: string, now: Millis): { topology: Topology; decision: Decision } {
@@ -211,7 +268,7 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
     const next = withoutSuspicion(topology);
     const recovered = topology.phase === 'suspect' && topology.suspectSince !== undefined ? `primary ${primary} recovered after ${formatDuration(now - topology.suspectSince)}; ` : '';
     const lost = next.lostPrimary ? `; ${next.lostPrimary} was lost in a failover (fail back with \`fcp failback\` once it is healthy)` : '';
-    const observer = assessment.classification === 'observer' ? ` (${assessment.reason})` : '';
+    const observer = assessment.classification === 'observer' || assessment.classification === 'partition' ? ` (${assessment.reason})` : '';
     return none(next, `${recovered}no action: primary ${primary} ${verdict?.health ?? 'unknown'}${observer}${lost}`, now);
   }
 
@@ -233,7 +290,7 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
     return none(topology, `suspect: primary ${primary} failed for ${formatDuration(now - since)} of ${formatDuration(config.detection.confirmFor)} needed to confirm`, now);
   }
 
-  const target = chooseTarget(topology, assessment, input.database, config);
+  const target = chooseTarget(topology, input, config, now);
   if (!target) return none(topology, `no failover: primary ${primary} failed but there is no standby region`, now);
   const confirmation = describeConfirmation(verdict, since, now);
   if (!config.failover.automatic) {
@@ -241,5 +298,5 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   }
   const trigger: Trigger = 'automatic';
   const proposal: FlipProposal = { operation: 'failover', mode: 'unplanned', trigger, from: primary, to: target, force: false };
-  return propose(topology, proposal, `failover ${primary} -> ${target}: regional outage confirmed by ${confirmation}`, input, config, now);
+  return propose(topology, proposal, `failover ${primary} -> ${target}: regional outage confirmed by ${confirmation}${afterFailure(topology, config, now)}`, input, config, now);
 }

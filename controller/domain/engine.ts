@@ -3,7 +3,7 @@ import { assess } from './assess.js';
 import { decide, initialTopology } from './decide.js';
 import { HealthWindows } from './health-windows.js';
 import type { Millis } from './time.js';
-import type { Assessment, Command, Condition, DatabaseStatus, Decision, Observation, Topology, WindowSummary } from './types.js';
+import type { Assessment, Command, Condition, DatabaseStatus, Decision, Observation, PlanReport, Topology, WindowSummary } from './types.js';
 
 /**
  * The decision engine: `(state, observations, commands, now) -> (state', decisions)`. No I/O, no
@@ -17,10 +17,14 @@ export interface EngineInput {
   observations: readonly Observation[];
   /** Other replicas' published window summaries (the lease holder counts quorum over them too). */
   summaries?: readonly WindowSummary[];
-  /** Operator commands and executor reports, in arrival order. */
+  /** Operator commands, in arrival order. */
   commands: readonly Command[];
   database?: DatabaseStatus;
   readiness?: readonly Condition[];
+  /** The active plan as its journal tells it (read from the store at every step). */
+  plan?: PlanReport;
+  /** Fencing token of the lease holding that runs what this step decides. */
+  leaseToken?: number;
 }
 
 export interface EngineState {
@@ -40,23 +44,13 @@ export function createEngineState(settings: EngineSettings, _now: Millis, topolo
   return { settings, windows: new HealthWindows(settings.detection.window, settings.probe.latencyBudget), topology };
 }
 
-/** Replaces the topology (e.g. after reading it from the store) keeping the windows. */
-export function withTopology(state: EngineState, topology: Topology): EngineState {
-  return { ...state, topology };
-}
-
-/** The window summaries this state holds, for publishing to the other replicas. */
-export function localSummaries(state: EngineState, now: Millis): WindowSummary[] {
-  return state.windows.summarize(now);
-}
-
 export function engineStep(state: EngineState, input: EngineInput, now: Millis): EngineStep {
   state.windows.addAll(input.observations);
   const summaries = input.summaries ? [...state.windows.summarize(now), ...input.summaries] : state.windows.summarize(now);
   const assessment = assess(summaries, state.settings, now);
   const { topology, decisions } = decide(
     state.topology,
-    { assessment, commands: input.commands, database: input.database, readiness: input.readiness },
+    { assessment, commands: input.commands, database: input.database, readiness: input.readiness, plan: input.plan, leaseToken: input.leaseToken },
     state.settings,
     now,
   );

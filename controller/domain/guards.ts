@@ -20,6 +20,8 @@ export interface GuardContext {
   assessment: Assessment;
   database: DatabaseStatus | undefined;
   readiness: readonly Condition[] | undefined;
+  /** The lease holding that would run the flip (absent in a dry run). */
+  leaseToken?: number | undefined;
   now: Millis;
 }
 
@@ -32,6 +34,27 @@ type Guard = {
 
 export function flipsInWindow(topology: Topology, flipWindow: Millis, now: Millis): number {
   return topology.flips.filter((at) => now - at < flipWindow).length;
+}
+
+/** The proposal finishes the flip of a failed plan that had already changed the world (same regions). */
+export function completesFailedFlip(topology: Topology, proposal: Pick<FlipProposal, 'from' | 'to'>): boolean {
+  const failed = topology.lastFailure;
+  return failed !== undefined && failed.changed.length > 0 && failed.from === proposal.from && failed.to === proposal.to;
+}
+
+/** How long the holding whose plan failed waits before trying the same target again: doubling, capped by the cooldown. */
+export function retryWait(failures: number, failover: Pick<Config['failover'], 'retryBackoff' | 'cooldown'>): Millis {
+  return Math.min(failover.retryBackoff * 2 ** Math.max(0, failures - 1), failover.cooldown);
+}
+
+/**
+ * Whether automation under this lease holding must not try `target` yet: its own plan to that
+ * target failed within the backoff. Another holding (a new lease holder) may try at once.
+ */
+export function retryBlocked(topology: Topology, target: RegionName, leaseToken: number | undefined, config: Pick<Config, 'failover'>, now: Millis): boolean {
+  const failed = topology.lastFailure;
+  if (!failed || failed.to !== target || leaseToken === undefined || failed.fenceToken !== leaseToken) return false;
+  return now - failed.at < retryWait(failed.failures, config.failover);
 }
 
 /**
@@ -72,7 +95,7 @@ const GUARDS: Guard[] = [
     overridable: true,
     check: (p, { assessment }) => {
       if (p.mode === 'planned') return { ok: true, reason: `planned ${p.operation} does not depend on an outage` };
-      if (assessment.classification === 'global' || assessment.classification === 'observer') {
+      if (assessment.classification === 'global' || assessment.classification === 'observer' || assessment.classification === 'partition') {
         return { ok: false, reason: `failover cannot help: ${assessment.reason}` };
       }
       if (p.trigger === 'automatic' && assessment.classification !== 'regional') {
@@ -120,9 +143,22 @@ const GUARDS: Guard[] = [
     },
   },
   {
+    name: 'retry-backoff',
+    overridable: true,
+    check: (p, { config, topology, leaseToken, now }) => {
+      const failed = topology.lastFailure;
+      if (!failed || failed.to !== p.to) return { ok: true, reason: `no failed plan to ${p.to}` };
+      if (p.trigger === 'manual') return { ok: true, reason: `plan ${failed.planId} to ${p.to} failed earlier; an operator asks again` };
+      if (!retryBlocked(topology, p.to, leaseToken, config, now)) return { ok: true, reason: `plan ${failed.planId} to ${p.to} failed ${formatDuration(now - failed.at)} ago; trying again` };
+      const wait = retryWait(failed.failures, config.failover);
+      return { ok: false, reason: `plan ${failed.planId} to ${p.to} failed ${formatDuration(now - failed.at)} ago under this lease holder (${failed.error}); trying it again in ${formatDuration(wait - (now - failed.at))}` };
+    },
+  },
+  {
     name: 'cooldown',
     overridable: true,
-    check: (_p, { config, topology, now }) => {
+    check: (p, { config, topology, now }) => {
+      if (completesFailedFlip(topology, p)) return { ok: true, reason: `finishes the flip of plan ${topology.lastFailure!.planId}, which changed ${topology.lastFailure!.changed.join(', ')}` };
       const last = topology.flips.length > 0 ? Math.max(...topology.flips) : undefined;
       if (last === undefined) return { ok: true, reason: 'no previous flip' };
       const since = now - last;
@@ -134,7 +170,8 @@ const GUARDS: Guard[] = [
   {
     name: 'flip-limit',
     overridable: true,
-    check: (_p, { config, topology, now }) => {
+    check: (p, { config, topology, now }) => {
+      if (completesFailedFlip(topology, p)) return { ok: true, reason: `finishes the flip of plan ${topology.lastFailure!.planId}, already counted` };
       const count = flipsInWindow(topology, config.failover.flipWindow, now);
       const { maxFlips, flipWindow } = config.failover;
       return count < maxFlips

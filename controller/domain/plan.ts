@@ -17,13 +17,13 @@ function deadlines(config: PlanSettings): Record<StepKind, Millis> {
     'flip-db-endpoints': dnsSync,
     'flip-traffic': config.traffic.mechanism === 'arc' ? 30_000 : dnsSync,
     verify: 60_000,
-    'record-topology': 15_000,
   };
 }
 
 /**
  * The ordered, idempotent steps that carry out a flip decision. Pure data: it can be printed for
- * review (`fcp plan`), stored in the journal, and resumed by another replica.
+ * review (`fcp plan`), stored in the journal, and resumed by another replica. The new topology is
+ * not a step: the engine records it when it reads the plan's outcome from the journal.
  */
 export function buildPlan(decision: FlipDecision, config: PlanSettings): Plan {
   const { from, to, mode } = decision;
@@ -110,13 +110,6 @@ export function buildPlan(decision: FlipDecision, config: PlanSettings): Plan {
     region: to,
     params: { publicName: config.traffic.publicName, writer: records.writer, expectedWriter: target.writerEndpoint },
   });
-  steps.push({
-    kind: 'record-topology',
-    title: `record the new topology: primary ${to}${mode === 'unplanned' ? `, ${from} lost until failback` : ''}`,
-    skipWhen: `the stored topology already names ${to} as primary`,
-    params: { primary: to, lostPrimary: mode === 'unplanned' ? from : null },
-  });
-
   return {
     id: decision.planId,
     operation: decision.operation,

@@ -8,6 +8,8 @@ import type { Millis } from './time.js';
 export type RegionName = string;
 /** Where an observation comes from: a replica's region, `route53` (its checkers) or `client`. */
 export type VantageName = string;
+/** The vantage point of Route 53's health checkers: the internet's view of a region. */
+export const ROUTE53_VANTAGE: VantageName = 'route53';
 export type SignalKind = 'http' | 'route53' | 'db';
 export type ProbeOutcome = 'ok' | 'fail' | 'timeout';
 
@@ -69,7 +71,7 @@ export interface Verdict {
   evidence: Evidence[];
 }
 
-export type Classification = 'regional' | 'global' | 'observer' | 'none';
+export type Classification = 'regional' | 'global' | 'observer' | 'partition' | 'none';
 
 export interface Assessment {
   at: Millis;
@@ -107,7 +109,7 @@ export interface Condition {
 export type Operation = 'failover' | 'switchover' | 'failback';
 export type FlipMode = 'planned' | 'unplanned';
 
-/** Operator commands and executor reports: everything that enters the engine besides signals. */
+/** Operator commands: everything an operator asks of the engine. */
 export type Command =
   | {
       kind: 'failover' | 'switchover';
@@ -121,8 +123,7 @@ export type Command =
     }
   | { kind: 'failback'; id: string; reason: string; actor: string; force?: boolean; at: Millis }
   | { kind: 'pause'; id: string; reason: string; actor: string; at: Millis }
-  | { kind: 'resume'; id: string; reason: string; actor: string; at: Millis }
-  | { kind: 'plan-finished'; id: string; planId: string; ok: boolean; error?: string; at: Millis };
+  | { kind: 'resume'; id: string; reason: string; actor: string; at: Millis };
 
 export type Phase = 'steady' | 'suspect' | 'failing-over' | 'failed-over' | 'failing-back';
 
@@ -135,17 +136,50 @@ export interface ActiveFlip {
   startedAt: Millis;
 }
 
+/**
+ * The active plan as its journal tells it: the engine learns a plan's outcome only from this, read
+ * from the store by whoever holds the lease (in the simulator: from the simulated journal).
+ * `missing` means the topology names a plan that the journal never recorded.
+ */
+export interface PlanReport {
+  planId: string;
+  status: 'running' | 'succeeded' | 'failed' | 'abandoned' | 'missing';
+  /** The steps that changed the world, in plan order (empty: the plan changed nothing). */
+  changed: StepKind[];
+  error?: string;
+  /** Fencing token of the lease that last wrote the plan: which holding ran it. */
+  fenceToken: number;
+}
+
+/** A flip whose plan failed or was abandoned: what it was, why, and what it had changed. */
+export interface FailedFlip extends ActiveFlip {
+  error: string;
+  changed: StepKind[];
+  at: Millis;
+  /** The holding (lease token) that ran it: that holding does not retry the same target at once. */
+  fenceToken: number;
+  /** Consecutive failed flips, for the retry backoff. */
+  failures: number;
+}
+
 /** What the controller believes about the topology. Stored; the engine's only memory besides windows. */
 export interface Topology {
   phase: Phase;
   primary: RegionName;
   /** The region that was primary before an unplanned failover, until failback. */
   lostPrimary?: RegionName;
+  /**
+   * When the primary last changed (a plan succeeded, or a moved writer was adopted): a database
+   * status read before then is stale and must not undo the change.
+   */
+  primarySince?: Millis;
   /** When the current suspicion began (phase `suspect`). */
   suspectSince?: Millis;
   suspectRegion?: RegionName;
   active?: ActiveFlip;
-  /** Start times of recent flips, for cooldown and the per-window limit. */
+  /** The last flip that failed, until a flip succeeds: it names the failure in later decisions. */
+  lastFailure?: FailedFlip;
+  /** Start times of recent flips that changed something, for cooldown and the per-window limit. */
   flips: Millis[];
   paused?: { reason: string; actor: string; at: Millis };
   /** Monotonic counter that makes plan ids unique and deterministic. */
@@ -178,7 +212,7 @@ export type Decision =
   | ({ kind: 'flip'; at: Millis; planId: string; guards: GuardResult[]; commandId?: string; actor?: string } & FlipSpec)
   | { kind: 'refuse'; at: Millis; reason: string; guards: GuardResult[]; commandId?: string; actor?: string }
   | { kind: 'pause' | 'resume'; at: Millis; reason: string; commandId: string; actor: string }
-  | { kind: 'plan-finished'; at: Millis; planId: string; ok: boolean; reason: string };
+  | { kind: 'plan-finished'; at: Millis; planId: string; ok: boolean; status: 'succeeded' | 'failed' | 'abandoned'; changed: StepKind[]; reason: string };
 
 /** The kinds of plan step, in the order a failover runs them. Each is idempotent. */
 export type StepKind =
@@ -188,8 +222,7 @@ export type StepKind =
   | 'wait-for-writer'
   | 'flip-db-endpoints'
   | 'flip-traffic'
-  | 'verify'
-  | 'record-topology';
+  | 'verify';
 
 export interface PlanStep {
   /** 1-based position; with the plan id it names the step's journal entry. */

@@ -4,9 +4,7 @@ import { withRetry, type RetryPolicy } from '../aws/retry.js';
 import type { Millis } from '../domain/time.js';
 import type { Plan, PlanStep } from '../domain/types.js';
 import { describeError } from '../errors.js';
-import type { ChangeResult } from '../providers/ports.js';
-import { LeaseLostError } from '../providers/store/errors.js';
-import type { AuditAppender, JournalStore, Lease, StepOutcome } from '../providers/store/port.js';
+import type { AuditAppender, JournalStore, Lease, PlanJournal, StepOutcome } from '../providers/store/port.js';
 import { hasSideEffects, runStep, type StepPorts } from './steps.js';
 
 /** What the executor reports as it goes: for logs, the CLI's progress display and the drill. */
@@ -28,21 +26,30 @@ export interface ExecutorDeps {
   clock: Clock;
   random: RandomSource;
   retry: RetryPolicy;
-  /** Who acts, for the audit trail (the replica, e.g. `replica/us-west-2`). */
+  /** Who acts, for the audit trail (the replica, e.g. `replica/us-west-2/1a2b3c4d`). */
   actor: string;
   /** The lease as the replica holds it now; undefined once lost. Re-read before every step. */
   currentLease(): Lease | undefined;
-  recordTopology(plan: Plan, lease: Lease): Promise<ChangeResult>;
   onEvent?(event: ExecutorEvent): void;
-  /** Aborts the running step (shutdown). */
+  /**
+   * Aborts the running step and stops the plan: shutdown, or the lease holding ending (another
+   * replica may take the plan over, so this one must not go on calling AWS).
+   */
   signal?: AbortSignal;
 }
 
+/**
+ * How a run ended on this replica. `succeeded` and `failed` are recorded in the journal, where
+ * the engine learns them; `stopped` is not an outcome: the plan stays running in the journal and
+ * whoever holds the lease resumes it.
+ */
 export type ExecutionResult =
   | { status: 'succeeded'; ms: Millis; waitedMs: Millis }
   | { status: 'failed'; error: string; ms: Millis; waitedMs: Millis }
-  /** The lease was lost (or shutdown began): another replica resumes the plan from its journal. */
   | { status: 'stopped'; reason: string };
+
+/** The run cannot go on from here: no lease, shutdown, or the journal (the store) cannot be written. */
+class StopRun extends Error {}
 
 /**
  * Wraps the ports so that time spent inside them (AWS calls and the waits they make) is measured.
@@ -67,10 +74,21 @@ function timedPorts(ports: StepPorts, clock: Clock, spent: { ms: number }): Step
   return { traffic: wrap(ports.traffic), database: wrap(ports.database), dbRecords: wrap(ports.dbRecords) };
 }
 
+/** A journal or audit write: when the store refuses or cannot be reached, the run stops (it does not fail). */
+async function record<T>(what: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw new StopRun(`${what} could not be written: ${describeError(error)}`);
+  }
+}
+
 /**
  * Runs (or resumes) a plan step by step. Each step is journaled (fenced by the lease token), its
  * intent audited before any side effect and its result after, and bounded by its deadline. A lost
- * lease stops execution at the next step boundary; steps already `done` or `skipped` are not rerun.
+ * lease, a shutdown or a store that cannot be written stops execution at the next step boundary
+ * (an aborted holding also stops the step in progress); steps already `done` or `skipped` are not
+ * rerun, so whoever resumes the plan repeats no side effect.
  */
 export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<ExecutionResult> {
   const { journal: writer, clock } = deps;
@@ -78,41 +96,45 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   const spent = { ms: 0 };
   const ports = timedPorts(deps.ports, clock, spent);
   const emit = (event: ExecutorEvent) => deps.onEvent?.(event);
+  const stop = (reason: string): ExecutionResult => {
+    emit({ type: 'plan-stopped', planId: plan.id, reason, at: clock.now() });
+    return { status: 'stopped', reason };
+  };
 
-  let lease = deps.currentLease();
-  if (!lease) return { status: 'stopped', reason: 'no lease' };
   try {
-    const existing = await writer.read(plan.id);
-    if (!existing) await writer.begin(lease, plan, clock.now());
+    let lease = holding(deps);
+    const existing = await record('the journal', () => writer.read(plan.id));
+    if (!existing) await record('the plan start', () => writer.begin(lease, plan, clock.now()));
+    else if (existing.head.status !== 'running') return stop(`the journal says the plan already ${existing.head.status}`);
     emit({ type: 'plan-start', plan, resumed: existing !== undefined, at: clock.now() });
-    const journal = existing ?? (await writer.read(plan.id));
+    const journal: PlanJournal | undefined = existing ?? (await record('the journal', () => writer.read(plan.id)));
 
     for (const step of plan.steps) {
-      const record = journal?.steps.find((s) => s.index === step.index);
-      if (record && (record.status === 'done' || record.status === 'skipped')) continue;
-      lease = deps.currentLease();
-      if (!lease || lease.expiresAt <= clock.now()) return stop(plan, 'lease lost before the next step', deps);
-      if (deps.signal?.aborted) return stop(plan, 'shutting down', deps);
-
+      const found = journal?.steps.find((s) => s.index === step.index);
+      if (found && (found.status === 'done' || found.status === 'skipped')) continue;
+      lease = holding(deps);
       const outcome = await runOneStep(plan, step, lease, ports, spent, deps);
       if (outcome.status === 'failed') {
-        await writer.finish(lease, plan.id, 'failed', clock.now(), outcome.error);
+        await record('the plan outcome', () => writer.finish(lease, plan.id, 'failed', clock.now(), outcome.error));
         emit({ type: 'plan-end', planId: plan.id, ok: false, error: outcome.error, at: clock.now(), ms: clock.now() - started, waitedMs: spent.ms });
         return { status: 'failed', error: outcome.error, ms: clock.now() - started, waitedMs: spent.ms };
       }
     }
-    await writer.finish(lease, plan.id, 'succeeded', clock.now());
+    await record('the plan outcome', () => writer.finish(lease, plan.id, 'succeeded', clock.now()));
     emit({ type: 'plan-end', planId: plan.id, ok: true, at: clock.now(), ms: clock.now() - started, waitedMs: spent.ms });
     return { status: 'succeeded', ms: clock.now() - started, waitedMs: spent.ms };
   } catch (error) {
-    if (error instanceof LeaseLostError) return stop(plan, describeError(error), deps);
+    if (error instanceof StopRun) return stop(error.message);
     throw error;
   }
 }
 
-function stop(plan: Plan, reason: string, deps: ExecutorDeps): ExecutionResult {
-  deps.onEvent?.({ type: 'plan-stopped', planId: plan.id, reason, at: deps.clock.now() });
-  return { status: 'stopped', reason };
+/** The lease to write the next step with; stops the run when there is none (or it is aborted). */
+function holding(deps: ExecutorDeps): Lease {
+  if (deps.signal?.aborted) throw new StopRun(`stopped: ${describeError(deps.signal.reason)}`);
+  const lease = deps.currentLease();
+  if (!lease || lease.expiresAt <= deps.clock.now()) throw new StopRun('lease lost before the next step');
+  return lease;
 }
 
 async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepPorts, spent: { ms: number }, deps: ExecutorDeps): Promise<StepOutcome> {
@@ -121,33 +143,39 @@ async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepP
   const signal = deadlineSignal(deadlineAt, clock, deps.signal);
   const audited = hasSideEffects(step.kind);
   const base = { actor: deps.actor, action: `${plan.operation}/${step.kind}` };
-  const details = { planId: plan.id, step: step.index, kind: step.kind, from: plan.from, to: plan.to, params: step.params };
+  const details = { planId: plan.id, step: step.index, kind: step.kind, from: plan.from, to: plan.to, params: step.params, fenceToken: lease.token };
 
   const begun = clock.now();
   const waitedBefore = spent.ms;
   // Audit before action: the journal entry and the intent record are both durable before the step's
   // first side effect (written side by side: neither depends on the other).
-  const [record] = await Promise.all([
-    journal.startStep(lease, plan.id, step.index, begun),
-    audited ? audit.append({ ...base, at: begun, phase: 'intent', details }) : undefined,
-  ]);
-  deps.onEvent?.({ type: 'step-start', planId: plan.id, step, attempt: record.attempts, at: begun });
+  const [started] = await record(`step ${step.index}'s start`, () =>
+    Promise.all([journal.startStep(lease, plan.id, step.index, begun), audited ? audit.append({ ...base, at: begun, phase: 'intent', details }) : undefined]),
+  );
+  deps.onEvent?.({ type: 'step-start', planId: plan.id, step, attempt: started.attempts, at: begun });
 
   let outcome: StepOutcome;
   try {
-    outcome = await withRetry(
-      () => runStep(step, plan, { ports, budget: { deadlineAt, signal }, clock, recordTopology: (p) => deps.recordTopology(p, lease) }),
-      { policy: deps.retry, deadlineAt, clock, random: deps.random, what: `step ${step.index} (${step.kind}) of ${plan.id}`, signal },
-    );
+    outcome = await withRetry(() => runStep(step, plan, { ports, budget: { deadlineAt, signal }, clock }), {
+      policy: deps.retry,
+      deadlineAt,
+      clock,
+      random: deps.random,
+      what: `step ${step.index} (${step.kind}) of ${plan.id}`,
+      signal,
+    });
   } catch (error) {
-    if (error instanceof LeaseLostError) throw error;
+    // The holding ended (or shutdown) mid-step: not a failure of the step; whoever holds the lease resumes it.
+    if (deps.signal?.aborted) throw new StopRun(`step ${step.index} (${step.kind}) interrupted: ${describeError(deps.signal.reason)}`);
     outcome = { status: 'failed', error: describeError(error) };
   }
   const ended = clock.now();
-  await Promise.all([
-    journal.finishStep(lease, plan.id, step.index, outcome, ended),
-    audited ? audit.append({ ...base, at: ended, phase: 'result', details: { ...details, outcome } }) : undefined,
-  ]);
+  await record(`step ${step.index}'s result`, () =>
+    Promise.all([
+      journal.finishStep(lease, plan.id, step.index, outcome, ended),
+      audited ? audit.append({ ...base, at: ended, phase: 'result', details: { ...details, outcome } }) : undefined,
+    ]),
+  );
   deps.onEvent?.({ type: 'step-end', planId: plan.id, step, outcome, ms: clock.now() - begun, waitedMs: spent.ms - waitedBefore, at: clock.now() });
   return outcome;
 }

@@ -1,3 +1,4 @@
+import { refusesCredentials } from '../aws/classify.js';
 import type { Clock } from '../aws/clock.js';
 import type { Plan, PlanStep, StepKind } from '../domain/types.js';
 import { FcpError } from '../errors.js';
@@ -15,8 +16,6 @@ export interface StepContext {
   ports: StepPorts;
   budget: StepBudget;
   clock: Clock;
-  /** Writes the topology the finished plan leads to (fenced); the loop owns the engine state. */
-  recordTopology(plan: Plan): Promise<ChangeResult>;
 }
 
 /** A step found the world not as it must be, and retrying will not change that. */
@@ -39,7 +38,10 @@ const HANDLERS: Record<StepKind, Handler> = {
     const traffic = await ports.traffic.read(budget);
     const failing = conditions.filter((c) => c.status !== 'true');
     if (failing.length > 0 && !plan.overridden.includes('readiness')) {
-      throw new StepFailedError(`${plan.to} is not ready: ${failing.map((c) => `${c.type}: ${c.message}`).join('; ')}`);
+      // A check that could not run (a timeout, a throttled read) may pass on the next attempt; a
+      // check that failed, or credentials that are refused, will not.
+      const terminal = failing.some((c) => c.status === 'false' || refusesCredentials(c.reason));
+      throw new StepFailedError(`${plan.to} is not ready: ${failing.map((c) => `${c.type}: ${c.message}`).join('; ')}`, { transient: !terminal });
     }
     return { status: 'done', result: { conditions: conditions.map((c) => `${c.type}=${c.status}`), traffic: traffic.detail } };
   },
@@ -65,7 +67,6 @@ const HANDLERS: Record<StepKind, Handler> = {
     if (problems.length > 0) throw new StepFailedError(`verification failed: ${problems.join('; ')}`, { transient: true });
     return { status: 'done', result: { traffic: traffic.detail, writerRegion: database.writerRegion } };
   },
-  'record-topology': async (_step, plan, ctx) => fromChange(await ctx.recordTopology(plan)),
 };
 
 export function runStep(step: PlanStep, plan: Plan, ctx: StepContext): Promise<StepOutcome> {

@@ -42,7 +42,13 @@ export class DecisionAnnouncer {
     switch (decision.kind) {
       case 'none':
         if (repeated) return undefined;
-        return { ...base, severity: 'info', title: decision.reason, details: [`classification: ${assessment.classification} (${assessment.reason})`] };
+        // A partition needs people even though nothing moves: replication across it is at risk.
+        return {
+          ...base,
+          severity: assessment.classification === 'partition' ? 'warning' : 'info',
+          title: decision.reason,
+          details: [`classification: ${assessment.classification} (${assessment.reason})`, ...Object.values(assessment.verdicts).filter((v) => v.health !== 'healthy').map((v) => `${v.region}: ${v.summary}`)],
+        };
       case 'flip':
         return {
           ...base,
@@ -62,7 +68,7 @@ export class DecisionAnnouncer {
       case 'resume':
         return { ...base, severity: 'warning', title: `automatic failover ${decision.kind === 'pause' ? 'paused' : 'resumed'} by ${decision.actor}`, details: [decision.reason] };
       case 'plan-finished':
-        return { ...base, severity: decision.ok ? 'info' : 'critical', title: `plan ${decision.planId} ${decision.ok ? 'succeeded' : 'failed'}`, details: [decision.reason] };
+        return { ...base, severity: decision.ok ? 'info' : 'critical', title: `plan ${decision.planId} ${decision.status}`, details: [decision.reason] };
     }
   }
 }

@@ -1,3 +1,4 @@
+import { refusesCredentials } from '../aws/classify.js';
 import type { Clock } from '../aws/clock.js';
 import type { Config } from '../config/schema.js';
 import type { Millis } from '../domain/time.js';
@@ -6,12 +7,9 @@ import type { Condition } from '../domain/types.js';
 import { describeError, FcpError } from '../errors.js';
 import type { StepPorts } from '../executor/steps.js';
 
-/** Error codes that mean this replica's credentials cannot make the calls a plan needs. */
-const CREDENTIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException', 'InvalidClientTokenId']);
-
 /** A replica whose credentials are refused must not hold the lease: it could decide but not act. */
 export function credentialsRefused(conditions: readonly Condition[]): Condition | undefined {
-  return conditions.find((c) => c.status === 'false' && CREDENTIAL_CODES.has(c.reason));
+  return conditions.find((c) => c.status === 'false' && refusesCredentials(c.reason));
 }
 
 /**
@@ -27,7 +25,7 @@ export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'reg
   /** `ok: undefined` means the check could not tell (no data yet): reported as unknown. */
   const failed = (type: string, region: string | undefined, error: unknown): Condition => {
     const code = error instanceof FcpError && typeof error.context.code === 'string' ? error.context.code : 'CallFailed';
-    return condition(type, region, CREDENTIAL_CODES.has(code) ? 'false' : 'unknown', code, describeError(error), at);
+    return condition(type, region, refusesCredentials(code) ? 'false' : 'unknown', code, describeError(error), at);
   };
   const check = async (type: string, region: string | undefined, run: () => Promise<{ ok: boolean | undefined; message: string }>): Promise<Condition> => {
     try {

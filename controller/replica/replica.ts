@@ -2,23 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { RandomSource } from '../aws/backoff.js';
 import type { Clock } from '../aws/clock.js';
 import type { Config } from '../config/schema.js';
-import { finishPlan, initialTopology } from '../domain/decide.js';
-import { createEngineState, engineStep, localSummaries, withTopology, type EngineState } from '../domain/engine.js';
-import { buildPlan } from '../domain/plan.js';
+import { HealthWindows } from '../domain/health-windows.js';
 import type { Millis } from '../domain/time.js';
-import type { Assessment, Command, Condition, DatabaseStatus, Decision, Plan, Topology } from '../domain/types.js';
-import { describeError } from '../errors.js';
-import { executePlan, type ExecutionResult, type ExecutorEvent } from '../executor/executor.js';
+import { formatDuration } from '../domain/time.js';
+import type { Assessment, Condition, DatabaseStatus, Decision, Topology } from '../domain/types.js';
+import { describeError, FcpError } from '../errors.js';
+import type { ExecutorEvent } from '../executor/executor.js';
 import type { StepPorts } from '../executor/steps.js';
 import type { Logger } from '../logging.js';
-import type { ChangeResult, SignalReader } from '../providers/ports.js';
-import { LeaseLostError, VersionConflictError } from '../providers/store/errors.js';
+import type { SignalReader } from '../providers/ports.js';
+import { LeaseLostError, StaleTokenError, VersionConflictError } from '../providers/store/errors.js';
 import type { Lease, StateStore } from '../providers/store/port.js';
+import { Background } from './background.js';
+import { LeaseKeeper, type KeepResult } from './lease-keeper.js';
+import { PlanRunner } from './plan-runner.js';
 import { credentialsRefused } from './readiness.js';
+import { Reconciler } from './reconciler.js';
 
 export interface ReplicaDeps {
   config: Config;
-  /** The region this replica runs in; also its vantage point name and lease holder id. */
+  /** The region this replica runs in; also its vantage point name. */
   region: string;
   store: StateStore;
   ports: StepPorts;
@@ -52,87 +55,83 @@ const READINESS_EVERY_MS = 10_000;
 const READINESS_RETRY_MS = 2_000;
 
 /**
- * Runs a slow read in the background at its own cadence (never overlapping itself) and keeps the
- * latest result, so a read that hangs on a dead region never delays the tick that uses it.
- */
-class Background<T> {
-  private latest: T | undefined;
-  private running: Promise<void> | undefined;
-  private lastStart = -Infinity;
-
-  constructor(
-    private readonly read: () => Promise<T | undefined>,
-    private readonly everyMs: () => Millis,
-    private readonly onError: (error: unknown) => void,
-  ) {}
-
-  /** Starts a read when one is due; returns the latest result without waiting. */
-  poll(now: Millis): T | undefined {
-    if (!this.running && now - this.lastStart >= this.everyMs()) {
-      this.lastStart = now;
-      this.running = this.read()
-        .then((value) => {
-          if (value !== undefined) this.latest = value;
-        }, this.onError)
-        .finally(() => (this.running = undefined));
-    }
-    return this.latest;
-  }
-
-  /** Waits for a read in progress (shutdown, tests). */
-  async settle(): Promise<void> {
-    await this.running;
-  }
-}
-
-/**
- * One controller replica (controller-runtime style, level-triggered): every tick it probes from its
- * region, publishes what it saw, competes for the lease and, while it holds it, runs the engine
- * over every replica's observations and executes the resulting plans. A replica that cannot reach
- * the store never acts automatically.
+ * One controller replica (controller-runtime style, level-triggered). Every tick it probes from its
+ * region and publishes what it saw; the lease keeper renews or acquires the lease; while this
+ * replica holds it, the reconciler reads the store, steps the engine and persists the outcome, and
+ * the plan runner executes what was decided or resumes what nobody runs. Plan outcomes travel
+ * through the journal only, so any holder can finish, resume or re-decide a plan.
  */
 export class Replica {
-  private engine: EngineState;
-  private lease: Lease | undefined;
-  private topologyVersion = 0;
-  private storeReachable = false;
-  private conditions: Condition[] = [];
+  /** Unique per process, so two processes for one region (a rolling deploy) never share a lease. */
+  readonly holder: string;
+  private readonly windows: HealthWindows;
+  private readonly keeper: LeaseKeeper;
+  private readonly runner: PlanRunner;
+  private readonly reconciler: Reconciler;
   private readonly readiness: Background<Condition[]>;
   /** The last database status read; a failed read keeps it (the last known lag is what bounds data loss). */
   private readonly database: Background<DatabaseStatus>;
-  private lastDecision: Decision | undefined;
-  private lastAssessment: Assessment | undefined;
-  private running: { plan: Plan; done: Promise<void> } | undefined;
-  /** Reports of finished plans, fed to the engine on the next tick. */
-  private reports: Command[] = [];
-  /** A plan stopped (lease lost) or may be unfinished: look in the journal once we hold the lease. */
-  private checkJournal = false;
-  private timer: NodeJS.Timeout | undefined;
-  /** Unique per process, so two processes for one region (a rolling deploy) never share a lease. */
-  readonly holder: string;
-  private ticking: Promise<void> | undefined;
   private readonly shutdown = new AbortController();
   private readonly log: Logger;
+  private storeReachable = false;
+  private conditions: Condition[] = [];
+  private lastDecision: Decision | undefined;
+  private lastAssessment: Assessment | undefined;
+  private topology: Topology | undefined;
+  /** Nobody took the lease when this replica handed it over: it acts even from the blast radius. */
+  private mustAct = false;
+  /** Since when the topology names a running plan that no replica runs (should never last a tick). */
+  private unowned: { planId: string; since: Millis } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
 
   constructor(private readonly deps: ReplicaDeps) {
-    this.engine = createEngineState(deps.config, deps.clock.now());
+    const { config, clock } = deps;
     this.log = deps.logger.child({ replica: deps.region });
     this.holder = `replica/${deps.region}/${randomUUID().slice(0, 8)}`;
+    this.windows = new HealthWindows(config.detection.window, config.probe.latencyBudget);
+    this.keeper = new LeaseKeeper({ store: deps.store.lease, holder: this.holder, ttlMs: config.store.leaseTtl, clock, log: this.log });
+    this.runner = new PlanRunner({
+      journal: deps.store.journal,
+      audit: deps.store.audit,
+      ports: deps.ports,
+      clock,
+      random: deps.random,
+      config,
+      actor: this.holder,
+      log: this.log,
+      shutdown: this.shutdown.signal,
+      ...(deps.onExecutorEvent && { onEvent: deps.onExecutorEvent }),
+    });
+    this.reconciler = new Reconciler({
+      config,
+      region: deps.region,
+      holder: this.holder,
+      store: deps.store,
+      windows: this.windows,
+      log: this.log,
+      onDecision: (decision, assessment) => {
+        this.lastDecision = decision;
+        deps.onDecision?.(decision, assessment);
+      },
+    });
     this.readiness = new Background(
       () => deps.readiness(),
       () => (this.conditions.every((c) => c.status === 'true') ? READINESS_EVERY_MS : READINESS_RETRY_MS),
-      (error) => (this.conditions = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: deps.clock.now() }]),
+      (error) => (this.conditions = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: clock.now() }]),
     );
-    this.database = new Background(() => deps.readDatabase(), () => deps.config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
+    this.database = new Background(() => deps.readDatabase(), () => config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
   }
 
   status(): ReplicaStatus {
-    const status: ReplicaStatus = { region: this.deps.region, holder: this.isHolder(), storeReachable: this.storeReachable, conditions: this.conditions };
-    if (this.lease) status.lease = this.lease;
-    if (this.isHolder()) status.topology = this.engine.topology;
+    const holder = this.keeper.current() !== undefined;
+    const status: ReplicaStatus = { region: this.deps.region, holder, storeReachable: this.storeReachable, conditions: [...this.conditions, ...this.ownership()] };
+    const lease = this.keeper.last;
+    if (lease) status.lease = lease;
+    if (holder && this.topology) status.topology = this.topology;
     if (this.lastAssessment) status.assessment = this.lastAssessment;
     if (this.lastDecision) status.lastDecision = this.lastDecision;
-    if (this.running) status.activePlan = this.running.plan.id;
+    if (this.runner.planId) status.activePlan = this.runner.planId;
     return status;
   }
 
@@ -153,20 +152,13 @@ export class Replica {
     loop();
   }
 
-  /** Stops ticking, waits for the current tick, and releases the lease. A running plan is stopped at its next step boundary. */
+  /** Stops ticking, waits for the current tick, stops a running plan at its next step boundary, and releases the lease. */
   async stop(): Promise<void> {
-    this.shutdown.abort();
+    this.shutdown.abort(new FcpError('the replica is shutting down'));
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
-    await Promise.all([this.readiness.settle(), this.database.settle()]);
-    const lease = this.lease;
-    this.lease = undefined;
-    await this.running?.done;
-    if (lease) await this.deps.store.lease.release(lease).catch(() => false);
-  }
-
-  private isHolder(): boolean {
-    return this.lease !== undefined && this.lease.expiresAt > this.deps.clock.now();
+    await Promise.all([this.readiness.settle(), this.database.settle(), this.runner.settle()]);
+    await this.keeper.release('the replica is shutting down');
   }
 
   /** One pass of the loop. Exposed for tests, which drive it without timers. */
@@ -174,30 +166,39 @@ export class Replica {
     const { clock, store } = this.deps;
     const now = clock.now();
     const observations = (await Promise.all(this.deps.signals.map((s) => s.read()))).flat();
-    this.engine.windows.addAll(observations);
+    this.windows.addAll(observations);
     this.conditions = this.readiness.poll(now) ?? this.conditions;
+    if (this.shutdown.signal.aborted) return;
 
+    let kept: KeepResult;
     try {
-      await store.observations.publish({ replica: this.deps.region, at: now, summaries: localSummaries(this.engine, now), conditions: this.conditions });
-      await this.holdLease(now);
+      await store.observations.publish({ replica: this.deps.region, at: now, summaries: this.windows.summarize(now), conditions: this.conditions });
+      kept = await this.keepLease(now);
       this.markStore(true);
     } catch (error) {
+      // Fail safe: without the store there is no lease, so no automatic action.
       this.markStore(false, error);
-      return; // Fail safe: without the store there is no lease, so no automatic action.
+      this.keeper.lapse(clock.now());
+      return;
     }
-    if (!this.isHolder()) return;
+    const lease = this.keeper.current();
+    if (!lease) return;
 
     try {
-      await this.resumeUnfinished();
-      await this.decide(clock.now());
+      if (kept.kind === 'acquired') {
+        this.mustAct = kept.unclaimedHandover;
+        await this.reconciler.takeOver(lease, now, kept.unclaimedHandover);
+      }
+      await this.reconcile(lease, clock.now());
     } catch (error) {
-      if (error instanceof LeaseLostError) {
+      if (error instanceof LeaseLostError || error instanceof StaleTokenError) {
         this.log.warn({ err: describeError(error) }, 'lease lost; stepping down');
-        this.lease = undefined;
+        await this.keeper.release('lease lost during a pass');
       } else if (error instanceof VersionConflictError) {
-        this.log.warn('topology changed under us; re-reading it');
-        await this.loadTopology();
-      } else throw error;
+        this.log.warn('topology changed under us; the next pass re-reads it');
+      } else {
+        this.markStore(false, error);
+      }
     }
   }
 
@@ -206,173 +207,58 @@ export class Replica {
       if (reachable) this.log.info('state store reachable');
       else this.log.error({ err: describeError(error) }, 'state store unreachable: no automatic action until it returns');
     }
-    // The lease object is kept: when the store answers again it is renewed if still ours, so a
-    // running plan keeps its token instead of being fenced out by our own new lease.
     this.storeReachable = reachable;
   }
 
-  private async holdLease(now: Millis): Promise<void> {
-    const { store, config } = this.deps;
+  /** A replica whose credentials are refused gives the lease up and does not take it: it could decide but not act. */
+  private async keepLease(now: Millis): Promise<KeepResult> {
     const refused = credentialsRefused(this.conditions);
-    if (refused) {
-      // It could decide but not act: leave the lease to a replica whose calls work.
-      if (this.lease) {
-        this.log.error({ condition: refused.type, code: refused.reason }, `credentials refused (${refused.message}); giving up the lease`);
-        await store.lease.release(this.lease).catch(() => false);
-        this.lease = undefined;
-      }
+    if (refused && this.keeper.current()) {
+      const reason = `credentials refused (${refused.type}: ${refused.message})`;
+      this.log.error({ condition: refused.type, code: refused.reason }, `${reason}; giving up the lease`);
+      await this.deps.store.audit.append({ at: now, actor: this.holder, action: 'lease/handover', phase: 'result', details: { reason, fenceToken: this.keeper.current()!.token } }).catch(() => undefined);
+      await this.keeper.release(reason);
+    }
+    return this.keeper.keep(now, refused === undefined);
+  }
+
+  private async reconcile(lease: Lease, now: Millis): Promise<void> {
+    const reconciled = await this.reconciler.reconcile(
+      { lease, conditions: this.conditions, database: this.database.poll(now), runningPlanId: this.runner.planId, mustAct: this.mustAct },
+      now,
+    );
+    this.lastAssessment = reconciled.assessment;
+    this.topology = reconciled.topology;
+    const action = reconciled.action;
+    if (action.kind === 'run') {
+      if (action.resumed) this.log.warn({ plan: action.plan.id }, `resuming plan ${action.plan.id}: the journal says it runs and nobody runs it`);
+      this.runner.run(action.plan, this.keeper);
+    } else if (action.kind === 'hand-over') {
+      const { config } = this.deps;
+      this.log.warn({ plan: action.planId, to: action.to }, `handing the lease over: ${action.reason}`);
+      await this.deps.store.audit.append({ at: now, actor: this.holder, action: 'lease/handover', phase: 'result', details: { reason: action.reason, planId: action.planId, to: action.to, fenceToken: lease.token } });
+      await this.keeper.handOver(action.reason, config.store.leaseTtl + 2 * config.probe.interval);
+    }
+    this.trackOwnership(now);
+  }
+
+  /** Notes when the topology names a plan that this holder does not run (and it is not handing over). */
+  private trackOwnership(now: Millis): void {
+    const active = this.topology?.active;
+    if (!active || this.runner.planId === active.planId || !this.keeper.current()) {
+      this.unowned = undefined;
       return;
     }
-    if (this.lease && this.isHolder()) {
-      try {
-        this.lease = await store.lease.renew(this.lease, now);
-        return;
-      } catch (error) {
-        if (!(error instanceof LeaseLostError)) throw error;
-        this.log.warn({ err: describeError(error) }, 'lease lost');
-        this.lease = undefined;
-      }
-    }
-    const result = await store.lease.acquire(this.holder, config.store.leaseTtl, now);
-    if (!result.acquired) {
-      this.lease = undefined;
-      return;
-    }
-    this.lease = result.lease;
-    this.log.info({ fencingToken: result.lease.token }, 'lease acquired: this replica now decides and acts');
-    const found = await store.takeOver(result.lease, now);
-    this.adoptTopology(found.topology?.topology, found.topology?.version ?? 0);
-    this.checkJournal = true;
+    if (this.unowned?.planId !== active.planId) this.unowned = { planId: active.planId, since: now };
+    else if (now - this.unowned.since >= 2 * this.deps.config.probe.interval) this.log.error({ plan: active.planId }, `plan ${active.planId} is active but nobody runs it (for ${formatDuration(now - this.unowned.since)})`);
   }
 
-  /** Resumes the newest unfinished plan, once no plan of ours is running (a stopped one has returned). */
-  private async resumeUnfinished(): Promise<void> {
-    if (!this.checkJournal || this.running) return;
-    this.checkJournal = false;
-    const unfinished = await this.deps.store.journal.findUnfinished();
-    if (!unfinished) return;
-    this.log.warn({ plan: unfinished.head.plan.id }, 'resuming an unfinished plan from the journal');
-    this.run(unfinished.head.plan);
-  }
-
-  private adoptTopology(topology: Topology | undefined, version: number): void {
-    this.engine = withTopology(this.engine, topology ?? initialTopology(this.deps.config));
-    this.topologyVersion = version;
-  }
-
-  private async loadTopology(): Promise<void> {
-    const stored = await this.deps.store.topology.read();
-    this.adoptTopology(stored?.topology, stored?.version ?? 0);
-  }
-
-  private async persistTopology(topology: Topology, now: Millis): Promise<void> {
-    if (JSON.stringify(topology) === JSON.stringify(this.engine.topology) && this.topologyVersion > 0) return;
-    const written = await this.deps.store.topology.write(this.lease!, topology, this.topologyVersion, now);
-    this.topologyVersion = written.version;
-  }
-
-  private async decide(now: Millis): Promise<void> {
-    const { store } = this.deps;
-    const others = (await store.observations.readAll()).filter((p) => p.replica !== this.deps.region).flatMap((p) => p.summaries);
-    const commands: Command[] = [...this.reports];
-    this.reports = [];
-    for (const open of await store.commands.listOpen()) {
-      const taken = await store.commands.take(this.lease!, open.command.id, now);
-      if (taken) commands.push(taken.command);
-    }
-    const database = this.database.poll(now);
-    const input = { observations: [], summaries: others, commands, readiness: this.conditions, ...(database && { database }) };
-    const step = engineStep(this.engine, input, now);
-    this.lastAssessment = step.assessment;
-
-    // Persist first: a flip's plan id must be durable before anything acts on it.
-    await this.persistTopology(step.state.topology, now);
-    this.engine = step.state;
-    for (const decision of step.decisions) await this.record(decision, commands);
-  }
-
-  private async record(decision: Decision, commands: readonly Command[]): Promise<void> {
-    const { store, clock } = this.deps;
-    const changed = decision.reason !== this.lastDecision?.reason || decision.kind !== 'none';
-    this.lastDecision = decision;
-    this.deps.onDecision?.(decision, this.lastAssessment!);
-    if (!changed) return;
-    const level = decision.kind === 'flip' || decision.kind === 'refuse' ? 'warn' : 'info';
-    this.log[level]({ decision: decision.kind }, decision.reason);
-
-    const command = 'commandId' in decision && decision.commandId ? commands.find((c) => c.id === decision.commandId) : undefined;
-    const actor = ('actor' in decision && decision.actor) || this.holder;
-    if (decision.kind === 'flip') {
-      const plan = buildPlan(decision, this.deps.config);
-      await store.audit.append({ at: clock.now(), actor, action: `decision/${decision.operation}`, phase: 'intent', details: { planId: plan.id, from: plan.from, to: plan.to, reason: decision.reason, trigger: decision.trigger, guards: decision.guards } });
-      if (command) await store.commands.decide(this.lease!, command.id, { status: 'done', reason: decision.reason, result: { planId: plan.id } }, clock.now());
-      this.run(plan);
-    } else if (decision.kind === 'refuse') {
-      if (command || decision.guards.length > 0) {
-        await store.audit.append({ at: clock.now(), actor, action: command ? `request/${command.kind}` : 'decision/failover', phase: 'refused', details: { reason: decision.reason, guards: decision.guards, ...(command && { command }) } });
-      }
-      if (command) await store.commands.decide(this.lease!, command.id, { status: 'refused', reason: decision.reason }, clock.now());
-    } else if ((decision.kind === 'pause' || decision.kind === 'resume') && command) {
-      await store.audit.append({ at: clock.now(), actor, action: decision.kind, phase: 'result', details: { reason: decision.reason } });
-      await store.commands.decide(this.lease!, command.id, { status: 'done', reason: decision.reason }, clock.now());
-    }
-  }
-
-  private run(plan: Plan): void {
-    const { store, ports, clock, random, config } = this.deps;
-    const log = this.log.child({ plan: plan.id });
-    const done = executePlan(plan, {
-      journal: store.journal,
-      audit: store.audit,
-      ports,
-      clock,
-      random,
-      retry: { ...config.aws.retry, maxAttempts: config.failover.stepAttempts },
-      actor: this.holder,
-      currentLease: () => (this.isHolder() ? this.lease : undefined),
-      recordTopology: (p, lease) => this.recordTopology(p, lease),
-      signal: this.shutdown.signal,
-      onEvent: (event) => {
-        this.deps.onExecutorEvent?.(event);
-        if (event.type === 'step-end') {
-          const level = event.outcome.status === 'failed' ? 'error' : 'info';
-          log[level]({ step: event.step.index, kind: event.step.kind, ms: event.ms, status: event.outcome.status }, `step ${event.step.index} ${event.step.kind}: ${event.outcome.status}${event.outcome.status === 'failed' ? ` (${event.outcome.error})` : ''}`);
-        }
-      },
-    })
-      .then((result) => this.finished(plan, result))
-      .catch((error) => {
-        log.error({ err: describeError(error) }, 'plan execution failed unexpectedly');
-        this.finished(plan, { status: 'failed', error: describeError(error), ms: 0, waitedMs: 0 });
-      })
-      .finally(() => {
-        if (this.running?.plan.id === plan.id) this.running = undefined;
-      });
-    this.running = { plan, done };
-  }
-
-  private finished(plan: Plan, result: ExecutionResult): void {
-    const at = this.deps.clock.now();
-    if (result.status === 'stopped') {
-      this.log.warn({ plan: plan.id, reason: result.reason }, 'plan stopped; the lease holder resumes it from the journal');
-      this.checkJournal = true;
-      return;
-    }
-    this.log.info({ plan: plan.id, status: result.status, ms: result.ms }, `plan ${plan.id} ${result.status}`);
-    // Success is already recorded by the plan's record-topology step; a failure goes through the engine.
-    if (result.status === 'failed') this.reports.push({ kind: 'plan-finished', id: `report-${plan.id}`, planId: plan.id, ok: false, error: result.error, at });
-  }
-
-  /** The plan's last step: the topology the finished plan leads to, written fenced and versioned. */
-  private async recordTopology(plan: Plan, lease: Lease): Promise<ChangeResult> {
+  /** The readiness condition for an active plan that nobody runs: false once it outlasts two ticks. */
+  private ownership(): Condition[] {
+    const unowned = this.unowned;
+    if (!unowned) return [];
     const now = this.deps.clock.now();
-    const stored = await this.deps.store.topology.read();
-    const current = stored?.topology ?? this.engine.topology;
-    if (current.primary === plan.to && current.active === undefined) return { changed: false, detail: `topology already names ${plan.to} as primary` };
-    const { topology } = finishPlan(current, { kind: 'plan-finished', id: `report-${plan.id}`, planId: plan.id, ok: true, at: now }, now);
-    const written = await this.deps.store.topology.write(lease, topology, stored?.version ?? 0, now);
-    this.engine = withTopology(this.engine, topology);
-    this.topologyVersion = written.version;
-    return { changed: true, detail: `primary is now ${topology.primary}` };
+    const lasting = now - unowned.since >= 2 * this.deps.config.probe.interval;
+    return [{ type: 'ActivePlanOwned', status: lasting ? 'false' : 'true', reason: lasting ? 'Unowned' : 'Settling', message: `plan ${unowned.planId} is active and not run by this holder for ${formatDuration(now - unowned.since)}`, at: now }];
   }
 }

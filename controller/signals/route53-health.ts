@@ -1,7 +1,7 @@
 import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import type { AwsCaller } from '../aws/caller.js';
 import { ROUTE53_CONTROL_REGION } from '../aws/clients.js';
-import type { Observation, RegionName } from '../domain/types.js';
+import { ROUTE53_VANTAGE, type Observation, type RegionName } from '../domain/types.js';
 import type { SignalReader } from '../providers/ports.js';
 import type { TokenBucket } from '../token-bucket.js';
 
@@ -9,7 +9,6 @@ import type { TokenBucket } from '../token-bucket.js';
 export const HEALTHY_CHECKER_SHARE = 0.18;
 
 /** The vantage point of Route 53's own checkers. */
-export const ROUTE53_VANTAGE = 'route53';
 
 export interface Route53HealthReaderOptions {
   caller: AwsCaller;

@@ -1,22 +1,23 @@
 import type { Millis } from '../domain/time.js';
-import type { Command, DatabaseStatus } from '../domain/types.js';
+import type { DatabaseStatus, PlanReport } from '../domain/types.js';
 import type { World } from './world.js';
 
-interface RunningPlan {
+interface SimulatedPlan {
   planId: string;
   to: string;
   finishAt: Millis;
 }
 
 /**
- * The executor and the database as the simulated engine sees them: a plan takes `planDuration`
- * and then reports success (the writer moves to the plan's target); the database reports a fixed
- * replication lag for every secondary and whether the writer's region answers.
+ * The executor, its journal and the database as the simulated engine sees them: a plan runs for
+ * `planDuration`, then its journal says `succeeded` (the writer has moved to the plan's target).
+ * The engine learns that the way it does in production: by reading the active plan's report at
+ * every step. The database reports a fixed replication lag for every secondary and whether the
+ * writer's region answers.
  */
 export class SimulatedExecutor {
-  private running: RunningPlan[] = [];
+  private plans = new Map<string, SimulatedPlan>();
   private writer: string;
-  private sequence = 0;
   private readonly lagByWriter = new Map<string, Record<string, number>>();
 
   constructor(
@@ -29,29 +30,29 @@ export class SimulatedExecutor {
     this.writer = primary;
   }
 
-  /** Forget running plans and put the writer back in the configured primary (a fresh episode). */
+  /** Forget every plan and put the writer back in the configured primary (a fresh episode). */
   reset(): void {
-    this.running = [];
+    this.plans = new Map();
     this.writer = this.primary;
   }
 
   start(planId: string, to: string, at: Millis): void {
-    this.running.push({ planId, to, finishAt: at + this.planDuration });
+    this.plans.set(planId, { planId, to, finishAt: at + this.planDuration });
   }
 
-  /** `plan-finished` reports for the plans done by `at`, in the order they started. */
-  reportsDue(at: Millis): Command[] {
-    const done = this.running.filter((p) => p.finishAt <= at);
-    this.running = this.running.filter((p) => p.finishAt > at);
-    return done.map((plan) => {
-      this.writer = plan.to;
-      return { kind: 'plan-finished', id: `sim-report-${++this.sequence}`, planId: plan.planId, ok: true, at };
-    });
+  /** The journal's report on a plan at `at` (what the lease holder reads at every tick). */
+  report(planId: string, at: Millis): PlanReport {
+    const plan = this.plans.get(planId);
+    if (!plan) return { planId, status: 'missing', changed: [], fenceToken: 0 };
+    if (at < plan.finishAt) return { planId, status: 'running', changed: [], fenceToken: 1 };
+    this.writer = plan.to;
+    return { planId, status: 'succeeded', changed: ['fence-old-writer', 'promote-database', 'flip-traffic'], fenceToken: 1 };
   }
 
-  /** When the last running plan will report, if any runs. */
-  busyUntil(): Millis | undefined {
-    return this.running.length > 0 ? Math.max(...this.running.map((p) => p.finishAt)) : undefined;
+  /** When the last unfinished plan finishes, if one runs at `at`. */
+  busyUntil(at: Millis): Millis | undefined {
+    const running = [...this.plans.values()].filter((p) => p.finishAt > at);
+    return running.length > 0 ? Math.max(...running.map((p) => p.finishAt)) : undefined;
   }
 
   /** Every secondary's lag with `writer` writing; one object per writer, shared (the engine only reads it). */
@@ -69,7 +70,7 @@ export class SimulatedExecutor {
       at,
       writerRegion: this.writer,
       lagMs: this.lagFrom(this.writer),
-      transitioning: this.running.length > 0,
+      transitioning: this.busyUntil(at) !== undefined,
       writerReachable: !this.world.replicaDown(this.writer, at),
     };
   }

@@ -2,7 +2,8 @@ import type { Millis } from '../domain/time.js';
 import type { Observation } from '../domain/types.js';
 import { resolveProbe, type ProbeTiming } from './probes.js';
 import { streamKey, uniform, type StreamKey } from './random.js';
-import { ROUTE53_VANTAGE, type Scenario } from './scenario.js';
+import { ROUTE53_VANTAGE } from '../domain/types.js';
+import type { Scenario } from './scenario.js';
 import type { World } from './world.js';
 
 /** The regions Route 53 health checkers probe from. */

@@ -3,6 +3,7 @@ import { duration } from '../config/duration.js';
 import { configSchema, type Config } from '../config/schema.js';
 import { loadYamlFile, parseWith } from '../config/validate.js';
 import type { Millis } from '../domain/time.js';
+import { ROUTE53_VANTAGE } from '../domain/types.js';
 import { NOISE_PROFILES, type NoiseProfile, type NoiseProfileName } from './noise.js';
 import { simulationConfigInput } from './sim-config.js';
 
@@ -14,7 +15,6 @@ import { simulationConfigInput } from './sim-config.js';
  */
 
 /** The Route 53 vantage point's name; replicas are named after their region. */
-export const ROUTE53_VANTAGE = 'route53';
 
 const identifier = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, starting with a letter');
 const ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
@@ -54,8 +54,13 @@ const incident = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('isolation'), vantage: z.string(), ...timing }),
     /** The region's service goes down for `down`, comes back for `up`, and repeats. */
     z.strictObject({ kind: z.literal('flapping'), region: z.string(), down: duration({ min: 1 }), up: duration({ min: 1 }), ...timing }),
+    /**
+     * The network between the region and the other regions is cut both ways (their replicas and
+     * it time out on each other); clients and Route 53's checkers still reach it. No failover helps.
+     */
+    z.strictObject({ kind: z.literal('partition'), region: z.string(), ...timing }),
   ],
-  { error: 'kind must be one of outage, hang, gray, brownout, global, cutoff, isolation, flapping' },
+  { error: 'kind must be one of outage, hang, gray, brownout, global, cutoff, isolation, flapping, partition' },
 );
 
 const noiseObject = z.strictObject({

@@ -158,7 +158,14 @@ export class Simulation {
       let from = tick - Math.max(this.lookback, this.interval);
       if (lifetime === 'continuous') from = Math.max(from, lastTick);
       for (; tick <= Math.min(awakeUntil, this.endAt); tick += this.interval) {
-        const input = { observations: this.observationsBetween(from, tick), commands: executor.reportsDue(tick), database: executor.databaseStatus(tick) };
+        const active = state.topology.active;
+        const input = {
+          observations: this.observationsBetween(from, tick),
+          commands: [],
+          ...(active && { plan: executor.report(active.planId, tick) }),
+          database: executor.databaseStatus(tick),
+          leaseToken: 1,
+        };
         const step = engineStep(state, input, tick);
         state = step.state;
         steps++;
@@ -170,7 +177,7 @@ export class Simulation {
         recorder?.step(tick, step.assessment, step.decisions);
 
         // Stay awake while a plan runs or the engine is confirming a suspicion.
-        awakeUntil = Math.max(awakeUntil, executor.busyUntil() ?? awakeUntil);
+        awakeUntil = Math.max(awakeUntil, executor.busyUntil(tick) ?? awakeUntil);
         if (state.topology.active || state.topology.phase === 'suspect') awakeUntil = Math.max(awakeUntil, tick + this.interval);
         // Absorb the next span if this one has grown into it.
         while (spans[index + 1] && spans[index + 1]!.from <= awakeUntil + this.interval) awakeUntil = Math.max(awakeUntil, spans[++index]!.to);

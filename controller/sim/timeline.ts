@@ -57,6 +57,8 @@ export function describeIncident(incident: Incident): string {
       return `vantage point ${incident.vantage} cut off from ${incident.region}`;
     case 'isolation':
       return `vantage point ${incident.vantage} cut off from every region`;
+    case 'partition':
+      return `${incident.region} partitioned from the other regions (clients and Route 53 still reach it)`;
     case 'flapping':
       return `${incident.region}${services} flapping: down ${formatDuration(incident.down)}, up ${formatDuration(incident.up)}`;
   }

@@ -37,11 +37,18 @@ function addErrors(effect: ProbeEffect, rate: number, status: number): void {
   effect.errorStatus = status;
 }
 
+/** Whether a partition of `cut` from the other regions lies between a replica in `vantage` and `region`. */
+function acrossPartition(cut: string, vantage: string, region: string, replicas: readonly string[]): boolean {
+  return replicas.includes(vantage) && vantage !== region && (vantage === cut || region === cut);
+}
+
 /** Whether an active incident affects a probe from `vantage` to `region` at `at`. */
-function touches(incident: TimedIncident, vantage: string, region: string, at: Millis, path: ProbePath): boolean {
+function touches(incident: TimedIncident, vantage: string, region: string, at: Millis, path: ProbePath, replicas: readonly string[]): boolean {
   switch (incident.kind) {
     case 'global':
       return true;
+    case 'partition':
+      return path === 'network' && acrossPartition(incident.region, vantage, region, replicas);
     case 'cutoff':
       return path === 'network' && incident.vantage === vantage && incident.region === region;
     case 'isolation':
@@ -108,7 +115,7 @@ export class World {
     let effect: ProbeEffect | undefined;
     for (const incident of this.activeAt(at)) {
       if (incident.services && !incident.services.includes(service)) continue;
-      if (!touches(incident, vantage, region, at, path)) continue;
+      if (!touches(incident, vantage, region, at, path, this.regions)) continue;
       effect ??= { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0 };
       switch (incident.kind) {
         case 'outage':
@@ -118,6 +125,7 @@ export class World {
         case 'hang':
         case 'cutoff':
         case 'isolation':
+        case 'partition':
           effect.hang = true;
           break;
         case 'global':
@@ -145,6 +153,7 @@ export class World {
   reachableRegions(vantage: string, at: Millis): number {
     const active = this.activeAt(at);
     if (active.some((i) => i.kind === 'isolation' && i.vantage === vantage)) return 0;
-    return this.regions.filter((r) => !active.some((i) => i.kind === 'cutoff' && i.vantage === vantage && i.region === r)).length;
+    const cut = (i: TimedIncident, r: string) => (i.kind === 'cutoff' && i.vantage === vantage && i.region === r) || (i.kind === 'partition' && acrossPartition(i.region, vantage, r, this.regions));
+    return this.regions.filter((r) => !active.some((i) => cut(i, r))).length;
   }
 }

@@ -110,8 +110,9 @@ export async function submit(h: Harness, command: Command) {
   return (await h.store.commands.get(command.id))!;
 }
 
+/** Waits until a plan has ended in the journal and the lease holder has settled it (the topology names no active plan). */
 export async function planFinished(h: Harness, timeoutMs = 60_000) {
-  await until('a finished plan', async () => (await h.store.journal.listPlans()).some((p) => p.status !== 'running'), timeoutMs);
+  await until('a finished plan, settled in the topology', async () => (await h.store.journal.listPlans()).some((p) => p.status !== 'running') && !(await h.store.topology.read())?.topology.active, timeoutMs);
   return (await h.store.journal.listPlans()).at(-1)!;
 }
 

@@ -31,9 +31,27 @@ describe('assess', () => {
       classification: 'regional',
     },
     {
-      name: 'two of four vantage points is no majority (a cut plus a noise spike)',
+      name: 'two of four vantage points is no majority: seen failing only from the other regions, it is a partition',
       views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
       primary: 'degraded',
+      classification: 'partition',
+    },
+    {
+      name: 'a partition with the Route 53 reading missing: failed by quorum, still no failover',
+      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', route53: 'stale' } },
+      primary: 'failed',
+      classification: 'partition',
+    },
+    {
+      name: 'failing from the other regions and from the internet is no partition',
+      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', route53: 'failed' } },
+      primary: 'failed',
+      classification: 'regional',
+    },
+    {
+      name: 'one other region seeing it failing while another sees it healthy is no partition',
+      views: { 'us-east-1': { 'us-west-2': 'failed', route53: 'stale' } },
+      primary: 'healthy',
       classification: 'none',
     },
     { name: 'one vantage point cut off from the primary', views: { 'us-east-1': { 'us-west-2': 'failed' } }, primary: 'healthy', classification: 'none' },

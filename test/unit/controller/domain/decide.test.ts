@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../../../controller/domain/assess.js';
 import { decide, initialTopology } from '../../../../controller/domain/decide.js';
-import type { Command, Decision, Topology } from '../../../../controller/domain/types.js';
+import type { Command, Decision, PlanReport, Topology } from '../../../../controller/domain/types.js';
 import { allVantages, config, database, world } from './fixtures.js';
 
 const outage = (at: number) => assess(world(at, { 'us-east-1': allVantages('failed') }), config, at);
 const healthy = (at: number) => assess(world(at), config, at);
 /** These tests confirm for 1 s; `confirmFor: 0` (acting on the verdict alone) has its own test. */
 const confirming = { ...config, detection: { ...config.detection, confirmFor: 1000 } };
-const run = (topology: Topology, at: number, assessment = healthy(at), commands: Command[] = [], db = database(at)) =>
-  decide(topology, { assessment, commands, database: db, readiness: undefined }, confirming, at);
+const run = (topology: Topology, at: number, assessment = healthy(at), commands: Command[] = [], db = database(at), plan?: PlanReport, leaseToken?: number) =>
+  decide(topology, { assessment, commands, database: db, readiness: undefined, plan, leaseToken }, confirming, at);
+/** The journal's word on a plan, as the lease holder reads it. */
+const report = (planId: string, status: PlanReport['status'], more: Partial<PlanReport> = {}): PlanReport => ({ planId, status, changed: [], fenceToken: 1, ...more });
 const last = (decisions: Decision[]) => decisions[decisions.length - 1]!;
 
 describe('decide: automation', () => {
@@ -77,14 +79,16 @@ describe('decide: automation', () => {
   });
 });
 
-describe('decide: commands and plan reports', () => {
+describe('decide: commands and plan outcomes', () => {
   const cmd = <C extends Command>(c: C): C => c;
 
   it('runs a manual switchover, then records the new primary when the plan finishes', () => {
     const started = run(initialTopology(config), 0, healthy(0), [cmd({ kind: 'switchover', id: 'c1', to: 'eu-west-1', reason: 'game day', actor: 'alice', at: 0 })]);
     expect(started.decisions[0]).toMatchObject({ kind: 'flip', operation: 'switchover', mode: 'planned', trigger: 'manual', commandId: 'c1', actor: 'alice' });
     expect(last(started.decisions).reason).toMatch(/^waiting: plan plan-1-switchover/);
-    const done = run(started.topology, 9000, healthy(9000), [cmd({ kind: 'plan-finished', id: 'r1', planId: started.topology.active!.planId, ok: true, at: 9000 })]);
+    const running = run(started.topology, 5000, healthy(5000), [], database(5000), report(started.topology.active!.planId, 'running'));
+    expect(running.topology).toEqual(started.topology);
+    const done = run(started.topology, 9000, healthy(9000), [], database(9000), report(started.topology.active!.planId, 'succeeded', { changed: ['promote-database', 'flip-traffic'] }));
     expect(done.topology).toMatchObject({ phase: 'steady', primary: 'eu-west-1' });
     expect(done.topology.active).toBeUndefined();
     expect(done.decisions[0]!.reason).toBe('switchover us-east-1 -> eu-west-1 completed in 9s; primary is now eu-west-1');
@@ -92,12 +96,12 @@ describe('decide: commands and plan reports', () => {
 
   it('after an unplanned failover, remembers the lost primary until failback', () => {
     let t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
-    t = run(t, 1000, healthy(1000), [cmd({ kind: 'plan-finished', id: 'r', planId: 'p1', ok: true, at: 1000 })], database(1000, {}, 'us-west-2')).topology;
+    t = run(t, 1000, healthy(1000), [], database(1000, {}, 'us-west-2'), report('p1', 'succeeded', { changed: ['flip-traffic'] })).topology;
     expect(t).toMatchObject({ phase: 'failed-over', primary: 'us-west-2', lostPrimary: 'us-east-1' });
     const back = run(t, 3_600_000, healthy(3_600_000), [cmd({ kind: 'failback', id: 'c2', reason: 'us-east-1 recovered', actor: 'alice', at: 3_600_000 })], database(3_600_000, { 'us-east-1': 100 }, 'us-west-2'));
     expect(back.decisions[0]).toMatchObject({ kind: 'flip', operation: 'failback', mode: 'planned', from: 'us-west-2', to: 'us-east-1' });
     expect(back.topology.phase).toBe('failing-back');
-    const home = run(back.topology, 3_700_000, healthy(3_700_000), [cmd({ kind: 'plan-finished', id: 'r2', planId: back.topology.active!.planId, ok: true, at: 3_700_000 })]).topology;
+    const home = run(back.topology, 3_700_000, healthy(3_700_000), [], database(3_700_000), report(back.topology.active!.planId, 'succeeded')).topology;
     expect(home).toMatchObject({ phase: 'steady', primary: 'us-east-1' });
     expect(home.lostPrimary).toBeUndefined();
   });
@@ -112,9 +116,11 @@ describe('decide: commands and plan reports', () => {
 
   it('keeps the primary when a plan fails, and says so', () => {
     const t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
-    const result = run(t, 5000, healthy(5000), [cmd({ kind: 'plan-finished', id: 'r', planId: 'p1', ok: false, error: 'AccessDenied on SwitchoverGlobalCluster', at: 5000 })]);
-    expect(result.topology).toMatchObject({ phase: 'steady', primary: 'us-east-1' });
-    expect(result.decisions[0]!.reason).toBe('plan p1 failed after 5s: AccessDenied on SwitchoverGlobalCluster; primary is still us-east-1');
+    const result = run(t, 5000, healthy(5000), [], database(5000), report('p1', 'failed', { error: 'AccessDenied on SwitchoverGlobalCluster' }));
+    expect(result.topology).toMatchObject({ phase: 'steady', primary: 'us-east-1', lastFailure: { planId: 'p1', to: 'us-west-2', error: 'AccessDenied on SwitchoverGlobalCluster', changed: [], failures: 1 } });
+    expect(result.decisions[0]!.reason).toBe(
+      'plan p1 (failover us-east-1 -> us-west-2) failed after 5s, changing nothing (no flip counted, no cooldown started): AccessDenied on SwitchoverGlobalCluster; primary is still us-east-1',
+    );
   });
 
   it.each([
@@ -153,5 +159,64 @@ describe('decide: commands and plan reports', () => {
     const resumed = run(refused.topology, 6000, healthy(6000), [cmd({ kind: 'resume', id: 'r', reason: 'done', actor: 'bob', at: 6000 })]);
     expect(resumed.topology.paused).toBeUndefined();
     expect(resumed.decisions[0]!.reason).toBe('automation resumed by bob: done');
+  });
+});
+
+describe('decide: after a failed plan', () => {
+  const failing: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
+  const immediate = { ...config, detection: { ...config.detection, confirmFor: 0 } };
+  const step = (topology: Topology, at: number, plan?: PlanReport, leaseToken = 2) =>
+    decide(topology, { assessment: outage(at), commands: [], database: database(at), readiness: undefined, plan, leaseToken }, immediate, at);
+
+  it('a plan that changed nothing gives its flip back, and the next holder re-decides at once naming the failure', () => {
+    const result = step(failing, 4000, report('p1', 'failed', { error: 'AccessDenied: check-target-ready', fenceToken: 1 }));
+    expect(result.decisions.map((d) => d.kind)).toEqual(['plan-finished', 'flip']);
+    const flip = result.decisions[1]!;
+    expect(flip).toMatchObject({ kind: 'flip', from: 'us-east-1', to: 'us-west-2' });
+    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 4\/4 vantage points; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
+    // The failed plan's flip is gone; only the new one counts.
+    expect(result.topology.flips).toEqual([4000]);
+  });
+
+  it('the holding whose plan failed tries another healthy target first, and the same one only after the backoff', () => {
+    const own = step(failing, 4000, report('p1', 'failed', { error: 'target not ready', fenceToken: 2 }));
+    expect(own.decisions[1]).toMatchObject({ kind: 'flip', to: 'eu-west-1' });
+    const onlyOne = { ...failing, active: { ...failing.active!, to: 'us-west-2' } };
+    const noOther = (at: number) => assess(world(at, { 'us-east-1': allVantages('failed'), 'eu-west-1': allVantages('degraded') }), config, at);
+    const first = decide(onlyOne, { assessment: noOther(4000), commands: [], database: database(4000), readiness: undefined, plan: report('p1', 'failed', { error: 'target not ready', fenceToken: 2 }), leaseToken: 2 }, immediate, 4000);
+    expect(first.decisions[1]).toMatchObject({ kind: 'refuse' });
+    expect(first.decisions[1]!.reason).toMatch(/plan p1 to us-west-2 failed 0ms ago under this lease holder \(target not ready\); trying it again in 30s/);
+    const later = decide(first.topology, { assessment: noOther(34_000), commands: [], database: database(34_000), readiness: undefined, leaseToken: 2 }, immediate, 34_000);
+    expect(later.decisions[0]).toMatchObject({ kind: 'flip', to: 'us-west-2' });
+  });
+
+  it('a plan that changed something counts as a flip, and only finishing that same flip passes the cooldown', () => {
+    const partial = step(failing, 4000, report('p1', 'failed', { error: 'promotion timed out', changed: ['fence-old-writer'], fenceToken: 1 }));
+    expect(partial.decisions[0]!.reason).toMatch(/failed after 4s, after changing fence-old-writer \(the database writer did not move\): promotion timed out/);
+    expect(partial.decisions[1]).toMatchObject({ kind: 'flip', to: 'us-west-2' });
+    expect(partial.decisions[1]!.kind === 'flip' && partial.decisions[1]!.guards.find((g) => g.guard === 'cooldown')?.reason).toMatch(/finishes the flip of plan p1/);
+    expect(partial.topology.flips).toEqual([0]);
+    // Elsewhere, the cooldown of the counted flip holds.
+    const elsewhere = decide(
+      { ...partial.topology, active: undefined, phase: 'steady' },
+      { assessment: outage(5000), commands: [{ kind: 'failover', id: 'c', to: 'eu-west-1', reason: 'r', actor: 'a', at: 5000 }], database: database(5000), readiness: undefined, leaseToken: 2 },
+      immediate,
+      5000,
+    );
+    expect(elsewhere.decisions[0]!.reason).toMatch(/cooldown: last flip 5s ago/);
+  });
+
+  it('abandons a plan the journal never recorded, as one that changed nothing', () => {
+    const result = step(failing, 2000, report('p1', 'missing', { fenceToken: 0 }));
+    expect(result.decisions[0]).toMatchObject({ kind: 'plan-finished', status: 'abandoned', ok: false });
+    expect(result.decisions[0]!.reason).toMatch(/abandoned after 2s, changing nothing .*: the journal has no record of the plan/);
+    expect(result.decisions[1]).toMatchObject({ kind: 'flip' });
+  });
+
+  it('a success clears the remembered failure', () => {
+    const failed = step(failing, 4000, report('p1', 'failed', { error: 'x', fenceToken: 1 })).topology;
+    const done = step(failed, 9000, report(failed.active!.planId, 'succeeded', { changed: ['promote-database'] }));
+    expect(done.topology.lastFailure).toBeUndefined();
+    expect(done.topology.primary).toBe('us-west-2');
   });
 });

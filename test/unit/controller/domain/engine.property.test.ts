@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { assess } from '../../../../controller/domain/assess.js';
 import { decide, initialTopology } from '../../../../controller/domain/decide.js';
 import { createEngineState, engineStep } from '../../../../controller/domain/engine.js';
-import type { Assessment, Command, Decision, Topology } from '../../../../controller/domain/types.js';
+import type { Assessment, Command, Decision, PlanReport, Topology } from '../../../../controller/domain/types.js';
 import { config, database, probe, REGIONS, VANTAGES, world } from './fixtures.js';
 
-/** Safety invariants of the engine, checked over random histories of signals, commands and plan reports. */
+/** Safety invariants of the engine, checked over random histories of signals, commands and plan outcomes. */
 
 const view = fc.constantFrom('healthy', 'healthy', 'healthy', 'degraded', 'failed', 'failed', 'stale') as fc.Arbitrary<'healthy' | 'degraded' | 'failed' | 'stale'>;
 const views = fc.dictionary(fc.constantFrom(...REGIONS), fc.dictionary(fc.constantFrom(...VANTAGES), view));
-const commandKind = fc.constantFrom('none', 'none', 'none', 'failover', 'switchover', 'failback', 'pause', 'resume', 'finish-ok', 'finish-failed');
+const commandKind = fc.constantFrom('none', 'none', 'none', 'failover', 'switchover', 'failback', 'pause', 'resume', 'finish-ok', 'finish-failed', 'finish-partial', 'finish-missing');
 const stepArb = fc.record({
   advanceMs: fc.integer({ min: 100, max: 20 * 60_000 }),
   views,
@@ -19,6 +19,8 @@ const stepArb = fc.record({
   command: commandKind,
   target: fc.constantFrom(...REGIONS, 'us-west-9'),
   lagMs: fc.integer({ min: 0, max: 20_000 }),
+  /** The lease holding that reads the journal and would run a flip (holders change). */
+  leaseToken: fc.constantFrom(1, 1, 2),
 });
 const history = fc.array(stepArb, { minLength: 1, maxLength: 60 });
 
@@ -31,6 +33,22 @@ interface Record_ {
 }
 
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** What the journal says of the active plan at a step: most often still running. */
+function journalSays(planId: string, command: Step['command'], fenceToken: number): PlanReport {
+  switch (command) {
+    case 'finish-ok':
+      return { planId, status: 'succeeded', changed: ['promote-database', 'flip-traffic'], fenceToken };
+    case 'finish-failed':
+      return { planId, status: 'failed', changed: [], error: 'AccessDenied', fenceToken };
+    case 'finish-partial':
+      return { planId, status: 'failed', changed: ['fence-old-writer'], error: 'promotion timed out', fenceToken };
+    case 'finish-missing':
+      return { planId, status: 'missing', changed: [], fenceToken: 0 };
+    default:
+      return { planId, status: 'running', changed: [], fenceToken };
+  }
+}
 
 function replay(steps: Step[]): Record_[] {
   let topology = initialTopology(config);
@@ -54,13 +72,10 @@ function replay(steps: Step[]): Record_[] {
       case 'resume':
         commands.push({ kind: step.command, ...base });
         break;
-      case 'finish-ok':
-      case 'finish-failed':
-        if (topology.active) commands.push({ kind: 'plan-finished', id, planId: topology.active.planId, ok: step.command === 'finish-ok', at: now });
-        break;
     }
+    const plan = topology.active ? journalSays(topology.active.planId, step.command, step.leaseToken) : undefined;
     const db = database(now, { 'us-west-2': step.lagMs, 'eu-west-1': step.lagMs / 2 });
-    const result = decide(topology, { assessment, commands, database: db, readiness: undefined }, config, now);
+    const result = decide(topology, { assessment, commands, database: db, readiness: undefined, plan, leaseToken: step.leaseToken }, config, now);
     out.push({ decisions: result.decisions, assessment, before: topology, after: result.topology, now });
     topology = result.topology;
   });
@@ -79,7 +94,7 @@ describe('engine safety invariants (property-based)', () => {
     );
   });
 
-  it('never fails over on a global or observer classification', () => {
+  it('never fails over on a global, observer or partition classification', () => {
     fc.assert(
       fc.property(history, (steps) => {
         for (const r of replay(steps)) {
@@ -90,16 +105,45 @@ describe('engine safety invariants (property-based)', () => {
     );
   });
 
-  it('never exceeds the flip limit per window and never flips twice within the cooldown', () => {
+  it('never counts more flips than the limit per window, nor two within the cooldown', () => {
     fc.assert(
       fc.property(history, (steps) => {
-        const times: number[] = [];
-        for (const r of replay(steps)) for (const f of flips(r)) times.push(f.at);
-        times.forEach((at, i) => {
-          if (i > 0) expect(at - times[i - 1]!).toBeGreaterThanOrEqual(config.failover.cooldown);
-          const inWindow = times.filter((t) => t <= at && at - t < config.failover.flipWindow).length;
-          expect(inWindow).toBeLessThanOrEqual(config.failover.maxFlips);
-        });
+        for (const r of replay(steps)) {
+          const counted = [...r.after.flips].sort((a, b) => a - b);
+          counted.forEach((at, i) => {
+            if (i > 0) expect(at - counted[i - 1]!).toBeGreaterThanOrEqual(config.failover.cooldown);
+            expect(counted.filter((t) => t <= at && at - t < config.failover.flipWindow).length).toBeLessThanOrEqual(config.failover.maxFlips);
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a failed plan that changed nothing never consumes a flip; one that changed something keeps its flip', () => {
+    fc.assert(
+      fc.property(history, (steps) => {
+        for (const r of replay(steps)) {
+          const ended = r.decisions.find((d): d is Extract<Decision, { kind: 'plan-finished' }> => d.kind === 'plan-finished');
+          if (!ended || ended.ok || !r.before.active) continue;
+          const startedAt = r.before.active.startedAt;
+          const startedNow = flips(r).some((f) => f.at === startedAt);
+          if (ended.changed.length === 0 && !startedNow) expect(r.after.flips.filter((t) => t === startedAt).length).toBe(r.before.flips.filter((t) => t === startedAt).length - 1);
+          if (ended.changed.length > 0) expect(r.after.flips).toEqual(expect.arrayContaining(r.before.flips));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an active plan ends only through its outcome in the journal', () => {
+    fc.assert(
+      fc.property(history, (steps) => {
+        for (const r of replay(steps)) {
+          if (!r.before.active) continue;
+          const ended = r.decisions.some((d) => d.kind === 'plan-finished' && d.planId === r.before.active!.planId);
+          if (!ended) expect(r.after.active).toEqual(r.before.active);
+        }
       }),
       { numRuns: 300 },
     );

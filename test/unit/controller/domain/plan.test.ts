@@ -23,10 +23,10 @@ const route53Config = parseConfig({
 
 describe('buildPlan', () => {
   it.each([
-    { name: 'unplanned failover with the global writer endpoint: no DNS record changes', decision: flip(), settings: config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-traffic', 'verify', 'record-topology'] },
-    { name: 'unplanned failover flipping the writer record', decision: flip(), settings: clusterWriterConfig, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
-    { name: 'planned switchover needs no fence', decision: flip({ operation: 'switchover', mode: 'planned', trigger: 'manual' }), settings: clusterWriterConfig, kinds: ['check-target-ready', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify', 'record-topology'] },
-    { name: 'route53 traffic flip', decision: flip(), settings: route53Config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-traffic', 'verify', 'record-topology'] },
+    { name: 'unplanned failover with the global writer endpoint: no DNS record changes', decision: flip(), settings: config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-traffic', 'verify'] },
+    { name: 'unplanned failover flipping the writer record', decision: flip(), settings: clusterWriterConfig, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify'] },
+    { name: 'planned switchover needs no fence', decision: flip({ operation: 'switchover', mode: 'planned', trigger: 'manual' }), settings: clusterWriterConfig, kinds: ['check-target-ready', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify'] },
+    { name: 'route53 traffic flip', decision: flip(), settings: route53Config, kinds: ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-traffic', 'verify'] },
   ])('$name', ({ decision, settings, kinds }) => {
     const plan = buildPlan(decision, settings);
     expect(plan.steps.map((s) => s.kind)).toEqual(kinds);
@@ -71,7 +71,7 @@ describe('renderPlan', () => {
     expect(text).toMatch(/✓ {2}1\. check-target-ready/);
     expect(text).toMatch(/= {2}2\. fence-old-writer/);
     expect(text).toMatch(/> {2}3\. promote-database/);
-    expect(text).toMatch(/~ {2}8\. record-topology/);
-    expect(lines[lines.length - 1]).toMatch(/^Plan: 8 steps, 1 done, 1 already done\./);
+    expect(text).toMatch(/~ {2}7\. verify/);
+    expect(lines[lines.length - 1]).toMatch(/^Plan: 7 steps, 1 done, 1 already done\./);
   });
 });

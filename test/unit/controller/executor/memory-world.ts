@@ -13,6 +13,8 @@ export class World implements StepPorts {
   calls: Record<string, number> = {};
   failPromotion?: string;
   lagMs: Record<string, number | undefined> = { 'us-east-1': 150, 'us-west-2': 150, 'eu-west-1': 300 };
+  /** `waitForWriter` waits until its budget's signal aborts (a long step to interrupt). */
+  hangWaitForWriter = false;
   /** Called inside a side effect; lets a test lose the lease mid-plan. */
   onSideEffect?: (name: string) => void;
 
@@ -42,7 +44,12 @@ export class World implements StepPorts {
       this.writer = region;
       return { changed: true, detail: `switchover to ${region}`, operation: 'switchover' as const };
     },
-    waitForWriter: async (region: string) => ({ at: 0, writerRegion: region, lagMs: {}, transitioning: false, writerReachable: true }),
+    waitForWriter: async (region: string, budget: StepBudget) => {
+      if (this.hangWaitForWriter) {
+        await new Promise((_resolve, reject) => budget.signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      }
+      return { at: 0, writerRegion: region, lagMs: {}, transitioning: false, writerReachable: true };
+    },
   };
 
   dbRecords = {

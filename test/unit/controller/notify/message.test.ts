@@ -19,7 +19,8 @@ describe('DecisionAnnouncer', () => {
     { decision: { kind: 'refuse', at: 1, reason: 'global failure: failover cannot help', guards: [{ guard: 'classification', ok: false, reason: 'every region failing' }], commandId: 'cmd-1', actor: 'user/alice' }, severity: 'warning', title: /^refused: global failure/ },
     { decision: { kind: 'pause', at: 1, reason: 'DB maintenance', commandId: 'c1', actor: 'user/bob' }, severity: 'warning', title: /paused by user\/bob/ },
     { decision: { kind: 'resume', at: 1, reason: 'done', commandId: 'c2', actor: 'user/bob' }, severity: 'warning', title: /resumed by user\/bob/ },
-    { decision: { kind: 'plan-finished', at: 1, planId: 'p', ok: false, reason: 'step 3 failed' }, severity: 'critical', title: /plan p failed/ },
+    { decision: { kind: 'plan-finished', at: 1, planId: 'p', ok: false, status: 'failed', changed: [], reason: 'step 3 failed' }, severity: 'critical', title: /plan p failed/ },
+    { decision: { kind: 'plan-finished', at: 1, planId: 'p', ok: false, status: 'abandoned', changed: [], reason: 'no journal' }, severity: 'critical', title: /plan p abandoned/ },
   ];
   it.each(always)('announces $decision.kind every time, even with the same reason (refusals: of a command)', ({ decision, severity, title }) => {
     const announcer = new DecisionAnnouncer('replica/us-west-2');

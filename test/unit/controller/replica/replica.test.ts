@@ -90,14 +90,20 @@ describe('Replica', () => {
     await tickAll(5);
     failing.set('us-east-1', 'all');
     await settle(tickAll, () => world.writer === 'us-west-2' && world.active[0] === 'us-west-2');
-    await settle(tickAll, () => replicas.every((r) => !r.status().activePlan), 10);
+    let stored = await store.topology.read();
+    for (let i = 0; i < 10 && stored?.topology.primary !== 'us-west-2'; i++) {
+      await tickAll(1);
+      stored = await store.topology.read();
+    }
     expect(world.calls).toEqual({ promote: 1, routeTo: 1 });
-    const stored = await store.topology.read();
+    // The holder learnt the outcome from the journal and recorded it: the topology names no plan.
     expect(stored?.topology).toMatchObject({ primary: 'us-west-2', phase: 'failed-over', lostPrimary: 'us-east-1' });
+    expect(stored?.topology.active).toBeUndefined();
     const plans = await store.journal.listPlans();
     expect(plans.map((p) => p.status)).toEqual(['succeeded']);
-    const audit = await store.audit.readAll();
-    expect(audit[0]).toMatchObject({ action: 'decision/failover', phase: 'intent' });
+    const actions = (await store.audit.readAll()).map((r) => `${r.action}:${r.phase}`);
+    expect(actions).toEqual(expect.arrayContaining(['lease/acquired:result', 'decision/failover:intent', 'plan/succeeded:result']));
+    expect(actions.indexOf('decision/failover:intent')).toBeLessThan(actions.indexOf('failover/promote-database:intent'));
     expect((await store.audit.verify()).ok).toBe(true);
   });
 

@@ -39,7 +39,7 @@ describe('scenario files', () => {
     ['an unknown incident region', { incidents: [{ kind: 'outage', region: 'us-east-2', at: '1m', for: '1m' }] }, 'incidents[0].region: "us-east-2" is not one of the scenario\'s regions (us-east-1, us-west-2, eu-west-1)'],
     ['an unknown vantage point', { incidents: [{ kind: 'isolation', vantage: 'client', at: '1m', for: '1m' }] }, 'incidents[0].vantage: "client" is not a vantage point; use a region name (us-east-1, us-west-2, eu-west-1) or "route53"'],
     ['an incident past the end', { incidents: [{ kind: 'hang', region: 'us-east-1', at: '3m', for: '2m' }] }, 'incidents[0].for: the incident ends after the scenario; shorten it or lengthen `duration`'],
-    ['an unknown kind', { incidents: [{ kind: 'meteor', region: 'us-east-1', at: '1m', for: '1m' }] }, 'incidents[0].kind: kind must be one of outage, hang, gray, brownout, global, cutoff, isolation, flapping'],
+    ['an unknown kind', { incidents: [{ kind: 'meteor', region: 'us-east-1', at: '1m', for: '1m' }] }, 'incidents[0].kind: kind must be one of outage, hang, gray, brownout, global, cutoff, isolation, flapping, partition'],
     ['a bad error rate', { incidents: [{ kind: 'gray', region: 'us-east-1', errorRate: 1.5, at: '1m', for: '1m' }] }, 'incidents[0].errorRate: must be between 0 and 1'],
     ['an unknown service', { incidents: [{ kind: 'outage', region: 'us-east-1', services: ['web'], at: '1m', for: '1m' }] }, 'incidents[0].services[0]: "web" is not one of the scenario\'s services (api)'],
     ['a bad duration', { duration: 'ten minutes' }, 'duration: "ten minutes" is not a duration; write it like "800ms", "5s", "10m" or "1h"'],
