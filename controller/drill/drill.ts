@@ -5,48 +5,22 @@ import { CachingResolver } from '../../sandbox/net/resolver.js';
 import { startTraffic } from '../../sandbox/traffic/generator.js';
 import type { Config } from '../config/schema.js';
 import type { Millis } from '../domain/time.js';
-import type { Decision } from '../domain/types.js';
+import { FcpError } from '../errors.js';
 import { startLocalDeployment, type LocalDeployment } from '../local-deployment.js';
 import type { Logger } from '../logging.js';
 import { openStateStore } from '../providers/store/from-config.js';
-import { FcpError } from '../errors.js';
-
-export const DRILL_SCENARIOS = ['region-outage', 'switchover'] as const;
-export type DrillScenario = (typeof DRILL_SCENARIOS)[number];
-
-/** Times are from the moment the fault was injected (or the switchover requested). */
-export interface DrillReport {
-  scenario: DrillScenario;
-  completed: boolean;
-  from: string;
-  to?: string;
-  planId?: string;
-  error?: string;
-  /** The lease holder first judged the primary failed (for a switchover: the request was decided). */
-  detectedAfterMs?: Millis;
-  decidedAfterMs?: Millis;
-  dbWriterAfterMs?: Millis;
-  trafficFlippedAfterMs?: Millis;
-  /** From the first failed client request to the last one. */
-  clientOutageMs: Millis;
-  writesCommitted: number;
-  writesLost: number;
-  /** From decision to plan done, minus the time spent inside AWS calls and the waits they make. */
-  controllerOverheadMs?: Millis;
-  steps: { name: string; ms: Millis }[];
-}
+import { judge, type DrillReport, type Observed } from './report.js';
+import type { DrillScenario } from './scenario.js';
 
 export interface DrillOptions {
   scenario: DrillScenario;
   config: Config;
   logger: Logger;
-  /** Gives up (completed: false) after this long from injection. */
-  timeoutMs?: Millis;
-  /** Client requests per second during the drill. */
-  rate?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Route 53 control-plane calls a flip would make; the data plane (DNS, health checks) is not counted. */
+const ROUTE53_CHANGES = ['ChangeResourceRecordSets', 'GetChange'];
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: Millis, everyMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -56,18 +30,28 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
+const holderOf = (deployment: LocalDeployment) => [...deployment.replicas.values()].find((r) => r.replica.status().holder);
+
+/** Restarts the other replicas until `region`'s replica holds the lease. */
+async function giveLeaseTo(deployment: LocalDeployment, region: string): Promise<void> {
+  const others = [...deployment.replicas.keys()].filter((r) => r !== region);
+  for (const other of others) await deployment.stopReplica(other);
+  await waitFor(`the ${region} replica to hold the lease`, () => holderOf(deployment)?.region === region, 30_000);
+  for (const other of others) deployment.startReplica(other);
+}
+
 /**
- * A game day on one machine: a fresh sandbox and replicas, client traffic, then the scenario (the
- * primary region goes down, or a planned switchover), measured from the client's and the
- * controller's side until the failover completes.
+ * A game day on one machine: a fresh sandbox and replicas, client traffic, then the scenario's
+ * fault schedule (and request), watched from the client's and the controller's side, and judged
+ * against what the scenario expects.
  */
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const { scenario } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'fcp-drill-'));
-  let injectedAt = Number.POSITIVE_INFINITY;
   const primary = options.config.regions.find((r) => r.role === 'primary')!.name;
-  const marks: { detectedAt?: Millis; flip?: Extract<Decision, { kind: 'flip' }>; planEnd?: { at: Millis; ok: boolean; error?: string; waitedMs: Millis } } = {};
-  const steps: { name: string; ms: Millis }[] = [];
+  let injectedAt = Number.POSITIVE_INFINITY;
+  const seen: Observed = { primary, classifications: new Set(), flips: [], settled: [], planEnds: new Map(), steps: new Map() };
+  const timers: NodeJS.Timeout[] = [];
   let deployment: LocalDeployment | undefined;
   try {
     deployment = await startLocalDeployment(options.config, {
@@ -76,116 +60,77 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       logger: options.logger,
       sandboxLogger: options.logger.child({ part: 'sandbox' }, { level: 'warn' }),
       onDecision: (_region, decision, assessment) => {
-        // Both are stamped with the tick's own time, so detection never appears after the decision.
+        // Detection and decision are stamped with the tick's own time, so they never appear out of order.
         if (assessment.at < injectedAt) return;
-        if (marks.detectedAt === undefined && assessment.verdicts[primary]?.health === 'failed') marks.detectedAt = assessment.at;
-        if (!marks.flip && decision.kind === 'flip') marks.flip = decision;
+        seen.classifications.add(assessment.classification);
+        if (seen.detectedAt === undefined && assessment.verdicts[primary]?.health === 'failed') seen.detectedAt = assessment.at;
+        if (decision.kind === 'flip') seen.flips.push(decision);
+        if (decision.kind === 'plan-finished') seen.settled.push(decision);
       },
       onExecutorEvent: (_region, event) => {
-        if (event.type === 'step-end' && event.planId === marks.flip?.planId) steps.push({ name: event.step.kind, ms: event.ms });
-        if (event.type === 'plan-end' && event.planId === marks.flip?.planId) marks.planEnd = { at: event.at, ok: event.ok, waitedMs: event.waitedMs, ...(event.error && { error: event.error }) };
+        if (event.type === 'step-end') seen.steps.set(event.planId, [...(seen.steps.get(event.planId) ?? []), { name: event.step.kind, ms: event.ms }]);
+        if (event.type === 'plan-end') seen.planEnds.set(event.planId, { at: event.at, ok: event.ok, waitedMs: event.waitedMs, ...(event.error && { error: event.error }) });
       },
     });
     const { sandbox, config } = deployment;
-
+    if (scenario.leaseHolder) await giveLeaseTo(deployment, scenario.leaseHolder);
     await waitFor('a lease holder seeing every region healthy', () => {
-      const holder = [...deployment!.replicas.values()].find((r) => r.replica.status().holder);
-      const verdicts = holder?.replica.status().assessment?.verdicts;
+      const verdicts = holderOf(deployment!)?.replica.status().assessment?.verdicts;
       return verdicts !== undefined && Object.values(verdicts).every((v) => v.health === 'healthy');
     }, 30_000);
 
     const [host, port] = sandbox.endpoints.dns.split(':');
-    const appPort = Number(new URL(Object.values(sandbox.endpoints.regions)[0]!.app).port);
     const traffic = startTraffic({
       publicName: config.traffic.publicName,
-      port: appPort,
+      port: Number(new URL(Object.values(sandbox.endpoints.regions)[0]!.app).port),
       resolver: new CachingResolver({ host: host!, port: Number(port), timeoutMs: 1000 }),
-      rate: options.rate ?? 20,
-      durationMs: timeoutMs + 30_000,
+      rate: scenario.traffic.rate,
+      durationMs: scenario.watch + 60_000,
       writeRatio: 0.3,
       timeoutMs: 1000,
     });
     await sleep(3000);
+    const route53Before = sandbox.stats().calls.route53;
 
     injectedAt = Date.now();
-    if (options.scenario === 'region-outage') {
-      sandbox.faults.add({ kind: 'region-down', region: primary });
-    } else {
-      const to = config.regions.find((r) => r.role === 'standby')!.name;
-      const store = openStateStore(config, { region: to });
-      try {
-        await store.commands.submit({ kind: 'switchover', id: `drill-${injectedAt}`, to, reason: 'drill: planned switchover', actor: 'drill', at: injectedAt }, injectedAt);
-      } finally {
-        store.close();
-      }
+    for (const { at, fault } of scenario.faults) timers.push(setTimeout(() => sandbox.faults.add(fault), at));
+    const request = scenario.request;
+    if (request) {
+      timers.push(
+        setTimeout(() => {
+          const store = openStateStore(config, { region: request.to });
+          const at = Date.now();
+          void store.commands
+            .submit({ kind: request.kind, id: `drill-${at}`, to: request.to, reason: `drill ${scenario.name}: ${request.reason}`, actor: 'drill', at }, at)
+            .catch((error: unknown) => options.logger.error({ err: error }, 'drill: the request could not be submitted'))
+            .finally(() => store.close());
+        }, request.at),
+      );
     }
 
-    let dbWriterAt: Millis | undefined;
-    let trafficAt: Millis | undefined;
-    let error: string | undefined;
+    // Watch until an expected flip has settled (or, when no flip is expected, for the whole watch).
+    let watchError: string | undefined;
     try {
-      await waitFor('the failover', () => {
+      await waitFor('the expected outcome', () => {
         const stats = sandbox.stats();
-        const to = marks.flip?.to;
-        if (to && dbWriterAt === undefined && stats.dbWriter === to) dbWriterAt = Date.now();
-        if (to && trafficAt === undefined && Object.entries(stats.routingControls).every(([arnRegion, state]) => (arnRegion === to) === (state === 'On'))) trafficAt = Date.now();
-        return marks.planEnd !== undefined;
-      }, timeoutMs);
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+        const to = seen.flips.at(-1)?.to;
+        if (to && seen.dbWriterAt === undefined && stats.dbWriter === to) seen.dbWriterAt = Date.now();
+        if (to && seen.trafficAt === undefined && Object.entries(stats.routingControls).every(([region, state]) => (region === to) === (state === 'On'))) seen.trafficAt = Date.now();
+        if (scenario.expect.outcome === 'none') return false;
+        return seen.settled.some((d) => d.ok);
+      }, scenario.watch);
+    } catch (error) {
+      if (scenario.expect.outcome !== 'none') watchError = error instanceof Error ? error.message : String(error);
     }
     // Let clients settle on the new region before counting the outage.
     await sleep(Math.max(3000, config.database.endpointRecords.ttl * 1000));
     const summary = await traffic.stop();
     const stats = sandbox.stats();
-
-    const since = (at: Millis | undefined) => (at === undefined ? undefined : at - injectedAt);
-    const flip = marks.flip;
-    const completed = marks.planEnd?.ok === true && flip !== undefined && stats.dbWriter === flip.to;
-    const report: DrillReport = {
-      scenario: options.scenario,
-      completed,
-      from: primary,
-      clientOutageMs: summary.clientOutageMs,
-      writesCommitted: stats.writesCommitted,
-      writesLost: stats.writesLost,
-      steps,
-    };
-    const decidedAfterMs = since(flip?.at);
-    const fields = {
-      to: flip?.to,
-      planId: flip?.planId,
-      error: error ?? marks.planEnd?.error,
-      detectedAfterMs: options.scenario === 'switchover' ? decidedAfterMs : since(marks.detectedAt),
-      decidedAfterMs,
-      dbWriterAfterMs: since(dbWriterAt),
-      trafficFlippedAfterMs: since(trafficAt),
-      controllerOverheadMs: flip && marks.planEnd ? Math.max(0, marks.planEnd.at - flip.at - marks.planEnd.waitedMs) : undefined,
-    };
-    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (report as unknown as Record<string, unknown>)[key] = value;
-    return report;
+    const route53Changes = ROUTE53_CHANGES.reduce((sum, action) => sum + (stats.calls.route53[action] ?? 0) - (route53Before[action] ?? 0), 0);
+    return judge(scenario, config, seen, { injectedAt, stats, clientOutageMs: summary.clientOutageMs, route53Changes, ...(watchError && { watchError }) });
   } finally {
+    for (const timer of timers) clearTimeout(timer);
     await deployment?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
-}
-
-export function renderDrill(report: DrillReport): string {
-  const ms = (v: Millis | undefined) => (v === undefined ? '-' : `${(v / 1000).toFixed(2)}s`);
-  const lines = [
-    `Drill: ${report.scenario} (${report.from} -> ${report.to ?? '?'}) ${report.completed ? 'COMPLETED' : 'DID NOT COMPLETE'}${report.error ? `: ${report.error}` : ''}`,
-    '',
-    `  detected after        ${ms(report.detectedAfterMs)}`,
-    `  decided after         ${ms(report.decidedAfterMs)}`,
-    `  DB writer moved after ${ms(report.dbWriterAfterMs)}`,
-    `  traffic flipped after ${ms(report.trafficFlippedAfterMs)}`,
-    `  client outage         ${ms(report.clientOutageMs)}`,
-    `  controller overhead   ${ms(report.controllerOverheadMs)}`,
-    `  writes committed      ${report.writesCommitted}`,
-    `  writes lost           ${report.writesLost}`,
-    '',
-    '  steps:',
-    ...report.steps.map((s) => `    ${s.name.padEnd(20)} ${ms(s.ms)}`),
-  ];
-  return lines.join('\n');
 }

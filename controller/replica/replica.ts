@@ -11,7 +11,7 @@ import type { ExecutorEvent } from '../executor/executor.js';
 import type { StepPorts } from '../executor/steps.js';
 import type { Logger } from '../logging.js';
 import type { SignalReader } from '../providers/ports.js';
-import { LeaseLostError, StaleTokenError, VersionConflictError } from '../providers/store/errors.js';
+import { LeaseLostError, StaleTokenError, StoreError, VersionConflictError } from '../providers/store/errors.js';
 import type { Lease, StateStore } from '../providers/store/port.js';
 import { Background } from './background.js';
 import { LeaseKeeper, type KeepResult } from './lease-keeper.js';
@@ -196,8 +196,10 @@ export class Replica {
         await this.keeper.release('lease lost during a pass');
       } else if (error instanceof VersionConflictError) {
         this.log.warn('topology changed under us; the next pass re-reads it');
-      } else {
+      } else if (error instanceof StoreError) {
         this.markStore(false, error);
+      } else {
+        this.log.error({ err: describeError(error) }, 'reconcile pass failed; the next tick tries again');
       }
     }
   }

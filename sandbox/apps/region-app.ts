@@ -149,6 +149,10 @@ export class RegionApp {
 
   /** The cluster endpoint a DB record points at, resolved through DNS; answers 503 itself on failure. */
   private async endpointOf(name: string, res: ServerResponse): Promise<string | undefined> {
+    if (this.options.faults.databaseCut(this.options.region)) {
+      this.reply(res, 503, { error: `cannot reach the database from ${this.options.region}: no route (db-cut)` });
+      return undefined;
+    }
     try {
       const [target] = await this.options.resolver.resolve(name, 'CNAME');
       return target;

@@ -107,6 +107,10 @@ export class FaultRegistry implements FaultView {
     return this.active().some((f) => f.kind === 'region-down' && f.region === region);
   }
 
+  databaseCut(region: string): boolean {
+    return this.active().some((f) => f.kind === 'db-cut' && f.region === region);
+  }
+
   storeDown(): boolean {
     return this.active().some((f) => f.kind === 'store-down');
   }

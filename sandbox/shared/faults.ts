@@ -49,6 +49,8 @@ export interface FaultView {
   appFault(region: string, vantage: string | undefined): AppFault | null;
   /** Replication from the writer to `region` is stopped (region down). */
   regionDown(region: string): boolean;
+  /** The app in `region` cannot reach any database endpoint. */
+  databaseCut(region: string): boolean;
 }
 
 /** A registry that never injects anything: for emulator unit tests. */
@@ -56,4 +58,5 @@ export const NO_FAULTS: FaultView = {
   awsApiFault: () => null,
   appFault: () => null,
   regionDown: () => false,
+  databaseCut: () => false,
 };

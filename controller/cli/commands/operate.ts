@@ -82,6 +82,29 @@ const storePatience = (ctx: CliContext): Patience => ({ decisionMs: ctx.config.s
 /** Through the API the CLI may have no config: generous fixed bounds (a plan's own deadlines end it sooner). */
 const API_PATIENCE: Patience = { decisionMs: 60_000, planMs: 20 * 60_000 };
 
+/**
+ * Reads progress, riding out a store or API that does not answer: the plan goes on without the
+ * CLI, so an unanswered read is reported once and retried until the caller's deadline.
+ */
+function patient(progress: Progress, options: { json?: boolean }): Progress {
+  let unreachableSince: number | undefined;
+  return async (commandId) => {
+    try {
+      const found = await progress(commandId);
+      if (unreachableSince !== undefined && !options.json) process.stderr.write(`  reachable again after ${formatDuration(Date.now() - unreachableSince)}\n`);
+      unreachableSince = undefined;
+      return found;
+    } catch (error) {
+      if (!(error instanceof FcpError && error.transient)) throw error;
+      if (unreachableSince === undefined) {
+        unreachableSince = Date.now();
+        if (!options.json) process.stderr.write(`  cannot read progress (${error.message}); the plan does not depend on this command, still waiting...\n`);
+      }
+      return {};
+    }
+  };
+}
+
 /** Waits until the lease holder has decided on a command. */
 async function awaitDecision(progress: Progress, id: string, timeoutMs: number): Promise<CommandRecord> {
   const deadline = Date.now() + timeoutMs;
@@ -117,8 +140,9 @@ async function followPlan(progress: Progress, commandId: string, planId: string,
 }
 
 /** Reports what the lease holder decided on a submitted command (and, for flips, how the plan went). */
-async function report(progress: Progress, command: Pick<Command, 'kind' | 'id'>, options: FlipOptions, patience: Patience): Promise<void> {
+async function report(reader: Progress, command: Pick<Command, 'kind' | 'id'>, options: FlipOptions, patience: Patience): Promise<void> {
   if (!options.json) process.stderr.write(`submitted ${command.kind} as ${command.id}; waiting for the lease holder...\n`);
+  const progress = patient(reader, options);
   const record = await awaitDecision(progress, command.id, patience.decisionMs);
   if (record.status === 'refused') {
     // In text mode the error line says it; --json callers get the object on stdout as well.

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import type { Command as Cli } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { DRILL_SCENARIOS, renderDrill, runDrill, type DrillScenario } from '../../drill/drill.js';
-import { InputError } from '../../errors.js';
+import { runDrill } from '../../drill/drill.js';
+import { renderDrill } from '../../drill/report.js';
+import { loadDrillScenario, shippedScenarios } from '../../drill/scenario.js';
 import { startLocalDeployment } from '../../local-deployment.js';
 import { createLogger } from '../../logging.js';
 import { startReplica } from '../../main.js';
@@ -70,18 +71,17 @@ export function registerRunCommands(program: Cli): void {
 
   program
     .command('drill')
-    .description('Game day on this machine: a fresh sandbox and replicas, client traffic, a scenario, a report; exits 0 only if the failover completed')
+    .description('Game day on this machine: a fresh sandbox and replicas, client traffic, a fault schedule, a report of what was expected and what happened; exits 0 only if the expectation held')
     .option('-c, --config <file>', 'sandbox + controller config', DEFAULT_CONFIG)
-    .option('--scenario <name>', `one of ${DRILL_SCENARIOS.join(', ')}`, 'region-outage')
-    .option('--json', 'print one JSON object')
+    .option('--scenario <name|file>', `a scenario file, or a shipped one: ${shippedScenarios().join(', ')}`, 'region-outage')
+    .option('--json', 'print one JSON object on stdout (logs go to stderr)')
     .action(async (options: { config: string; scenario: string; json?: boolean }) => {
-      if (!(DRILL_SCENARIOS as readonly string[]).includes(options.scenario)) {
-        throw new InputError(`unknown drill scenario "${options.scenario}"`, [`--scenario: one of ${DRILL_SCENARIOS.join(', ')}`]);
-      }
       const config = loadConfig(options.config);
-      const logger = createLogger({ name: 'fcp', level: options.json ? 'warn' : 'info', pretty: options.json ? false : undefined });
-      const report = await runDrill({ scenario: options.scenario as DrillScenario, config, logger });
+      // Validated before anything starts: a bad scenario changes nothing.
+      const scenario = loadDrillScenario(options.scenario, config);
+      const logger = createLogger({ name: 'fcp', level: options.json ? 'warn' : 'info', ...(options.json && { pretty: false, destination: process.stderr }) });
+      const report = await runDrill({ scenario, config, logger });
       process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderDrill(report)}\n`);
-      if (!report.completed) process.exitCode = 1;
+      if (!report.ok) process.exitCode = 1;
     });
 }

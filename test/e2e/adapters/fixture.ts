@@ -32,6 +32,10 @@ export class TestFaults implements FaultView {
   regionDown(region: string): boolean {
     return this.down.has(region);
   }
+
+  databaseCut(): boolean {
+    return false;
+  }
 }
 
 /** Serves a request listener on a free loopback port; returns its URL and a closer. */

@@ -43,6 +43,7 @@ export function faultSwitch(): FaultSwitch {
       },
       appFault: () => null,
       regionDown: (region) => down.has(region),
+      databaseCut: () => false,
     },
     set: (service, fault, index) => {
       if (fault) apiFaults.set(key(service, index), fault);
