@@ -27,6 +27,8 @@ export interface LocalDeployment {
   /** Starts (or restarts) the replica for one region. */
   startReplica(region: string): RunningReplica;
   stopReplica(region: string): Promise<void>;
+  /** Kills the replica for one region as SIGKILL would (no lease release); `startReplica` brings it back. */
+  crashReplica(region: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,11 @@ export async function startLocalDeployment(base: Config, options: LocalDeploymen
     apiUrls,
     startReplica: launch,
     stopReplica,
+    crashReplica: async (region: string) => {
+      const running = replicas.get(region);
+      replicas.delete(region);
+      await running?.crash();
+    },
     stop: async () => {
       await Promise.all([...replicas.keys()].map(stopReplica));
       await sandbox.stop();

@@ -25,6 +25,8 @@ export interface RunningReplica {
   /** The replica's HTTP API base URL once it listens; undefined when it could not (the error is logged). */
   apiUrl: Promise<string | undefined>;
   stop(): Promise<void>;
+  /** Dies at once, as a killed process would: no lease release, no further store write (drills). */
+  crash(): Promise<void>;
 }
 
 export interface StartReplicaOptions {
@@ -100,6 +102,12 @@ export function startReplica(config: Config, region: string, options: StartRepli
       await replica.stop();
       await notifier.stop(2000);
       store.close();
+      await providers.close();
+    },
+    crash: async () => {
+      replica.crash();
+      store.close();
+      await Promise.all([api.close(), notifier.stop(0)]);
       await providers.close();
     },
   };

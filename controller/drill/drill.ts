@@ -5,12 +5,13 @@ import { CachingResolver } from '../../sandbox/net/resolver.js';
 import { startTraffic } from '../../sandbox/traffic/generator.js';
 import type { Config } from '../config/schema.js';
 import type { Millis } from '../domain/time.js';
+import type { Topology } from '../domain/types.js';
 import { FcpError } from '../errors.js';
 import { startLocalDeployment, type LocalDeployment } from '../local-deployment.js';
 import type { Logger } from '../logging.js';
 import { openStateStore } from '../providers/store/from-config.js';
 import { judge, type DrillReport, type Observed } from './report.js';
-import type { DrillScenario } from './scenario.js';
+import type { DrillFault, DrillScenario } from './scenario.js';
 
 export interface DrillOptions {
   scenario: DrillScenario;
@@ -40,6 +41,18 @@ async function giveLeaseTo(deployment: LocalDeployment, region: string): Promise
   for (const other of others) deployment.startReplica(other);
 }
 
+/** The topology as the store holds it at the end (undefined when the store cannot be read). */
+async function readTopology(config: Config): Promise<Topology | undefined> {
+  const store = openStateStore(config, { region: config.regions[0]!.name });
+  try {
+    return (await store.topology.read())?.topology;
+  } catch {
+    return undefined;
+  } finally {
+    store.close();
+  }
+}
+
 /**
  * A game day on one machine: a fresh sandbox and replicas, client traffic, then the scenario's
  * fault schedule (and request), watched from the client's and the controller's side, and judged
@@ -52,6 +65,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   let injectedAt = Number.POSITIVE_INFINITY;
   const seen: Observed = { primary, classifications: new Set(), flips: [], settled: [], planEnds: new Map(), steps: new Map() };
   const timers: NodeJS.Timeout[] = [];
+  /** Fires the faults scheduled at a step boundary, once each, synchronously inside the executor's step-end event. */
+  let atBoundary: (kind: string) => void = () => undefined;
+  const triggered = new Set<DrillFault>();
   let deployment: LocalDeployment | undefined;
   try {
     deployment = await startLocalDeployment(options.config, {
@@ -68,7 +84,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         if (decision.kind === 'plan-finished') seen.settled.push(decision);
       },
       onExecutorEvent: (_region, event) => {
-        if (event.type === 'step-end') seen.steps.set(event.planId, [...(seen.steps.get(event.planId) ?? []), { name: event.step.kind, ms: event.ms }]);
+        if (event.type === 'step-end') {
+          seen.steps.set(event.planId, [...(seen.steps.get(event.planId) ?? []), { name: event.step.kind, ms: event.ms }]);
+          atBoundary(event.step.kind);
+        }
         if (event.type === 'plan-end') seen.planEnds.set(event.planId, { at: event.at, ok: event.ok, waitedMs: event.waitedMs, ...(event.error && { error: event.error }) });
       },
     });
@@ -93,7 +112,15 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     const route53Before = sandbox.stats().calls.route53;
 
     injectedAt = Date.now();
-    for (const { at, fault } of scenario.faults) timers.push(setTimeout(() => sandbox.faults.add(fault), at));
+    const inject = (entry: DrillFault) => (entry.fault ? sandbox.faults.add(entry.fault) : void deployment!.crashReplica(entry.crash!));
+    for (const entry of scenario.faults) if (entry.afterStep === undefined) timers.push(setTimeout(() => inject(entry), entry.at ?? 0));
+    atBoundary = (kind) => {
+      for (const entry of scenario.faults) {
+        if (entry.afterStep !== kind || triggered.has(entry)) continue;
+        triggered.add(entry);
+        inject(entry);
+      }
+    };
     const request = scenario.request;
     if (request) {
       timers.push(
@@ -127,7 +154,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     const summary = await traffic.stop();
     const stats = sandbox.stats();
     const route53Changes = ROUTE53_CHANGES.reduce((sum, action) => sum + (stats.calls.route53[action] ?? 0) - (route53Before[action] ?? 0), 0);
-    return judge(scenario, config, seen, { injectedAt, stats, clientOutageMs: summary.clientOutageMs, route53Changes, ...(watchError && { watchError }) });
+    const topology = await readTopology(config);
+    return judge(scenario, config, seen, { injectedAt, stats, clientOutageMs: summary.clientOutageMs, route53Changes, ...(topology && { topology }), ...(watchError && { watchError }) });
   } finally {
     for (const timer of timers) clearTimeout(timer);
     await deployment?.stop();

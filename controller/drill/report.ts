@@ -1,7 +1,7 @@
 import type { SandboxStats } from '../../sandbox/up.js';
 import type { Config } from '../config/schema.js';
 import type { Millis } from '../domain/time.js';
-import type { Classification, Decision } from '../domain/types.js';
+import type { Classification, Decision, Topology } from '../domain/types.js';
 import type { DrillScenario } from './scenario.js';
 
 type FlipDecision = Extract<Decision, { kind: 'flip' }>;
@@ -36,6 +36,11 @@ export interface DrillReport {
     classifications: Classification[];
     /** Route 53 control-plane calls (ChangeResourceRecordSets, GetChange) during the drill. */
     route53Changes: number;
+    /** Side effects as the sandbox counted them: each must happen once for one move. */
+    promotions: number;
+    routingUpdates: number;
+    /** The stored topology at the end: no plan left active, and it names the real writer. */
+    topology?: { primary: string; activePlan?: string; matchesWorld: boolean };
   };
   /** The expectation held. */
   ok: boolean;
@@ -65,6 +70,7 @@ export interface DrillReport {
 export interface Measured {
   injectedAt: Millis;
   stats: SandboxStats;
+  topology?: Topology;
   clientOutageMs: Millis;
   route53Changes: number;
   watchError?: string;
@@ -97,6 +103,17 @@ export function judge(scenario: DrillScenario, config: Config, seen: Observed, m
     problems.push(`expected the classification "${expect.classification}", saw ${[...seen.classifications].join(', ') || 'none'}`);
   }
   if (expect.noRoute53Changes && measured.route53Changes > 0) problems.push(`expected no Route 53 control-plane call, saw ${measured.route53Changes}`);
+  const promotions = (stats.calls.rds.SwitchoverGlobalCluster ?? 0) + (stats.calls.rds.FailoverGlobalCluster ?? 0);
+  const routingUpdates = stats.calls.arc.UpdateRoutingControlStates ?? 0;
+  const on = Object.entries(stats.routingControls).filter(([, state]) => state === 'On').map(([region]) => region);
+  const topology = measured.topology;
+  const matchesWorld = topology !== undefined && topology.primary === stats.dbWriter && (config.traffic.mechanism !== 'arc' || (on.length === 1 && on[0] === topology.primary));
+  if (expect.outcome !== 'none') {
+    if (promotions !== 1) problems.push(`expected exactly one database promotion, the sandbox counted ${promotions}`);
+    if (config.traffic.mechanism === 'arc' && routingUpdates !== 1) problems.push(`expected exactly one routing-control update, the sandbox counted ${routingUpdates}`);
+  }
+  if (topology?.active) problems.push(`plan ${topology.active.planId} is still active in the topology at the end (stuck)`);
+  if (topology && !matchesWorld) problems.push(`the stored topology names ${topology.primary} as primary, but the writer is ${stats.dbWriter} and traffic goes to ${on.join(', ') || 'no region'}`);
 
   const report: DrillReport = {
     scenario: scenario.name,
@@ -107,6 +124,9 @@ export function judge(scenario: DrillScenario, config: Config, seen: Observed, m
       flips: seen.flips.length,
       classifications: [...seen.classifications].sort(),
       route53Changes: measured.route53Changes,
+      promotions,
+      routingUpdates,
+      ...(topology && { topology: { primary: topology.primary, matchesWorld, ...(topology.active && { activePlan: topology.active.planId }) } }),
       ...(flip && { to: flip.to, planId: flip.planId }),
       ...(succeeded ? { planStatus: 'succeeded' } : flip && seen.settled.find((d) => d.planId === flip.planId) ? { planStatus: seen.settled.find((d) => d.planId === flip.planId)!.status } : {}),
     },
@@ -142,7 +162,8 @@ export function renderDrill(report: DrillReport): string {
     `Drill: ${report.scenario} — ${report.ok ? 'AS EXPECTED' : 'NOT AS EXPECTED'}`,
     `  ${report.description}`,
     `  expected: ${report.expected.outcome}${report.expected.to ? ` to ${report.expected.to}` : ''}${report.expected.classification ? `, classification ${report.expected.classification}` : ''}${report.expected.noRoute53Changes ? ', no Route 53 API call' : ''}`,
-    `  happened: ${h.outcome}${h.to ? ` ${report.from} -> ${h.to}` : ''}${h.planStatus ? ` (plan ${h.planStatus})` : ''}; ${h.flips} flip decision(s); classifications seen: ${h.classifications.join(', ') || '-'}; Route 53 changes: ${h.route53Changes}`,
+    `  happened: ${h.outcome}${h.to ? ` ${report.from} -> ${h.to}` : ''}${h.planStatus ? ` (plan ${h.planStatus})` : ''}; ${h.flips} flip decision(s); classifications seen: ${h.classifications.join(', ') || '-'}`,
+    `  side effects: ${h.promotions} promotion(s), ${h.routingUpdates} routing update(s), ${h.route53Changes} Route 53 change call(s); stored topology: ${h.topology ? `primary ${h.topology.primary}${h.topology.activePlan ? `, plan ${h.topology.activePlan} still active` : ''}${h.topology.matchesWorld ? ', matches the world' : ', DOES NOT match the world'}` : 'unreadable'}`,
     ...report.problems.map((p) => `  ! ${p}`),
     '',
     `  detected after        ${ms(report.detectedAfterMs)}`,

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { faultRequestSchema } from '../../sandbox/faults/spec.js';
 import { duration } from '../config/duration.js';
 import type { Config } from '../config/schema.js';
-import { loadYamlFile } from '../config/validate.js';
-import type { Millis } from '../domain/time.js';
+import { loadYamlFile, parseWith } from '../config/validate.js';
 import { InputError } from '../errors.js';
 
 /** Where the shipped drill scenarios live; `--scenario NAME` means `NAME.yaml` here. */
 export const SCENARIO_DIR = new URL('../../examples/drills/', import.meta.url).pathname;
 
 const CLASSIFICATIONS = ['regional', 'global', 'observer', 'partition', 'none'] as const;
+const STEP_KINDS = ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify'] as const;
 
 /**
  * A drill scenario: a fault schedule (several faults at once, each at an offset and for a
@@ -31,7 +31,21 @@ function scenarioSchema(config: Config) {
       leaseHolder: region.optional(),
       /** Client requests per second during the drill. */
       traffic: z.strictObject({ rate: z.number().int().min(1).max(200).default(20) }).prefault({}),
-      faults: z.array(z.strictObject({ at: duration().default(0), fault })).default([]),
+      /**
+       * The fault schedule: each entry happens `at` an offset from the start, or right when a plan
+       * step of the kind `afterStep` ends (a step boundary). It is a sandbox `fault`, or the `crash`
+       * of one region's replica (as SIGKILL would: no lease release).
+       */
+      faults: z
+        .array(
+          z
+            .strictObject({ at: duration().optional(), afterStep: z.enum(STEP_KINDS).optional(), fault: fault.optional(), crash: region.optional() })
+            .superRefine((entry, ctx) => {
+              if ((entry.fault === undefined) === (entry.crash === undefined)) ctx.addIssue({ code: 'custom', path: ['fault'], message: 'give exactly one of `fault` (a sandbox fault) or `crash` (a region whose replica dies)' });
+              if (entry.at !== undefined && entry.afterStep !== undefined) ctx.addIssue({ code: 'custom', path: ['afterStep'], message: 'give `at` or `afterStep`, not both' });
+            }),
+        )
+        .default([]),
       /** An operator's request instead of (or besides) faults. */
       request: z.strictObject({ kind: z.enum(['failover', 'switchover']), to: region, at: duration().default(0), reason: z.string().min(1).default('drill') }).optional(),
       /** How long to watch: the drill ends sooner once an expected flip has settled. */
@@ -52,13 +66,18 @@ function scenarioSchema(config: Config) {
         ctx.addIssue({ code: 'custom', path: ['expect', 'outcome'], message: 'a switchover is expected only with `request: {kind: switchover}`' });
       }
       scenario.faults.forEach((f, i) => {
-        if (f.at >= scenario.watch) ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: 'starts after the drill stops watching; raise `watch`' });
+        if ((f.at ?? 0) >= scenario.watch) ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: 'starts after the drill stops watching; raise `watch`' });
       });
     });
 }
 
 export type DrillScenario = z.output<ReturnType<typeof scenarioSchema>>;
 export type DrillFault = DrillScenario['faults'][number];
+
+/** Validates a scenario given as a value (the fault matrix builds its scenarios this way). */
+export function parseDrillScenario(value: unknown, config: Config): DrillScenario {
+  return parseWith(scenarioSchema(config), value, 'drill scenario');
+}
 
 /** The shipped scenarios' names. */
 export function shippedScenarios(): string[] {
@@ -78,7 +97,3 @@ export function loadDrillScenario(nameOrFile: string, config: Config): DrillScen
   return loadYamlFile(file, scenarioSchema(config), 'drill scenario');
 }
 
-/** When the last fault ends (or starts, for one without a duration), from the injection. */
-export function faultsSpan(scenario: DrillScenario): Millis {
-  return Math.max(0, ...scenario.faults.map((f) => f.at + (f.fault.for ?? 0)), scenario.request?.at ?? 0);
-}

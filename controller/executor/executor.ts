@@ -3,7 +3,8 @@ import { deadlineSignal, type Clock } from '../aws/clock.js';
 import { withRetry, type RetryPolicy } from '../aws/retry.js';
 import type { Millis } from '../domain/time.js';
 import type { Plan, PlanStep } from '../domain/types.js';
-import { describeError } from '../errors.js';
+import { describeError, FcpError } from '../errors.js';
+import { refusesCredentials } from '../aws/classify.js';
 import type { AuditAppender, JournalStore, Lease, PlanJournal, StepOutcome } from '../providers/store/port.js';
 import { hasSideEffects, runStep, type StepPorts } from './steps.js';
 
@@ -46,10 +47,27 @@ export interface ExecutorDeps {
 export type ExecutionResult =
   | { status: 'succeeded'; ms: Millis; waitedMs: Millis }
   | { status: 'failed'; error: string; ms: Millis; waitedMs: Millis }
-  | { status: 'stopped'; reason: string };
+  /** `credentialsRefused` (the AWS error code): this replica's credentials were refused mid-plan; another replica should finish it. */
+  | { status: 'stopped'; reason: string; credentialsRefused?: string };
 
-/** The run cannot go on from here: no lease, shutdown, or the journal (the store) cannot be written. */
-class StopRun extends Error {}
+/** The run cannot go on from here: no lease, shutdown, refused credentials, or the journal (the store) cannot be written. */
+class StopRun extends Error {
+  constructor(
+    message: string,
+    readonly credentialsRefused?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The AWS error code in an error's cause chain that says the caller's credentials were refused, if any. */
+function refusedCredentials(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = current instanceof FcpError ? current.context.code : undefined;
+    if (typeof code === 'string' && refusesCredentials(code)) return code;
+  }
+  return undefined;
+}
 
 /**
  * Wraps the ports so that time spent inside them (AWS calls and the waits they make) is measured.
@@ -96,9 +114,9 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
   const spent = { ms: 0 };
   const ports = timedPorts(deps.ports, clock, spent);
   const emit = (event: ExecutorEvent) => deps.onEvent?.(event);
-  const stop = (reason: string): ExecutionResult => {
+  const stop = (reason: string, credentialsRefused?: string): ExecutionResult => {
     emit({ type: 'plan-stopped', planId: plan.id, reason, at: clock.now() });
-    return { status: 'stopped', reason };
+    return { status: 'stopped', reason, ...(credentialsRefused && { credentialsRefused }) };
   };
 
   try {
@@ -124,7 +142,7 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
     emit({ type: 'plan-end', planId: plan.id, ok: true, at: clock.now(), ms: clock.now() - started, waitedMs: spent.ms });
     return { status: 'succeeded', ms: clock.now() - started, waitedMs: spent.ms };
   } catch (error) {
-    if (error instanceof StopRun) return stop(error.message);
+    if (error instanceof StopRun) return stop(error.message, error.credentialsRefused);
     throw error;
   }
 }
@@ -167,6 +185,9 @@ async function runOneStep(plan: Plan, step: PlanStep, lease: Lease, ports: StepP
   } catch (error) {
     // The holding ended (or shutdown) mid-step: not a failure of the step; whoever holds the lease resumes it.
     if (deps.signal?.aborted) throw new StopRun(`step ${step.index} (${step.kind}) interrupted: ${describeError(deps.signal.reason)}`);
+    // This replica may not make the call; another replica may. The step is left to be resumed.
+    const refused = refusedCredentials(error);
+    if (refused) throw new StopRun(`step ${step.index} (${step.kind}): this replica's credentials are refused (${refused}): ${describeError(error)}`, refused);
     outcome = { status: 'failed', error: describeError(error) };
   }
   const ended = clock.now();

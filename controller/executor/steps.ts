@@ -40,8 +40,9 @@ const HANDLERS: Record<StepKind, Handler> = {
     if (failing.length > 0 && !plan.overridden.includes('readiness')) {
       // A check that could not run (a timeout, a throttled read) may pass on the next attempt; a
       // check that failed, or credentials that are refused, will not.
-      const terminal = failing.some((c) => c.status === 'false' || refusesCredentials(c.reason));
-      throw new StepFailedError(`${plan.to} is not ready: ${failing.map((c) => `${c.type}: ${c.message}`).join('; ')}`, { transient: !terminal });
+      const refused = failing.find((c) => refusesCredentials(c.reason));
+      const terminal = refused !== undefined || failing.some((c) => c.status === 'false');
+      throw new StepFailedError(`${plan.to} is not ready: ${failing.map((c) => `${c.type}: ${c.message}`).join('; ')}`, { transient: !terminal, ...(refused && { context: { code: refused.reason } }) });
     }
     return { status: 'done', result: { conditions: conditions.map((c) => `${c.type}=${c.status}`), traffic: traffic.detail } };
   },

@@ -14,10 +14,12 @@ export interface Actor {
  * radius), or undefined when it may: its credentials are refused, its own region is judged failed,
  * or its readiness for the plan's target fails.
  */
-export function whyNotAct(actor: Actor, target: RegionName, assessment: Assessment | undefined): string | undefined {
+export function whyNotAct(actor: Actor, target: RegionName, assessment: Assessment | undefined, phase: 'start' | 'running' = 'start'): string | undefined {
   const refused = credentialsRefused(actor.conditions);
   if (refused) return `its credentials are refused (${refused.type}: ${refused.message})`;
   if (assessment?.verdicts[actor.region]?.health === 'failed') return `its own region ${actor.region} is judged failed`;
+  // Readiness shifts while a plan moves the database (lag, membership): it decides who starts a plan, not who finishes it.
+  if (phase === 'running') return undefined;
   const notReady = actor.conditions.filter((c) => c.status === 'false' && (c.region === undefined || c.region === target));
   if (notReady.length > 0) return `its readiness for ${target} fails (${notReady.map((c) => `${c.type}: ${c.message}`).join('; ')})`;
   return undefined;

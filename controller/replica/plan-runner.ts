@@ -21,6 +21,8 @@ export interface PlanRunnerDeps {
   /** Aborted when the replica shuts down. */
   shutdown: AbortSignal;
   onEvent?(event: ExecutorEvent): void;
+  /** A run stopped because this replica's credentials were refused: the replica must give up the lease. */
+  onCredentialsRefused?(code: string, reason: string): void;
 }
 
 /** What the runner needs of the lease: the lease to write with, and the signal that ends the holding. */
@@ -71,7 +73,10 @@ export class PlanRunner {
     })
       .then(
         (result) => {
-          if (result.status === 'stopped') log.warn({ reason: result.reason }, `plan ${plan.id} stopped here; whoever holds the lease resumes it from the journal`);
+          if (result.status === 'stopped') {
+            log.warn({ reason: result.reason }, `plan ${plan.id} stopped here; whoever holds the lease resumes it from the journal`);
+            if (result.credentialsRefused) deps.onCredentialsRefused?.(result.credentialsRefused, result.reason);
+          }
           else log[result.status === 'failed' ? 'error' : 'info']({ status: result.status, ms: result.ms }, `plan ${plan.id} ${result.status}${result.status === 'failed' ? `: ${result.error}` : ''}`);
           return result;
         },

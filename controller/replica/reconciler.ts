@@ -94,14 +94,15 @@ export class Reconciler {
     const next = step.state.topology;
     const flip = step.decisions.find((d): d is Extract<Decision, { kind: 'flip' }> => d.kind === 'flip');
     const resume = flip ? undefined : this.unownedPlan(next, journal, input.runningPlanId);
-    const target = flip?.to ?? resume?.plan.to;
+    const running = next.active && next.active.planId === input.runningPlanId ? next.active : undefined;
+    const target = flip?.to ?? resume?.plan.to ?? running?.to;
 
-    // Rule 14: the actor leaves the blast radius, unless nobody else can act.
-    const why = target === undefined ? undefined : whyNotAct({ region, conditions: input.conditions }, target, assessment);
+    // Rule 14: the actor leaves the blast radius (even mid-plan), unless nobody else can act.
+    const why = target === undefined ? undefined : whyNotAct({ region, conditions: input.conditions }, target, assessment, running && !flip && !resume ? 'running' : 'start');
     if (why && !input.mustAct) {
       const others = peersThatCouldAct(region, published, target!, assessment, this.peers, now);
       if (others.length > 0) {
-        const planId = flip?.planId ?? resume!.plan.id;
+        const planId = flip?.planId ?? resume?.plan.id ?? running!.planId;
         const reason = `${region} must not run ${planId}: ${why}; ${others.join(', ')} can`;
         for (const decision of step.decisions) if (decision !== flip) this.report(decision, assessment);
         this.report({ kind: 'none', at: now, reason: `handing the lease over: ${reason}` }, assessment);

@@ -53,6 +53,8 @@ export interface ReplicaStatus {
 /** How often readiness checks run; they make AWS calls, so not every tick. Sooner while not all green. */
 const READINESS_EVERY_MS = 10_000;
 const READINESS_RETRY_MS = 2_000;
+/** How long a plan's refused call keeps this replica from taking the lease. */
+const REFUSAL_KEPT_MS = 60_000;
 
 /**
  * One controller replica (controller-runtime style, level-triggered). Every tick it probes from its
@@ -74,7 +76,10 @@ export class Replica {
   private readonly shutdown = new AbortController();
   private readonly log: Logger;
   private storeReachable = false;
-  private conditions: Condition[] = [];
+  /** The latest readiness checks. */
+  private checks: Condition[] = [];
+  /** A plan's call refused for this replica's credentials: kept a while, since reads may still pass readiness. */
+  private refusal: Condition | undefined;
   private lastDecision: Decision | undefined;
   private lastAssessment: Assessment | undefined;
   private topology: Topology | undefined;
@@ -102,6 +107,10 @@ export class Replica {
       log: this.log,
       shutdown: this.shutdown.signal,
       ...(deps.onExecutorEvent && { onEvent: deps.onExecutorEvent }),
+      // Known at once, before the next readiness check: the next tick gives the lease up.
+      onCredentialsRefused: (code, reason) => {
+        this.refusal = { type: 'PlanCallsPermitted', status: 'false', reason: code, message: reason, at: clock.now() };
+      },
     });
     this.reconciler = new Reconciler({
       config,
@@ -117,10 +126,16 @@ export class Replica {
     });
     this.readiness = new Background(
       () => deps.readiness(),
-      () => (this.conditions.every((c) => c.status === 'true') ? READINESS_EVERY_MS : READINESS_RETRY_MS),
-      (error) => (this.conditions = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: clock.now() }]),
+      () => (this.checks.every((c) => c.status === 'true') ? READINESS_EVERY_MS : READINESS_RETRY_MS),
+      (error) => (this.checks = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: clock.now() }]),
     );
     this.database = new Background(() => deps.readDatabase(), () => config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
+  }
+
+  /** Readiness as the replica reports and acts on it: the checks, plus a recent refusal of a plan's call. */
+  private get conditions(): Condition[] {
+    const refusal = this.refusal && this.deps.clock.now() - this.refusal.at < REFUSAL_KEPT_MS ? [this.refusal] : [];
+    return [...this.checks, ...refusal];
   }
 
   status(): ReplicaStatus {
@@ -161,13 +176,22 @@ export class Replica {
     await this.keeper.release('the replica is shutting down');
   }
 
+  /**
+   * Stops at once, as a killed process would (drills): the running step is abandoned, nothing is
+   * written after it, and the lease is not released (it expires). The caller closes the store client.
+   */
+  crash(): void {
+    this.shutdown.abort(new FcpError('the replica crashed'));
+    if (this.timer) clearTimeout(this.timer);
+  }
+
   /** One pass of the loop. Exposed for tests, which drive it without timers. */
   async tick(): Promise<void> {
     const { clock, store } = this.deps;
     const now = clock.now();
     const observations = (await Promise.all(this.deps.signals.map((s) => s.read()))).flat();
     this.windows.addAll(observations);
-    this.conditions = this.readiness.poll(now) ?? this.conditions;
+    this.checks = this.readiness.poll(now) ?? this.checks;
     if (this.shutdown.signal.aborted) return;
 
     let kept: KeepResult;

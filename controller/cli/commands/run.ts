@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.js';
 import { runDrill } from '../../drill/drill.js';
 import { renderDrill } from '../../drill/report.js';
 import { loadDrillScenario, shippedScenarios } from '../../drill/scenario.js';
+import { BOUNDARIES, pick, renderMatrixRow, runMatrix, WAYS, type Way } from '../../drill/matrix.js';
 import { startLocalDeployment } from '../../local-deployment.js';
 import { createLogger } from '../../logging.js';
 import { startReplica } from '../../main.js';
@@ -75,8 +76,24 @@ export function registerRunCommands(program: Cli): void {
     .option('-c, --config <file>', 'sandbox + controller config', DEFAULT_CONFIG)
     .option('--scenario <name|file>', `a scenario file, or a shipped one: ${shippedScenarios().join(', ')}`, 'region-outage')
     .option('--json', 'print one JSON object on stdout (logs go to stderr)')
-    .action(async (options: { config: string; scenario: string; json?: boolean }) => {
+    .option('--matrix', 'run the fault matrix instead: lease loss at every step boundary, every way (a few minutes per cell)')
+    .option('--boundaries <list>', `with --matrix: the step boundaries (${BOUNDARIES.join(',')})`)
+    .option('--ways <list>', `with --matrix: the ways the holder loses the lease (${Object.keys(WAYS).join(',')})`)
+    .action(async (options: { config: string; scenario: string; json?: boolean; matrix?: boolean; boundaries?: string; ways?: string }) => {
       const config = loadConfig(options.config);
+      if (options.matrix) {
+        const boundaries = pick('boundaries', options.boundaries, BOUNDARIES);
+        const ways = pick('ways', options.ways, Object.keys(WAYS) as Way[]);
+        const logger = createLogger({ name: 'fcp', level: 'warn', pretty: false, destination: process.stderr });
+        const cells = await runMatrix(config, logger, boundaries, ways, (cell) => {
+          if (!options.json) process.stdout.write(`${renderMatrixRow(cell)}\n`);
+        });
+        const failed = cells.filter((c) => !c.report.ok);
+        if (options.json) process.stdout.write(`${JSON.stringify({ cells: cells.map((c) => ({ boundary: c.boundary, way: c.way, ...c.report })), failed: failed.length })}\n`);
+        else process.stdout.write(`\n${cells.length - failed.length}/${cells.length} cells as expected\n`);
+        if (failed.length > 0) process.exitCode = 1;
+        return;
+      }
       // Validated before anything starts: a bad scenario changes nothing.
       const scenario = loadDrillScenario(options.scenario, config);
       const logger = createLogger({ name: 'fcp', level: options.json ? 'warn' : 'info', ...(options.json && { pretty: false, destination: process.stderr }) });
