@@ -86,7 +86,7 @@ describe('Replica', () => {
   });
 
   it('fails over on a regional outage confirmed by a quorum, and records the new topology', async () => {
-    const { replicas, tickAll, world, store, failing } = setup();
+    const { tickAll, world, store, failing } = setup();
     await tickAll(5);
     failing.set('us-east-1', 'all');
     await settle(tickAll, () => world.writer === 'us-west-2' && world.active[0] === 'us-west-2');
