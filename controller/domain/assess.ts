@@ -70,23 +70,26 @@ function findCutOffVantages(evidence: Evidence[], regions: readonly RegionName[]
 }
 
 /**
- * A region cut off from the other regions, not from its clients: it is seen failing only by other
- * regions' replicas, while its own replica and Route 53's checkers (the internet) see it healthy.
- * Failing over would move clients away from a region they still reach; replication is what is at
- * risk. Returns the region and the vantage points that see it failing.
+ * A region cut off from the other regions, not from its clients: every other region's replica sees
+ * it failing, Route 53's checkers (the internet) do not, and its own replica either sees it healthy
+ * or sees every other region failing (the same cut, from the inside; a noisy sample of its own
+ * region must not hide that). Failing over would move clients away from a region they still
+ * reach; replication is what is at risk. Returns the region and the vantage points that see it failing.
  */
 function findPartition(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, critical: ReadonlySet<string>): { region: RegionName; seenFailedBy: VantageName[] } | undefined {
   for (const region of regions) {
     const verdict = verdicts[region]!;
     if (verdict.health !== 'failed' && verdict.health !== 'degraded') continue;
     const rows = verdict.evidence.filter((e) => critical.has(e.service));
-    const failing = [...new Set(rows.filter((e) => e.health === 'failed').map((e) => e.vantage))];
+    const failing = [...new Set(rows.filter((e) => e.health === 'failed' && e.vantage !== region).map((e) => e.vantage))];
     const ownHealthy = rows.some((e) => e.vantage === region && e.health === 'healthy') && !rows.some((e) => e.vantage === region && e.health === 'failed');
+    const others = regions.filter((r) => r !== region);
+    const seesCutFromInside = others.length > 0 && others.every((r) => verdicts[r]!.evidence.some((e) => e.vantage === region && critical.has(e.service) && e.health === 'failed'));
     const internetFails = rows.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed');
     // Every other region's replica with an opinion sees it failing, and nobody else does.
     const otherReplicas = new Set(rows.filter((e) => e.vantage !== region && regions.includes(e.vantage) && e.health !== 'unknown').map((e) => e.vantage));
     const allOthers = failing.length > 0 && failing.length === otherReplicas.size && failing.every((v) => otherReplicas.has(v));
-    if (allOthers && ownHealthy && !internetFails) return { region, seenFailedBy: failing.sort() };
+    if (allOthers && (ownHealthy || seesCutFromInside) && !internetFails) return { region, seenFailedBy: failing.sort() };
   }
   return undefined;
 }

@@ -201,7 +201,11 @@ function settlePlan(topology: Topology, report: PlanReport | undefined, now: Mil
   const error = report.error ?? (report.status === 'missing' ? 'the journal has no record of the plan' : 'no error recorded');
   if (report.changed.length === 0) next.flips = withoutOne(topology.flips, active.startedAt);
   next.phase = topology.lostPrimary ? 'failed-over' : 'steady';
-  next.lastFailure = { ...active, error, changed: report.changed, at: now, fenceToken: report.fenceToken, failures: (topology.lastFailure?.failures ?? 0) + 1 };
+  // A failed attempt to finish a half-done move leaves the world as half done as before.
+  const previous = topology.lastFailure;
+  const sameMove = previous !== undefined && previous.from === active.from && previous.to === active.to;
+  const changed = sameMove ? [...new Set([...previous.changed, ...report.changed])] : report.changed;
+  next.lastFailure = { ...active, error, changed, at: now, fenceToken: report.fenceToken, failures: (previous?.failures ?? 0) + 1 };
   return {
     topology: next,
     decision: {

@@ -13,7 +13,8 @@ import { parseScenario, type Incident, type ScenarioInput } from '../scenario.js
  * - `warranted`: a failover away from the failed primary fixes it (counted in `incidents`).
  * - `unwarranted`: nothing to fix, or not by failing over (a degraded-but-serving primary, flapping
  *   below the thresholds, a standby down); a failover is a false failover.
- * - `futile`: failover cannot help (global failure, an observer cut off); a failover is a wrong failover.
+ * - `futile`: failover cannot help (global failure, an observer cut off, the primary partitioned from
+ *   the other regions while clients still reach it); a failover is a wrong failover.
  * - `tolerated`: a failover is defensible either way (a primary flapping for tens of seconds at a time).
  */
 export type Expectation = 'warranted' | 'unwarranted' | 'futile' | 'tolerated';
@@ -116,6 +117,7 @@ const KINDS: Kind[] = [
   },
   { label: 'cutoff', expectation: 'futile', weight: 3, make: (d) => ({ kind: 'cutoff', vantage: d.pick(STANDBYS), region: PRIMARY, for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
   { label: 'isolation', expectation: 'futile', weight: 3, make: (d) => ({ kind: 'isolation', vantage: d.pick(REGIONS.map((r) => r.name)), for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
+  { label: 'partition', expectation: 'futile', weight: 2, make: (d) => ({ kind: 'partition', region: PRIMARY, for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
   {
     label: 'flapping-below',
     expectation: 'unwarranted',

@@ -43,6 +43,17 @@ describe('assess', () => {
       classification: 'partition',
     },
     {
+      name: 'a partition seen from inside: the primary replica sees every other region failing (and a noisy sample of its own)',
+      views: {
+        'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', 'us-east-1': 'failed', route53: 'stale' },
+        'us-west-2': { 'us-east-1': 'failed' },
+        'eu-west-1': { 'us-east-1': 'failed' },
+      },
+      primary: 'failed',
+      classification: 'partition',
+      cutOff: ['us-east-1'],
+    },
+    {
       name: 'failing from the other regions and from the internet is no partition',
       views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', route53: 'failed' } },
       primary: 'failed',

@@ -128,8 +128,21 @@ describe('engine safety invariants (property-based)', () => {
           if (!ended || ended.ok || !r.before.active) continue;
           const startedAt = r.before.active.startedAt;
           const startedNow = flips(r).some((f) => f.at === startedAt);
-          if (ended.changed.length === 0 && !startedNow) expect(r.after.flips.filter((t) => t === startedAt).length).toBe(r.before.flips.filter((t) => t === startedAt).length - 1);
+          if (ended.changed.length === 0 && !startedNow && r.before.flips.includes(startedAt)) expect(r.after.flips.filter((t) => t === startedAt).length).toBe(r.before.flips.filter((t) => t === startedAt).length - 1);
           if (ended.changed.length > 0) expect(r.after.flips).toEqual(expect.arrayContaining(r.before.flips));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('remembers what a half-done move changed until a plan finishes it', () => {
+    fc.assert(
+      fc.property(history, (steps) => {
+        for (const r of replay(steps)) {
+          const before = r.before.lastFailure;
+          const after = r.after.lastFailure;
+          if (before && after && before.from === after.from && before.to === after.to) expect(after.changed).toEqual(expect.arrayContaining(before.changed));
         }
       }),
       { numRuns: 300 },
