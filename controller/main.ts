@@ -45,7 +45,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
   const clock = systemClock;
   const logger = options.logger;
   // Read only when /metrics is scraped, after the replica exists.
-  const metrics = new ControllerMetrics(region, () => replica.status().holder);
+  const metrics = new ControllerMetrics(region, () => replica.status());
   const events = new EventHub(region);
   const providers = buildProviders(config, { replicaRegion: region, clock, hooks: { onCallError: (event) => metrics.onAwsCallError(event) } });
   const store = openStateStore(config, { region });

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AwsCallErrorEvent } from '../aws/caller.js';
-import type { Assessment, Decision, Observation } from '../domain/types.js';
+import type { Assessment, Condition, Decision, Observation } from '../domain/types.js';
 import type { ExecutorEvent } from '../executor/executor.js';
 
 const HEALTH = ['healthy', 'degraded', 'failed', 'unknown'] as const;
@@ -19,7 +19,7 @@ export class ControllerMetrics {
   private readonly awsErrors: Counter;
   private readonly apiRequests: Counter;
 
-  constructor(replica: string, isHolder: () => boolean) {
+  constructor(replica: string, status: () => { holder: boolean; conditions: readonly Condition[] }) {
     this.registry.setDefaultLabels({ replica });
     this.verdict = new Gauge({ name: 'fcp_region_verdict', help: 'The engine verdict per region: 1 for the current health, 0 for the others', labelNames: ['region', 'health'], registers: [this.registry] });
     this.decisions = new Counter({ name: 'fcp_decisions_total', help: 'Engine decisions by kind (counted when the decision changes)', labelNames: ['kind'], registers: [this.registry] });
@@ -33,7 +33,19 @@ export class ControllerMetrics {
       help: '1 while this replica holds the lease',
       registers: [this.registry],
       collect() {
-        this.set(isHolder() ? 1 : 0);
+        this.set(status().holder ? 1 : 0);
+      },
+    });
+    // Readiness as numbers: an active plan that nobody runs (ActivePlanOwned) or refused
+    // credentials show here as 0 before anyone reads a log.
+    new Gauge({
+      name: 'fcp_readiness_condition',
+      help: 'Readiness conditions of this replica: 1 true, 0 false, -1 unknown',
+      labelNames: ['type', 'region'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of status().conditions) this.set({ type: c.type, region: c.region ?? '' }, c.status === 'true' ? 1 : c.status === 'false' ? 0 : -1);
       },
     });
   }

@@ -112,6 +112,23 @@ describe('the state store down', () => {
   });
 });
 
+describe('the CLI following a plan through a store outage', () => {
+  it('rides it out and reports the real outcome, exit 0', async () => {
+    const slow = baseConfig();
+    // A longer switchover keeps the plan running while the store is down.
+    const h = (harness = await startHarness(parseConfig({ ...JSON.parse(JSON.stringify(slow)), sandbox: { ...slow.sandbox, switchoverBase: 6000 } })));
+    await steady(h);
+    const cli = fcp(h, ['switchover', '--to', 'us-west-2', '--reason', 'store outage while following']);
+    await until('the promotion to be under way', async () => (await h.store.journal.listPlans()).length === 1, 30_000);
+    h.deployment.sandbox.faults.add({ kind: 'store-down', for: '8s' });
+    const result = await cli;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/cannot read progress .*still waiting/);
+    expect(result.stdout).toMatch(/plan plan-\d+-switchover-us-east-1-to-us-west-2 succeeded/);
+    expect(h.deployment.sandbox.stats().dbWriter).toBe('us-west-2');
+  });
+});
+
 describe('a Route 53 throttling storm during a route53 flip', () => {
   it('completes within its deadline', async () => {
     const base = JSON.parse(JSON.stringify(baseConfig())) as Record<string, unknown>;

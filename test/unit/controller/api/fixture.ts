@@ -71,7 +71,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
       const logger = createLogger({ name: 'api-test', level: 'debug', pretty: false, destination });
       const status: ReplicaStatus = { region: 'us-east-1', holder: true, storeReachable: true, conditions: [{ type: 'StoreReachable', status: 'true', reason: 'ok', message: 'the store answers', at: 0 }] };
       const replica = { status: () => status };
-      const metrics = new ControllerMetrics('us-east-1', () => status.holder);
+      const metrics = new ControllerMetrics('us-east-1', () => status);
       const events = new EventHub('us-east-1');
       const app = buildApiServer({ config, store: stateStore, region: 'us-east-1', replica, metrics, events, logger, now: () => clock.now, newId: (kind) => `${kind}-${++ids}-${process.pid}`, dashboardDir });
       apps.push(app);

@@ -53,6 +53,7 @@ describe('/metrics', () => {
     expect(find('fcp_decisions_total', { kind: 'none' })?.value).toBe(1);
     expect(find('fcp_plan_step_duration_seconds_sum', { kind: 'promote-database', status: 'done' })?.value).toBe(1.5);
     expect(find('fcp_lease_holder', { replica: 'us-east-1' })?.value).toBe(1);
+    expect(find('fcp_readiness_condition', { type: 'StoreReachable', region: '' })?.value).toBe(1);
     expect(find('fcp_probe_latency_seconds_count', { region: 'us-east-1', outcome: 'ok' })?.value).toBe(1);
     expect(find('fcp_aws_call_errors_total', { service: 'rds', code: 'Throttling' })?.value).toBe(1);
   });
