@@ -175,9 +175,9 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
     }
     // Validate everything before creating anything: bad input changes nothing.
     const ordered = [writer, ...entries.filter((entry) => entry !== writer)].map(([region, cluster]) => {
-      const parsed = parseClusterArn(cluster.arn);
+      const parsed = parseClusterArn(cluster.arn.toLowerCase());
       const expected = clusterArn(account, region, parsed?.id ?? '');
-      if (!parsed || cluster.arn !== expected) {
+      if (!parsed || cluster.arn.toLowerCase() !== expected) {
         throw new InputError(`clusters.${region}.arn "${cluster.arn}" must be an RDS cluster ARN of account ${account} in ${region} (arn:aws:rds:${region}:${account}:cluster:<id>)`);
       }
       return { region, id: parsed.id, cluster };
@@ -209,7 +209,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
     setReplicationLag: (region, lagMs) => db.setReplicationLag(region, lagMs),
     writerRegion: (id) => {
       db.advance();
-      return db.listGlobalClusters().find((global) => global.id === id)?.writer?.region;
+      return db.listGlobalClusters().find((global) => global.id === id.toLowerCase())?.writer?.region;
     },
     resolveEndpoint: (host) => {
       db.advance();
