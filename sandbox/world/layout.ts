@@ -28,6 +28,19 @@ export interface SandboxLayout {
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost)$/;
+const DEFAULT_HOST = '127.0.0.1';
+const listenHost = (hostname: string) => (hostname === 'localhost' ? DEFAULT_HOST : hostname);
+
+/**
+ * The loopback address of the sandbox's own servers without a URL in the config (DNS, the fault
+ * API): the address its AWS APIs are given (`aws.endpoints.route53`), so sandboxes on different
+ * loopback addresses do not collide.
+ */
+export function sandboxHost(config: Config): string {
+  const url = config.aws.endpoints.route53;
+  const hostname = url === undefined ? DEFAULT_HOST : new URL(url).hostname;
+  return LOOPBACK.test(hostname) ? listenHost(hostname) : DEFAULT_HOST;
+}
 
 /**
  * Reads the sandbox's listen addresses from the config (the config is the source of truth). Throws
@@ -38,12 +51,12 @@ export function sandboxLayout(config: Config): SandboxLayout {
   const address = (url: string | undefined, path: string, part: string, example: string): ListenAddress => {
     if (url === undefined) {
       problems.push(`${path}: the sandbox serves ${part} here; set it to a loopback URL such as ${example}`);
-      return { part, host: '127.0.0.1', port: 0 };
+      return { part, host: DEFAULT_HOST, port: 0 };
     }
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:') problems.push(`${path}: the sandbox serves plain HTTP; use http:// (got ${url})`);
     if (!LOOPBACK.test(parsed.hostname)) problems.push(`${path}: the sandbox listens on loopback only; use a 127.x.y.z address (got ${parsed.hostname})`);
-    return { part, host: parsed.hostname === 'localhost' ? '127.0.0.1' : parsed.hostname, port: Number(parsed.port || 80) };
+    return { part, host: listenHost(parsed.hostname), port: Number(parsed.port || 80) };
   };
   /** One server answers for every region, so every region must name the same URL. */
   const sharedUrl = (urls: Record<string, string> | undefined, path: string, part: string): string | undefined => {
@@ -63,8 +76,8 @@ export function sandboxLayout(config: Config): SandboxLayout {
       ? config.traffic.clusterEndpoints.map((e, i) => address(e.url, `traffic.clusterEndpoints[${i}].url`, `arc[${i}]`, `http://127.0.0.1:${4612 + i}`))
       : [];
   const settings = config.sandbox;
-  const dns = { part: 'dns', host: '127.0.0.1', port: settings?.dnsPort ?? 0 };
-  const faults = { part: 'faults', host: '127.0.0.1', port: settings?.faultsPort ?? 0 };
+  const dns = { part: 'dns', host: sandboxHost(config), port: settings?.dnsPort ?? 0 };
+  const faults = { part: 'faults', host: sandboxHost(config), port: settings?.faultsPort ?? 0 };
 
   const apps: Record<string, AppAddress> = {};
   for (const { name: region } of config.regions) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../../controller/config/load.js';
 import { InputError } from '../../../../controller/errors.js';
-import { ephemeral, sandboxLayout } from '../../../../sandbox/world/layout.js';
+import { ephemeral, sandboxHost, sandboxLayout } from '../../../../sandbox/world/layout.js';
 import YAML from 'yaml';
 import { readFileSync } from 'node:fs';
 
@@ -25,6 +25,16 @@ describe('sandboxLayout', () => {
     const free = ephemeral(layout);
     expect([free.route53, free.rds, ...free.arc, free.dns, ...Object.values(free.apps)].every((a) => a.port === 0)).toBe(true);
     expect(free.apps['eu-west-1']?.host).toBe('127.0.1.3');
+  });
+
+  it('binds DNS and the fault API on the loopback address the config gives the sandbox, so two sandboxes do not collide', () => {
+    const input = exampleInput();
+    const moved = (url: string) => url.replace('127.0.0.1', '127.0.0.7');
+    input.aws.endpoints.route53 = moved(input.aws.endpoints.route53);
+    const layout = sandboxLayout(parseConfig(input));
+    expect(layout.dns).toEqual({ part: 'dns', host: '127.0.0.7', port: 4618 });
+    expect(layout.faults).toEqual({ part: 'faults', host: '127.0.0.7', port: 4619 });
+    expect(sandboxHost(parseConfig(input))).toBe('127.0.0.7');
   });
 
   it.each([

@@ -38,12 +38,12 @@ describe('Route53Zone', () => {
     expect(route53.commandCalls(ListResourceRecordSetsCommand)).toHaveLength(2);
   });
 
-  it.each([
+  it.each<{ name: string; pages: { SetIdentifier: string; next: { NextRecordIdentifier?: string } }[] }>([
     { name: 'a page that names itself as the next one', pages: [{ SetIdentifier: 'a', next: {} }] },
     { name: 'a later page that repeats its start identifier', pages: [{ SetIdentifier: 'a', next: { NextRecordIdentifier: 'b' } }, { SetIdentifier: 'b', next: { NextRecordIdentifier: 'b' } }] },
   ])('stops with an error on $name, instead of looping', async ({ pages }) => {
     pages.forEach((page, index) => {
-      const at = index === 0 ? { StartRecordName: 'login.example.com', StartRecordType: 'CNAME' } : { StartRecordIdentifier: pages[index - 1]?.next.NextRecordIdentifier };
+      const at = index === 0 ? { StartRecordName: 'login.example.com', StartRecordType: 'CNAME' as const } : { StartRecordIdentifier: pages[index - 1]?.next.NextRecordIdentifier };
       route53.on(ListResourceRecordSetsCommand, at).resolves({
         ResourceRecordSets: [{ Name: 'login.example.com.', Type: 'CNAME', SetIdentifier: page.SetIdentifier, Weight: 1 }],
         IsTruncated: true,
