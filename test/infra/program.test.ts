@@ -170,8 +170,8 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     expect(resources('Notify')).toBeUndefined();
   });
 
-  it('passes the policy guard', () => {
-    expect(checkInventory(three.inventory)).toEqual([]);
+  it('passes the policy guard', async () => {
+    expect(await checkInventory(three.inventory)).toEqual([]);
   });
 
   it('exports outputs that render a valid controller config', () => {
@@ -230,8 +230,8 @@ describe('two-region stack (Pulumi.example-two-region.yaml)', () => {
     expect(table?.props.replicas).toEqual([{ regionName: 'us-east-1', pointInTimeRecovery: true, deletionProtectionEnabled: true, propagateTags: true }]);
   });
 
-  it('passes the policy guard and renders a valid controller config', () => {
-    expect(checkInventory(two.inventory)).toEqual([]);
+  it('passes the policy guard and renders a valid controller config', async () => {
+    expect(await checkInventory(two.inventory)).toEqual([]);
     expect(parseConfig(renderControllerConfig(two.outputs)).regions.map((r) => r.role)).toEqual(['primary', 'standby']);
   });
 });
