@@ -233,6 +233,9 @@ const aws = z
         cloudwatch: perRegion(httpUrl).optional(),
         dynamodb: httpUrl.optional(),
         sns: httpUrl.optional(),
+        /** IAM (policy simulation) and STS (caller identity), for readiness's permission proof. */
+        iam: httpUrl.optional(),
+        sts: httpUrl.optional(),
       })
       .prefault({}),
     /**

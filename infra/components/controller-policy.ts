@@ -42,11 +42,38 @@ export interface ControllerPolicyInputs {
 /** The ARC condition key that is true when a request overrides safety rules. */
 export const ARC_OVERRIDE_KEY = 'route53-recovery-cluster:AllowSafetyRulesOverrides';
 
+/** The controller task role of one region: `<deployment>-<region>-controller`. */
+export const controllerRoleName = (deployment: string, region: string): string => `${deployment}-${region}-controller`;
+
 const bareZoneId = (id: string) => id.replace(/^\/hostedzone\//, '');
 /** Route 53 compares normalized names: lower case, no trailing dot. */
 const normalizedName = (name: string) => name.toLowerCase().replace(/\.$/, '');
 
 const zoneArn = (id: string) => `arn:aws:route53:::hostedzone/${bareZoneId(id)}`;
+
+/**
+ * What a controller that moves traffic with Route 53 weighted records (`traffic.mechanism: route53`)
+ * needs on the public zone: read its records and UPSERT the weights of the public name. This program
+ * deploys ARC routing controls instead; the sandbox, which also runs the route53 mechanism, adds these.
+ */
+export function weightedRecordsStatements(records: { zoneId: string; name: string; type: string }): PolicyStatement[] {
+  return [
+    { Sid: 'ReadPublicRecords', Effect: 'Allow', Action: ['route53:ListResourceRecordSets'], Resource: [zoneArn(records.zoneId)] },
+    {
+      Sid: 'FlipWeightedRecords',
+      Effect: 'Allow',
+      Action: ['route53:ChangeResourceRecordSets'],
+      Resource: [zoneArn(records.zoneId)],
+      Condition: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': [normalizedName(records.name)],
+          'route53:ChangeResourceRecordSetsRecordTypes': [records.type],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+        },
+      },
+    },
+  ];
+}
 
 export function controllerPolicyDocument(inputs: ControllerPolicyInputs): PolicyDocument {
   return {

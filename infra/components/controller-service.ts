@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackSettings } from '../settings.js';
-import { alarmKeyPolicy, controllerPolicyDocument, executionPolicyDocument, type ControllerPolicyInputs } from './controller-policy.js';
+import { alarmKeyPolicy, controllerPolicyDocument, controllerRoleName, executionPolicyDocument, type ControllerPolicyInputs } from './controller-policy.js';
 import type { Network } from './network.js';
 
 /** Where the task writes the config it reads from SSM, and the image's `fcp controller --config` path. */
@@ -96,7 +96,7 @@ export class ControllerService extends pulumi.ComponentResource {
         .apply(([repositoryArn, logGroupArn, configParameterArn]) => JSON.stringify(executionPolicyDocument({ repositoryArn, logGroupArn, configParameterArn }))),
     }, child);
     const taskRole = new aws.iam.Role(`${name}-task`, {
-      name: `${prefix}-controller`,
+      name: controllerRoleName(args.deployment, region),
       description: 'The failover controller: flips its routing controls and DB records, promotes its global database, keeps state in its table',
       assumeRolePolicy: assumeByEcsTasks,
     }, child);

@@ -22,6 +22,8 @@ export interface SandboxLayout {
   cloudwatch?: ListenAddress;
   arc: ListenAddress[];
   dynamodb: ListenAddress;
+  /** IAM and STS, served by one listener. */
+  iam: ListenAddress;
   dns: ListenAddress;
   faults: ListenAddress;
   apps: Record<string, AppAddress>;
@@ -71,6 +73,8 @@ export function sandboxLayout(config: Config): SandboxLayout {
   const cloudwatchUrl = sharedUrl(endpoints.cloudwatch, 'aws.endpoints.cloudwatch', 'cloudwatch');
   const cloudwatch = cloudwatchUrl === undefined ? undefined : address(cloudwatchUrl, 'aws.endpoints.cloudwatch', 'cloudwatch', 'http://127.0.0.1:4623');
   const dynamodb = address(endpoints.dynamodb, 'aws.endpoints.dynamodb', 'dynamodb', 'http://127.0.0.1:4617');
+  const iam = address(endpoints.iam, 'aws.endpoints.iam', 'iam', 'http://127.0.0.1:4624');
+  if (endpoints.sts !== endpoints.iam) problems.push(`aws.endpoints.sts: one server serves IAM and STS; give it the same URL as aws.endpoints.iam (${endpoints.iam ?? 'unset'})`);
   const arc =
     config.traffic.mechanism === 'arc'
       ? config.traffic.clusterEndpoints.map((e, i) => address(e.url, `traffic.clusterEndpoints[${i}].url`, `arc[${i}]`, `http://127.0.0.1:${4612 + i}`))
@@ -100,7 +104,7 @@ export function sandboxLayout(config: Config): SandboxLayout {
     problems.push('services[*].endpoints: give each region its own loopback address (e.g. 127.0.1.1, 127.0.1.2, ...) so DNS answers tell regions apart');
   }
 
-  const all = [route53, rds, ...(cloudwatch ? [cloudwatch] : []), ...arc, dynamodb, dns, faults, ...appList.map(([, a]) => a)];
+  const all = [route53, rds, ...(cloudwatch ? [cloudwatch] : []), ...arc, dynamodb, iam, dns, faults, ...appList.map(([, a]) => a)];
   const seen = new Map<string, string>();
   for (const a of all) {
     if (a.port === 0) continue;
@@ -111,7 +115,7 @@ export function sandboxLayout(config: Config): SandboxLayout {
   }
 
   if (problems.length > 0) throw new InputError(`the config cannot drive the sandbox (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
-  return { route53, rds, ...(cloudwatch ? { cloudwatch } : {}), arc, dynamodb, dns, faults, apps };
+  return { route53, rds, ...(cloudwatch ? { cloudwatch } : {}), arc, dynamodb, iam, dns, faults, apps };
 }
 
 /** The same layout with every port 0: each part binds a free port (tests, drills). */
@@ -123,6 +127,7 @@ export function ephemeral(layout: SandboxLayout): SandboxLayout {
     ...(layout.cloudwatch ? { cloudwatch: free(layout.cloudwatch) } : {}),
     arc: layout.arc.map(free),
     dynamodb: free(layout.dynamodb),
+    iam: free(layout.iam),
     dns: free(layout.dns),
     faults: free(layout.faults),
     apps: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, free(a)])),

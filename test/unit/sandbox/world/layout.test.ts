@@ -19,6 +19,7 @@ describe('sandboxLayout', () => {
     expect(layout.cloudwatch).toEqual({ part: 'cloudwatch', host: '127.0.0.1', port: 4623 });
     expect(layout.arc.map((a) => a.port)).toEqual([4612, 4613, 4614, 4615, 4616]);
     expect(layout.dynamodb.port).toBe(4617);
+    expect(layout.iam).toEqual({ part: 'iam', host: '127.0.0.1', port: 4624 });
     expect(layout.dns).toEqual({ part: 'dns', host: '127.0.0.1', port: 4618 });
     expect(layout.faults.port).toBe(4619);
     expect(layout.apps['us-west-2']).toEqual({ part: 'us-west-2 app', host: '127.0.1.2', port: 4620, healthPaths: ['/health'] });
@@ -38,6 +39,13 @@ describe('sandboxLayout', () => {
   });
 
   it.each([
+    {
+      name: 'STS apart from IAM',
+      edit: (c: Yaml) => {
+        c.aws.endpoints.sts = 'http://127.0.0.1:4625';
+      },
+      problems: [/^aws\.endpoints\.sts: one server serves IAM and STS; give it the same URL as aws\.endpoints\.iam \(http:\/\/127\.0\.0\.1:4624\)$/],
+    },
     {
       name: 'missing endpoints',
       edit: (c: Yaml) => {
