@@ -5,6 +5,7 @@ import { formatDuration } from '../domain/time.js';
 import type { Condition } from '../domain/types.js';
 import { describeError, FcpError } from '../errors.js';
 import type { StepPorts } from '../executor/steps.js';
+import type { StepBudget } from '../providers/ports.js';
 
 /** Error codes that mean this replica's credentials cannot make the calls a plan needs. */
 const CREDENTIAL_CODES = new Set(['AccessDenied', 'AccessDeniedException', 'ExpiredToken', 'ExpiredTokenException', 'UnrecognizedClientException', 'InvalidClientTokenId']);
@@ -14,12 +15,18 @@ export function credentialsRefused(conditions: readonly Condition[]): Condition 
   return conditions.find((c) => c.status === 'false' && CREDENTIAL_CODES.has(c.reason));
 }
 
+/** The permission proof (`permissions.ts`): its conditions, never a throw. */
+export interface PermissionConditions {
+  conditions(budget: StepBudget): Promise<Condition[]>;
+}
+
 /**
  * Readiness checks: continuous proof that the failover path would work from this replica, with
  * its credentials, right now (DESIGN.md: a rollback once failed on a permission nothing had
- * exercised). Each check makes the read calls the plan's steps would make.
+ * exercised). Each check makes the read calls the plan's steps would make; `permissions` proves
+ * the write calls by simulating them with IAM.
  */
-export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'regions' | 'failover' | 'aws'>, clock: Clock): Promise<Condition[]> {
+export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'regions' | 'failover' | 'aws'>, clock: Clock, permissions?: PermissionConditions): Promise<Condition[]> {
   const at = clock.now();
   const budget = { deadlineAt: at + config.aws.requestTimeout * 2 };
   const standbys = config.regions.filter((r) => r.role === 'standby').map((r) => r.name);
@@ -64,6 +71,7 @@ export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'reg
       return ready.map((c) => ({ ...c, region: c.region ?? region }));
     }),
     ...standbys.map((region) => check('ReplicationLagWithinBudget', region, lag(region))),
+    ...(permissions ? [permissions.conditions(budget)] : []),
   ]);
   return conditions.flat();
 }

@@ -19,6 +19,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   'client-route-53': 'route53',
   'client-route53-recovery-cluster': 'route53-recovery-cluster',
   'client-sns': 'sns',
+  'client-sts': 'sts',
 };
 
 /**
@@ -29,6 +30,7 @@ export const NOT_FOR_THE_ROLE: Readonly<Record<string, string>> = {
   'dynamodb:CreateTable': 'the embedded store creates its own table; in AWS the stack creates it (StateTable)',
   'dynamodb:DescribeTable': 'only the embedded store waits for its table to be ACTIVE',
   'sns:Publish': 'SNS notifications are opt-in (`notifications.sns`); the rendered config sends none, and a team that adds a topic grants it',
+  'sts:GetCallerIdentity': 'needs no permission: IAM never denies it',
 };
 
 export interface ControllerAction {
