@@ -9,6 +9,7 @@ import type { SessionStore } from './apps/session-store.js';
 import { createArcCluster, type ArcCluster } from './arc/index.js';
 import { createIamEmulator, type IamEmulator } from './iam/api.js';
 import type { IamGate } from './iam/gate.js';
+import { sandboxAccount } from './iam/controller-role.js';
 import { sandboxIamGate } from './iam/principals.js';
 import { sandboxSection } from './config-schema.js';
 import { createDnsServer } from './dns/server.js';
@@ -151,7 +152,7 @@ function createParts(config: Config, layout: SandboxLayout, dataDir: string, iam
       timeScale: settings.healthCheckTimeScale,
       routingControlState: (arn) => arc.state(arn),
     }),
-    store: new EmbeddedStore({ host: layout.dynamodb.host, port: layout.dynamodb.port, dataDir: join(dataDir, 'dynamodb') }),
+    store: new EmbeddedStore({ host: layout.dynamodb.host, port: layout.dynamodb.port, dataDir: join(dataDir, 'dynamodb'), iam: { gate: iam, account: sandboxAccount(config) } }),
   };
 }
 
@@ -182,7 +183,7 @@ async function bindAll(
   }
 
   await parts.store.start();
-  stack.push(() => parts.store.stop());
+  stack.push(() => parts.store.close());
 
   const dnsServer = createDnsServer({ source: parts.route53, host: layout.dns.host, port: layout.dns.port });
   const dnsPort = await dnsServer.start().then(

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,7 +158,10 @@ export async function renderedControllerRole(config: Config, cacheDir = join(tmp
   } catch {
     synthesized = await synthesize(settings);
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(synthesized));
+    // Written aside and renamed, so a process starting at the same time never reads half a file.
+    const partial = `${file}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(synthesized));
+    renameSync(partial, file);
   }
   return { regions: render(config, synthesized), source: 'the controller task role rendered by infra/' };
 }

@@ -176,22 +176,23 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
 describe('sandbox store faults', () => {
   it('store down: clients cannot connect; it comes back on the same port with its data', async () => {
     const db = track(new DynamoDBClient(sdkOptions(sandbox.endpoints.dynamodb, 'us-east-1')));
+    // The state table of the config: the only table the controller role lets the replica write.
     await db.send(new CreateTableCommand({
-      TableName: 'e2e-state',
+      TableName: 'fcp-state',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
     }));
-    const put = () => db.send(new PutItemCommand({ TableName: 'e2e-state', Item: { pk: { S: 'lease' }, holder: { S: 'us-east-1' } } }));
+    const put = () => db.send(new PutItemCommand({ TableName: 'fcp-state', Item: { pk: { S: 'lease' }, holder: { S: 'us-east-1' } } }));
     await until(() => put().then(() => true, () => false), 'the table to accept writes');
 
     sandbox.faults.add({ kind: 'store-down' });
     await until(async () => sandbox.stats().store === 'down', 'the store to go down');
-    expect((await failure(db.send(new GetItemCommand({ TableName: 'e2e-state', Key: { pk: { S: 'lease' } } })))).code).toBe('ECONNREFUSED');
+    expect((await failure(db.send(new GetItemCommand({ TableName: 'fcp-state', Key: { pk: { S: 'lease' } } })))).code).toBe('ECONNREFUSED');
 
     sandbox.faults.clear();
     await until(async () => sandbox.stats().store === 'up', 'the store to come back');
-    const item = await db.send(new GetItemCommand({ TableName: 'e2e-state', Key: { pk: { S: 'lease' } } }));
+    const item = await db.send(new GetItemCommand({ TableName: 'fcp-state', Key: { pk: { S: 'lease' } } }));
     expect(item.Item?.holder?.S).toBe('us-east-1');
   });
 });

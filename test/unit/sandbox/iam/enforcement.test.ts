@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from '@aws-sdk/client-rds';
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
@@ -12,6 +16,7 @@ import { IamGate } from '../../../../sandbox/iam/gate.js';
 import { createCloudWatchEmulator, createRdsEmulator, type CloudWatchEmulator, type RdsEmulator } from '../../../../sandbox/rds/index.js';
 import { createRoute53Emulator, type Route53Emulator } from '../../../../sandbox/route53/index.js';
 import { NO_FAULTS } from '../../../../sandbox/shared/faults.js';
+import { EmbeddedStore } from '../../../../sandbox/store/dynalite.js';
 import { listen, type Loopback } from '../rds/loopback.js';
 
 /** Every emulated API refuses what the caller's policy does not allow, in its own protocol's AccessDenied. */
@@ -31,6 +36,7 @@ const policy = {
     { Effect: 'Allow', Action: ['rds:DescribeGlobalClusters'], Resource: [GLOBAL] },
     { Effect: 'Allow', Action: ['rds:FailoverGlobalCluster'], Resource: [GLOBAL, CLUSTER('us-west-2')] },
     { Effect: 'Allow', Action: ['iam:SimulatePrincipalPolicy'], Resource: [ROLE] },
+    { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: ['arn:aws:dynamodb:us-east-1:000000000000:table/fcp-state'] },
   ],
 };
 
@@ -42,6 +48,8 @@ let rds: RdsEmulator;
 let cloudwatch: CloudWatchEmulator;
 let arc: ArcCluster;
 let iam: IamEmulator;
+let store: EmbeddedStore;
+const storeDir = mkdtempSync(join(tmpdir(), 'fcp-iam-store-'));
 const urls: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -58,6 +66,13 @@ beforeAll(async () => {
   arc = createArcCluster({ faults: NO_FAULTS, iam: gate, endpointCount: 1 });
   arc.seedRegionControls({ 'us-east-1': CONTROL('us-east-1'), 'us-west-2': CONTROL('us-west-2') }, 'us-east-1');
   iam = createIamEmulator({ faults: NO_FAULTS, gate });
+  store = new EmbeddedStore({ host: '127.0.0.1', port: 0, dataDir: storeDir, iam: { gate, account: '000000000000' } });
+  await store.start();
+  urls.dynamodb = store.url;
+  const db = new DynamoDBClient(options('dynamodb'));
+  for (const table of ['fcp-state', 'other']) {
+    await db.send(new CreateTableCommand({ TableName: table, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+  }
   for (const [name, handle] of Object.entries({ route53: route53.handle, rds: rds.handle, cloudwatch: cloudwatch.handle, arc: arc.endpoints[0]!, iam: iam.handle })) {
     const server = await listen(handle);
     servers.push(server);
@@ -71,10 +86,25 @@ afterAll(async () => {
   cloudwatch.stop();
   arc.stop();
   iam.stop();
+  await store.close();
+  rmSync(storeDir, { recursive: true, force: true });
   await Promise.all(servers.map((s) => s.close()));
 });
 
 const options = (service: string, region = 'us-east-1') => ({ endpoint: urls[service], region, credentials, maxAttempts: 1 });
+
+/** dynalite makes a new table ACTIVE after a moment: retry the first write until it is. */
+async function eventuallyActive<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (Date.now() > deadline || (error as Error).name === 'AccessDeniedException') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 async function refusal(call: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
   const error = (await call.then(() => undefined, (caught: unknown) => caught)) as { name: string; message: string; $metadata?: { httpStatusCode?: number } } | undefined;
@@ -127,17 +157,26 @@ describe('IAM enforcement in each emulated protocol', () => {
       resource: '*',
     },
     {
+      protocol: 'DynamoDB (JSON 1.0): a write to a table outside the policy',
+      allowed: () => eventuallyActive(() => new DynamoDBClient(options('dynamodb')).send(new PutItemCommand({ TableName: 'fcp-state', Item: { pk: { S: 'lease' } } }))),
+      refused: () => new DynamoDBClient(options('dynamodb')).send(new PutItemCommand({ TableName: 'other', Item: { pk: { S: 'lease' } } })),
+      action: 'dynamodb:PutItem',
+      resource: 'arn:aws:dynamodb:us-east-1:000000000000:table/other',
+      // DynamoDB answers AccessDeniedException with 400, not 403.
+      status: 400,
+    },
+    {
       protocol: 'IAM (Query XML): simulating another principal',
       allowed: () => new IAMClient(options('iam')).send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: ROLE, ActionNames: ['rds:DescribeGlobalClusters'], ResourceArns: [GLOBAL] })),
       refused: () => new IAMClient(options('iam')).send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: 'arn:aws:iam::000000000000:role/admin', ActionNames: ['rds:DescribeGlobalClusters'] })),
       action: 'iam:SimulatePrincipalPolicy',
       resource: 'arn:aws:iam::000000000000:role/admin',
     },
-  ])('$protocol', async ({ allowed, refused, action, resource }) => {
+  ])('$protocol', async ({ allowed, refused, action, resource, status }) => {
     await allowed();
     const error = await refusal(refused());
     expect(error.name).toMatch(/^AccessDenied(Exception)?$/);
-    expect(error.status).toBe(403);
+    expect(error.status).toBe(status ?? 403);
     expect(error.message).toBe(
       `User: arn:aws:sts::000000000000:assumed-role/auth-us-east-1-controller/fcp is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
     );
