@@ -13,6 +13,7 @@ import { buildProviders, type Providers } from './providers/factory.js';
 import { openStateStore } from './providers/store/from-config.js';
 import type { StateStore } from './providers/store/port.js';
 import { DatabaseStatusReader } from './signals/database-status.js';
+import { PermissionProof, planPermissions } from './replica/permissions.js';
 import { checkReadiness } from './replica/readiness.js';
 import { createNotifier } from './notify/notifier.js';
 import { Replica } from './replica/replica.js';
@@ -50,6 +51,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
   const providers = buildProviders(config, { replicaRegion: region, clock, hooks: { onCallError: (event) => metrics.onAwsCallError(event) } });
   const store = openStateStore(config, { region });
   const ports = { traffic: providers.traffic, database: providers.database, dbRecords: providers.dbRecords };
+  const permissions = new PermissionProof({ caller: providers.caller, region, needs: planPermissions(config, region) });
   const database = providers.signals.database ?? new DatabaseStatusReader({ database: providers.database, clock, timeout: 2 * config.aws.requestTimeout });
   const readers = [providers.signals.http, ...(providers.signals.route53 ? [providers.signals.route53] : [])];
   // Probe latencies feed the metrics on their way to the replica.
@@ -69,7 +71,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
     store,
     ports,
     signals,
-    readiness: () => checkReadiness(ports, config, clock),
+    readiness: () => checkReadiness(ports, config, clock, permissions),
     readDatabase: () => database.read(),
     clock,
     random: Math.random,

@@ -104,15 +104,17 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
     .apply((values) => ({ ...values, controller: { apiPort: settings.controller.apiPort } }));
   const configYaml = configSource.apply(renderControllerConfigYaml);
 
-  const permissions = pulumi.all([source.traffic, source.database, source.stateTable]).apply(([traffic, database, state]) => ({
+  // Each region's role: only the private zone is read (public traffic moves through ARC routing
+  // controls) and only the state table's replica in its own region is written.
+  const permissionsIn = (region: string) => pulumi.all([source.traffic, source.database, source.stateTable]).apply(([traffic, database, state]) => ({
     changeZoneIds: [database.endpointRecords.hostedZoneId],
-    readZoneIds: [traffic.publicZoneId, database.endpointRecords.hostedZoneId],
+    readZoneIds: [database.endpointRecords.hostedZoneId],
     recordNames: [database.endpointRecords.writer, ...Object.values(database.endpointRecords.readers)],
     healthCheckIds: Object.values(traffic.originHealthChecks),
     routingControlArns: Object.values(traffic.routingControls),
     globalClusterArn: database.globalClusterArn,
     clusterArns: Object.values(database.clusters).map((c) => c.arn),
-    tableArns: state.arns,
+    tableArns: state.arns.filter((arn) => arn.split(':')[3] === region),
   }));
 
   const controllers = stacks.map((stack) => ({
@@ -123,7 +125,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
       settings: settings.controller,
       network: stack.network,
       configYaml,
-      permissions,
+      permissions: permissionsIn(stack.region),
     }, { provider: stack.provider }),
   }));
 

@@ -28,6 +28,19 @@ const arn = (service: string) =>
       error: (issue) => `${JSON.stringify(issue.input)} is not an ${service} ARN (it should start with "arn:aws:${service}:")`,
     });
 
+/** RDS stores global-cluster and DB-cluster identifiers in lower case; the config holds them as RDS returns them. */
+const RDS_IDENTIFIER = /^[a-z](?:-?[a-z0-9])*$/;
+const validRdsIdentifier = (id: string) => id.length <= 63 && RDS_IDENTIFIER.test(id.toLowerCase());
+const rdsIdentifier = z
+  .string()
+  .refine(validRdsIdentifier, { error: (issue) => `${JSON.stringify(issue.input)} is not an RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen (RDS stores it in lower case)` })
+  .transform((id) => id.toLowerCase());
+const clusterArn = arn('rds')
+  .refine((value) => /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:/i.test(value) && validRdsIdentifier(value.slice(value.lastIndexOf(':') + 1)), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a DB cluster ARN with an RDS identifier (arn:aws:rds:<region>:<account>:cluster:<1-63 letters, digits and single hyphens>)`,
+  })
+  .transform((value) => value.toLowerCase());
+
 const ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const dnsName = z
   .string()
@@ -140,11 +153,11 @@ const traffic = z.discriminatedUnion('mechanism', [arcTraffic, route53Traffic], 
 
 const auroraGlobal = z.strictObject({
   engine: z.literal('aurora-global'),
-  globalClusterIdentifier: z.string().min(1),
+  globalClusterIdentifier: rdsIdentifier,
   /** Each region's member cluster of the global database. */
   clusters: perRegion(
     z.strictObject({
-      arn: arn('rds'),
+      arn: clusterArn,
       /** The cluster's own endpoints, which the DB endpoint records point at. */
       writerEndpoint: z.string().min(1),
       readerEndpoint: z.string().min(1),
@@ -226,6 +239,9 @@ const aws = z
         cloudwatch: perRegion(httpUrl).optional(),
         dynamodb: httpUrl.optional(),
         sns: httpUrl.optional(),
+        /** IAM (policy simulation) and STS (caller identity), for readiness's permission proof. */
+        iam: httpUrl.optional(),
+        sts: httpUrl.optional(),
       })
       .prefault({}),
     /**

@@ -8,7 +8,8 @@ import { PROVIDER_TYPE, type InventoryResource } from './inventory.js';
  * rendered controller config validates. Nothing leaves the process.
  */
 
-export const MOCK_ACCOUNT = '123456789012';
+export { MOCK_ACCOUNT } from './mock-account.js';
+import { MOCK_ACCOUNT } from './mock-account.js';
 /** The five regions of a mocked ARC cluster's data-plane endpoints. */
 const ARC_ENDPOINT_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1'];
 
