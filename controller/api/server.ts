@@ -137,7 +137,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     const body = parse(spec.body!, request.body, 'body');
     const principal = request.principal!;
     const fingerprint = createHash('sha256').update(canonicalJson({ method: request.method, path: request.url, by: principal.name, body })).digest('hex');
-    const claim = await store.requests.claimKey(key, fingerprint, deps.now(), UNANSWERED_CLAIM_STALE_MS);
+    const claim = await store.idempotency.claimKey(key, fingerprint, deps.now(), UNANSWERED_CLAIM_STALE_MS);
     if (!claim.claimed) {
       if (claim.record.fingerprint !== fingerprint) throw new ApiError(422, 'this Idempotency-Key was used for a different call', ['Idempotency-Key: use a new key for a new change']);
       if (!claim.record.response) throw new ApiError(409, 'a call with this Idempotency-Key is still running, or failed less than 30s ago; retry shortly');
@@ -152,10 +152,10 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     } catch (error) {
       const refused = toApiError(error);
       // A refusal is the call's answer too: a replay must not run it a second time.
-      if (refused.statusCode < 500) await store.requests.completeKey(key, { statusCode: refused.statusCode, body: { error: refused.message, problems: refused.problems } });
+      if (refused.statusCode < 500) await store.idempotency.completeKey(key, { statusCode: refused.statusCode, body: { error: refused.message, problems: refused.problems } });
       throw refused;
     }
-    await store.requests.completeKey(key, answer);
+    await store.idempotency.completeKey(key, answer);
     request.log.info({ route: spec.url, actor: principal.name, status: answer.statusCode }, `${spec.method} ${spec.url} by ${principal.name}: ${answer.statusCode}`);
     return reply.code(answer.statusCode).send(answer.body);
   };

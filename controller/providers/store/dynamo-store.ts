@@ -9,6 +9,7 @@ import { Keys } from './keys.js';
 import { DynamoLeaseStore } from './lease.js';
 import { DynamoObservationStore } from './observations.js';
 import type { Lease, StateStore, TakeOverState } from './port.js';
+import { DynamoIdempotencyStore } from './idempotency.js';
 import { DynamoRequestStore } from './requests.js';
 import { Table } from './table.js';
 import { DynamoTopologyStore } from './topology.js';
@@ -31,6 +32,7 @@ export class DynamoStateStore implements StateStore {
   readonly commands: DynamoCommandStore;
   readonly observations: DynamoObservationStore;
   readonly requests: DynamoRequestStore;
+  readonly idempotency: DynamoIdempotencyStore;
   readonly namespace: string;
   private readonly table: Table;
   private readonly client: DynamoDBClient;
@@ -53,6 +55,7 @@ export class DynamoStateStore implements StateStore {
     this.commands = new DynamoCommandStore(this.table, keys, fence);
     this.observations = new DynamoObservationStore(this.table, keys);
     this.requests = new DynamoRequestStore(this.table, keys);
+    this.idempotency = new DynamoIdempotencyStore(this.table, keys);
   }
 
   /** Creates the table if missing and waits until it is ACTIVE. Embedded store only. */

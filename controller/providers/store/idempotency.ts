@@ -1,0 +1,52 @@
+import type { Millis } from '../../domain/time.js';
+import { num, optionalJson, optionalNumber, optionalString, str } from './attributes.js';
+import { StoreError } from './errors.js';
+import type { Keys } from './keys.js';
+import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from './port.js';
+import type { Item, Table } from './table.js';
+import { requireText } from './validate.js';
+
+/**
+ * Idempotency records of the HTTP API, one item per `Idempotency-Key`: claimed before the call runs
+ * (so two concurrent calls with one key cannot both run), then completed with the response to replay.
+ */
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly table: Table,
+    private readonly keys: Keys,
+  ) {}
+
+  async claimKey(key: string, fingerprint: string, now: Millis, staleAfterMs: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }> {
+    requireText(key, 'Idempotency-Key', 'a non-empty key');
+    const itemKey = this.keys.idempotency(key);
+    const written = await this.table.put(
+      { pk: str(itemKey.pk), sk: str(itemKey.sk), fingerprint: str(fingerprint), claimedAt: num(now) },
+      { expression: 'attribute_not_exists(pk)' },
+    );
+    if (written) return { claimed: true };
+    const item = await this.table.get(itemKey);
+    if (!item) throw new StoreError(`idempotency key "${key}" vanished`, { context: { key } });
+    const record = toIdempotency(key, item);
+    // A claim never answered (its call failed or its replica died) is taken over once stale, by one caller.
+    if (!record.response && record.fingerprint === fingerprint && now - record.claimedAt >= staleAfterMs) {
+      const taken = await this.table.update(
+        itemKey,
+        { expression: 'SET #claimedAt = :now', names: { '#claimedAt': 'claimedAt' }, values: { ':now': num(now) } },
+        { expression: '#claimedAt = :seen AND attribute_not_exists(#response)', names: { '#claimedAt': 'claimedAt', '#response': 'response' }, values: { ':seen': num(record.claimedAt) } },
+      );
+      if (taken) return { claimed: true };
+    }
+    return { claimed: false, record };
+  }
+
+  async completeKey(key: string, response: StoredResponse): Promise<void> {
+    const itemKey = this.keys.idempotency(key);
+    await this.table.update(itemKey, { expression: 'SET #response = :response', names: { '#response': 'response' }, values: { ':response': str(JSON.stringify(response)) } }, { expression: 'attribute_exists(pk)' });
+  }
+}
+
+function toIdempotency(key: string, item: Item): IdempotencyRecord {
+  const response = optionalJson<StoredResponse>(item, 'response');
+  const fingerprint = optionalString(item, 'fingerprint');
+  return { key, claimedAt: optionalNumber(item, 'claimedAt') ?? 0, ...(fingerprint !== undefined && { fingerprint }), ...(response && { response }) };
+}
