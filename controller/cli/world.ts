@@ -10,7 +10,8 @@ import { MemoryJournal } from '../executor/memory-journal.js';
 import { buildProviders } from '../providers/factory.js';
 import { LocalAuditFile } from '../providers/store/local-audit.js';
 import { stepMarks } from '../status.js';
-import { actorOf, confirm, output, resolveRegion, type CommonOptions } from './context.js';
+import { confirm, output, resolveRegion, type CommonOptions } from './context.js';
+import { bestKnownIdentity } from './identity.js';
 
 export const DEFAULT_BREAK_GLASS_FILE = process.env.FCP_BREAK_GLASS_AUDIT ?? '.data/break-glass-audit.jsonl';
 
@@ -49,8 +50,8 @@ export async function breakGlassFailover(options: BreakGlassOptions): Promise<vo
   if (!options.reason?.trim()) throw new InputError('a reason is required', ['--reason: say why, for the audit trail']);
   const to = options.to;
   const region = resolveRegion(config, options.region ?? to);
-  const actor = actorOf(options);
   await confirm(`--break-glass fails over to ${to} from this machine without the state store, lease or guards; it is audited to ${options.auditFile}.`, options.yes, '--break-glass');
+  const actor = await bestKnownIdentity(config, region);
 
   const providers = buildProviders(config, { replicaRegion: region });
   try {

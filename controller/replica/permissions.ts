@@ -1,11 +1,11 @@
 import { SimulatePrincipalPolicyCommand, type ContextEntry, type EvaluationResult } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { callerIdentity } from '../aws/identity.js';
 import type { AwsCaller } from '../aws/caller.js';
 import { IAM_CONTROL_REGION } from '../aws/clients.js';
 import type { Config } from '../config/schema.js';
 import { formatDuration, type Millis } from '../domain/time.js';
 import type { Condition, RegionName } from '../domain/types.js';
-import { describeError, FcpError } from '../errors.js';
+import { describeError } from '../errors.js';
 import type { StepBudget } from '../providers/ports.js';
 
 /**
@@ -166,16 +166,10 @@ export class PermissionProof {
     return { at: caller.clock.now(), principal, denied };
   }
 
-  private async whoAmI(budget: StepBudget): Promise<string> {
-    const { caller } = this.options;
-    const identity = await caller.call(
-      { service: 'sts', operation: 'GetCallerIdentity', region: this.options.region },
-      (clients, signal) => clients.sts().send(new GetCallerIdentityCommand({}), { abortSignal: signal }),
-      budget,
-    );
-    if (!identity.Arn) throw new FcpError('STS did not say which principal this replica is');
-    return identity.Arn;
+  private whoAmI(budget: StepBudget): Promise<string> {
+    return callerIdentity(this.options.caller, this.options.region, budget);
   }
+
 
   private render(proof: Proof): Condition[] {
     if (proof.denied.length > 0) return this.denials(proof);

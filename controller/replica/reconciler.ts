@@ -127,6 +127,7 @@ export class Reconciler {
       await this.persist(lease, topology, next, stored?.version ?? 0, now);
     }
     for (const decision of step.decisions) await this.record(decision, commands, assessment, lease);
+    await this.recordAdoption(topology, next, step.decisions, lease, now);
     if (run?.resumed) {
       await store.audit.append({ at: now, actor: this.deps.holder, action: 'plan/resumed', phase: 'intent', details: { planId: run.plan.id, fenceToken: lease.token, reason: `the journal says it is running and nobody runs it${acting}` } });
     }
@@ -160,6 +161,13 @@ export class Reconciler {
   private async persist(lease: Lease, before: Topology, after: Topology, version: number, now: Millis): Promise<void> {
     if (version > 0 && JSON.stringify(before) === JSON.stringify(after)) return;
     await this.deps.store.topology.write(lease, after, version, now);
+  }
+
+  /** A primary that changed without a plan succeeding was adopted from the world (a writer moved outside the controller): on the record. */
+  private async recordAdoption(before: Topology, after: Topology, decisions: readonly Decision[], lease: Lease, now: Millis): Promise<void> {
+    if (after.primary === before.primary || decisions.some((d) => d.kind === 'plan-finished' && d.ok)) return;
+    const reason = decisions.find((d) => d.kind === 'none' && d.reason.startsWith('adopted'))?.reason ?? `primary changed from ${before.primary} to ${after.primary}`;
+    await this.deps.store.audit.append({ at: now, actor: this.deps.holder, action: 'topology/adopted', phase: 'result', details: { from: before.primary, to: after.primary, reason, fenceToken: lease.token } });
   }
 
   /** Logs a decision (once per distinct reason) and hands it to the hooks. */

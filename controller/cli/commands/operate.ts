@@ -46,9 +46,18 @@ function requireRegion(ctx: CliContext, to: string | undefined): string {
   return to;
 }
 
-/** Bad input is refused before anything changes, and the refusal is on the record when the store answers. */
-async function auditRefusal(ctx: CliContext, action: string, error: InputError, details: Record<string, unknown>): Promise<void> {
-  await ctx.store.audit.append({ at: Date.now(), actor: ctx.actor, action, phase: 'refused', details: { reason: error.message, problems: error.problems, ...details } }).catch(() => undefined);
+/**
+ * One rule for moving the primary: with the two-person rule on, a command that moves the primary or
+ * the writer (or forces past a guard) goes through a replica's API, where a different approver
+ * approves it. Writing it straight into the store would skip that; only break-glass may act alone.
+ */
+function requireSecondPersonPath(ctx: CliContext, kind: Command['kind'], force: boolean | undefined): void {
+  const moves = kind === 'failover' || kind === 'switchover' || kind === 'failback';
+  if (!ctx.config.failover.approval.required || (!moves && !force)) return;
+  throw new InputError(`the two-person rule is on: a ${kind}${force ? ' with --force' : ''} needs a second person's approval`, [
+    '--api: send it through a replica\'s API (or set FCP_API, with your token in FCP_TOKEN); a different approver runs `fcp approve ID`',
+    '--break-glass: only when the state store or every replica is unreachable (fcp failover --break-glass; confirmed and audited)',
+  ]);
 }
 
 /** Where the CLI reads a submitted command's decision and plan: the state store, or a replica's API. */
@@ -195,10 +204,10 @@ function requireApi(options: CommonOptions, command: string): ApiClient {
   return client;
 }
 
-function flipCommand(kind: 'failover' | 'switchover', ctx: CliContext, options: FlipOptions): Command {
+async function flipCommand(kind: 'failover' | 'switchover', ctx: CliContext, options: FlipOptions): Promise<Command> {
   const to = requireRegion(ctx, options.to);
   const reason = requireReason(options.reason);
-  return { kind, id: newCommandId(kind), to, reason, actor: ctx.actor, force: options.force ?? false, at: Date.now() };
+  return { kind, id: newCommandId(kind), to, reason, actor: await ctx.identity(), force: options.force ?? false, at: Date.now() };
 }
 
 async function printDryRun(ctx: CliContext, command: Command, options: FlipOptions): Promise<void> {
@@ -228,14 +237,12 @@ async function flip(kind: 'failover' | 'switchover', options: FlipOptions): Prom
     return submitViaApi(client, `/v1/${kind}`, { to: options.to ?? '', reason: options.reason ?? '', force: options.force ?? false }, options);
   }
   await withContext(options, async (ctx) => {
-    let command: Command;
-    try {
-      command = flipCommand(kind, ctx, options);
-    } catch (error) {
-      if (error instanceof InputError) await auditRefusal(ctx, `request/${kind}`, error, { to: options.to, reason: options.reason });
-      throw error;
+    if (options.dryRun) {
+      const to = requireRegion(ctx, options.to);
+      return printDryRun(ctx, { kind, id: newCommandId('plan'), to, reason: requireReason(options.reason), actor: 'dry run', force: options.force ?? false, at: Date.now() }, options);
     }
-    if (options.dryRun) return printDryRun(ctx, command, options);
+    requireSecondPersonPath(ctx, kind, options.force);
+    const command = await flipCommand(kind, ctx, options);
     if (options.force) await confirm(`--force overrides the safety guards for a ${kind} to ${command.kind === 'failover' || command.kind === 'switchover' ? command.to : ''}; it is audited.`, options.yes, '--force');
     await submit(ctx, command, options);
   });
@@ -264,7 +271,7 @@ export function registerOperateCommands(program: Cli): void {
       return withContext(options, async (ctx) => {
         const to = requireRegion(ctx, options.to);
         const kind = options.switchover ? 'switchover' : 'failover';
-        await printDryRun(ctx, { kind, id: newCommandId('plan'), to, reason: 'fcp plan', actor: ctx.actor, force: options.force ?? false, at: Date.now() }, options);
+        await printDryRun(ctx, { kind, id: newCommandId('plan'), to, reason: 'fcp plan', actor: 'plan preview', force: options.force ?? false, at: Date.now() }, options);
       });
     });
 
@@ -293,7 +300,8 @@ export function registerOperateCommands(program: Cli): void {
       const client = apiClientOf(options);
       if (client) return submitViaApi(client, '/v1/failback', { reason, force: options.force ?? false }, options);
       return withContext(options, async (ctx) => {
-        await submit(ctx, { kind: 'failback', id: newCommandId('failback'), reason, actor: ctx.actor, force: options.force ?? false, at: Date.now() }, options);
+        requireSecondPersonPath(ctx, 'failback', options.force);
+        await submit(ctx, { kind: 'failback', id: newCommandId('failback'), reason, actor: await ctx.identity(), force: options.force ?? false, at: Date.now() }, options);
       });
     });
 
@@ -305,7 +313,7 @@ export function registerOperateCommands(program: Cli): void {
         const reason = requireReason(options.reason ?? (kind === 'resume' ? 'resumed' : undefined));
         const client = apiClientOf(options);
         if (client) return submitViaApi(client, `/v1/${kind}`, { reason }, options);
-        return withContext(options, async (ctx) => submit(ctx, { kind, id: newCommandId(kind), reason, actor: ctx.actor, at: Date.now() }, options));
+        return withContext(options, async (ctx) => submit(ctx, { kind, id: newCommandId(kind), reason, actor: await ctx.identity(), at: Date.now() }, options));
       });
   }
 
