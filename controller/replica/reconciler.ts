@@ -72,9 +72,15 @@ export class Reconciler {
     const topology = stored?.topology ?? initialTopology(config);
     const journal = topology.active ? await store.journal.read(topology.active.planId) : undefined;
     const commands: Command[] = [];
+    // A command taken by an earlier pass may have started its plan before its decision was written
+    // (the store went away in between): that command is done, not a new request.
+    const started = open.some((r) => r.status === 'taken') ? await store.journal.listPlans() : [];
     for (const record of open) {
       const taken = await store.commands.take(lease, record.command.id, now);
-      if (taken) commands.push(taken.command);
+      if (!taken) continue;
+      const plan = started.find((head) => head.plan.commandId === record.command.id)?.plan;
+      if (plan) await store.commands.decide(lease, record.command.id, { status: 'done', reason: plan.reason, result: { planId: plan.id } }, now);
+      else commands.push(taken.command);
     }
 
     const step = engineStep(

@@ -95,18 +95,23 @@ const API_PATIENCE: Patience = { decisionMs: 60_000, planMs: 20 * 60_000 };
  * Reads progress, riding out a store or API that does not answer: the plan goes on without the
  * CLI, so an unanswered read is reported once and retried until the caller's deadline.
  */
-function patient(progress: Progress, options: { json?: boolean }): Progress {
+function patient(progress: Progress, options: { json?: boolean }, outage: { ms: number }): Progress {
   let unreachableSince: number | undefined;
+  let lastFailedAt: number | undefined;
   return async (commandId) => {
     try {
       const found = await progress(commandId);
       if (unreachableSince !== undefined && !options.json) process.stderr.write(`  reachable again after ${formatDuration(Date.now() - unreachableSince)}\n`);
-      unreachableSince = undefined;
+      unreachableSince = lastFailedAt = undefined;
       return found;
     } catch (error) {
       if (!(error instanceof FcpError && error.transient)) throw error;
+      const now = Date.now();
+      // Time without an answer does not count against the wait for a decision.
+      outage.ms += now - (lastFailedAt ?? now);
+      lastFailedAt = now;
       if (unreachableSince === undefined) {
-        unreachableSince = Date.now();
+        unreachableSince = now;
         if (!options.json) process.stderr.write(`  cannot read progress (${error.message}); the plan does not depend on this command, still waiting...\n`);
       }
       return {};
@@ -115,12 +120,12 @@ function patient(progress: Progress, options: { json?: boolean }): Progress {
 }
 
 /** Waits until the lease holder has decided on a command. */
-async function awaitDecision(progress: Progress, id: string, timeoutMs: number): Promise<CommandRecord> {
+async function awaitDecision(progress: Progress, id: string, timeoutMs: number, outage: { ms: number }): Promise<CommandRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { record } = await progress(id);
     if (record && (record.status === 'done' || record.status === 'refused')) return record;
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline + outage.ms) {
       throw new FcpError(`no replica decided on command ${id} within ${formatDuration(timeoutMs)}: is a controller replica holding the lease? (\`fcp status\`)`, { transient: true, context: { id } });
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -151,8 +156,9 @@ async function followPlan(progress: Progress, commandId: string, planId: string,
 /** Reports what the lease holder decided on a submitted command (and, for flips, how the plan went). */
 async function report(reader: Progress, command: Pick<Command, 'kind' | 'id'>, options: FlipOptions, patience: Patience): Promise<void> {
   if (!options.json) process.stderr.write(`submitted ${command.kind} as ${command.id}; waiting for the lease holder...\n`);
-  const progress = patient(reader, options);
-  const record = await awaitDecision(progress, command.id, patience.decisionMs);
+  const outage = { ms: 0 };
+  const progress = patient(reader, options, outage);
+  const record = await awaitDecision(progress, command.id, patience.decisionMs, outage);
   if (record.status === 'refused') {
     // In text mode the error line says it; --json callers get the object on stdout as well.
     if (options.json) output(options, { command: command.id, status: 'refused', reason: record.reason }, () => '');
