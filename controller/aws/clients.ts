@@ -1,5 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -53,6 +55,14 @@ export class AwsClients {
   /** STS in the replica's own region (regional STS keeps working when another region's does not). */
   sts(): STSClient {
     return this.cached('sts', () => new STSClient(this.options(this.replicaRegion, this.aws.endpoints.sts)));
+  }
+
+  kms(region: RegionName): KMSClient {
+    return this.cached(`kms:${region}`, () => new KMSClient(this.options(region, this.aws.endpoints.kms)));
+  }
+
+  s3(region: RegionName): S3Client {
+    return this.cached(`s3:${region}`, () => new S3Client({ ...this.options(region, this.aws.endpoints.s3), forcePathStyle: this.aws.endpoints.s3 !== undefined }));
   }
 
   /** An ARC cluster's data-plane endpoint: each of the five is its own client, signed for its region. */

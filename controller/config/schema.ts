@@ -242,6 +242,9 @@ const aws = z
         /** IAM (policy simulation) and STS (caller identity), for readiness's permission proof. */
         iam: httpUrl.optional(),
         sts: httpUrl.optional(),
+        /** KMS (signing audit checkpoints) and S3 (keeping them), with `audit.checkpoints.mode: aws`. */
+        kms: httpUrl.optional(),
+        s3: httpUrl.optional(),
       })
       .prefault({}),
     /**
@@ -265,6 +268,32 @@ const aws = z
       .prefault({}),
   })
   .prefault({});
+
+/**
+ * Signed checkpoints of the audit chain's head, kept where the store's writers cannot rewrite them,
+ * so that `fcp audit --verify` finds truncation, re-chaining, forged records and a wiped chain.
+ */
+const checkpoints = z.discriminatedUnion(
+  'mode',
+  [
+    /** The sandbox and single-machine use: an Ed25519 key file and an append-only checkpoint file in `dir`. */
+    z.strictObject({ mode: z.literal('local'), dir: z.string().min(1).default('.data/audit'), every: duration({ min: 1000 }).default(30_000) }),
+    /** Production: an asymmetric KMS key signs (the controller can use it, not export it); checkpoints go to an S3 bucket with Object Lock in compliance mode. */
+    z.strictObject({
+      mode: z.literal('aws'),
+      /** The KMS key (ECC_NIST_P256, SIGN_VERIFY); a multi-Region key lets every region's replica sign in its own region. */
+      kmsKeyId: z.string().min(1),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (lower case letters, digits, "." and "-")'),
+      /** The bucket's region. */
+      bucketRegion: regionName,
+      prefix: z.string().default('audit-checkpoints/'),
+      every: duration({ min: 1000 }).default(30_000),
+    }),
+  ],
+  { error: 'mode must be "local" (a key file and a checkpoint file) or "aws" (KMS and S3 Object Lock)' },
+);
+
+const audit = z.strictObject({ checkpoints: checkpoints.prefault({ mode: 'local' }) }).prefault({});
 
 const signals = z
   .strictObject({
@@ -290,6 +319,7 @@ export const configSchema = z
     api,
     aws,
     signals,
+    audit,
     /** Where decisions, plan progress and refusals are announced (webhook, SNS). */
     notifications: notificationsSchema,
     /** Settings only the local sandbox reads (sandbox/config-schema.ts); the controller ignores them. */

@@ -37,6 +37,10 @@ export interface ControllerPolicyInputs {
   tableArns: string[];
   /** The role itself: readiness simulates its own permissions (`iam:SimulatePrincipalPolicy`). */
   principalArn: string;
+  /** The audit checkpoint signing key in the role's own region. */
+  checkpointKeyArn: string;
+  /** The checkpoint objects in the Object Lock bucket (`arn:aws:s3:::bucket/prefix*`). */
+  checkpointObjects: string;
 }
 
 /** The ARC condition key that is true when a request overrides safety rules. */
@@ -128,6 +132,10 @@ export function controllerPolicyDocument(inputs: ControllerPolicyInputs): Policy
         Resource: inputs.tableArns,
       },
       { Sid: 'ProveOwnPermissions', Effect: 'Allow', Action: ['iam:SimulatePrincipalPolicy'], Resource: [inputs.principalArn] },
+      // Checkpoints of the audit chain: sign (never export the key), and add objects the bucket's
+      // Object Lock then keeps unchangeable. Reading them back is an auditor's right, not the controller's.
+      { Sid: 'SignAuditCheckpoints', Effect: 'Allow', Action: ['kms:Sign'], Resource: [inputs.checkpointKeyArn] },
+      { Sid: 'WriteAuditCheckpoints', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [inputs.checkpointObjects] },
     ],
   };
 }

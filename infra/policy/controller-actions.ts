@@ -15,6 +15,8 @@ const SERVICE_PREFIX: Record<string, string> = {
   'client-cloudwatch': 'cloudwatch',
   'client-dynamodb': 'dynamodb',
   'client-iam': 'iam',
+  'client-kms': 'kms',
+  'client-s3': 's3',
   'client-rds': 'rds',
   'client-route-53': 'route53',
   'client-route53-recovery-cluster': 'route53-recovery-cluster',
@@ -31,6 +33,9 @@ export const NOT_FOR_THE_ROLE: Readonly<Record<string, string>> = {
   'dynamodb:DescribeTable': 'only the embedded store waits for its table to be ACTIVE',
   'sns:Publish': 'SNS notifications are opt-in (`notifications.sns`); the rendered config sends none, and a team that adds a topic grants it',
   'sts:GetCallerIdentity': 'needs no permission: IAM never denies it',
+  'kms:GetPublicKey': 'only `fcp audit --verify` reads the checkpoint key\'s public half: an auditor\'s right, not the controller\'s',
+  's3:GetObject': 'only `fcp audit --verify` reads checkpoints back: an auditor\'s right, not the controller\'s',
+  's3:ListObjectsV2': 'only `fcp audit --verify` lists checkpoints (IAM calls it s3:ListBucket): an auditor\'s right, not the controller\'s',
 };
 
 export interface ControllerAction {

@@ -59,8 +59,8 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     expect(regionsOf(resources)).toEqual(regions);
   });
 
-  it('has two KMS keys in every region: one for the database, one for the alarm topic that CloudWatch may use', () => {
-    const keys = ofType(three, 'aws:kms/key:Key');
+  it('has two KMS keys in every region: one for the database, one for the alarm topic that CloudWatch may use (and the audit signing key)', () => {
+    const keys = ofType(three, 'aws:kms/key:Key').filter((k) => k.props.keyUsage !== 'SIGN_VERIFY');
     expect(regionsOf(keys)).toEqual(regions);
     expect(keys).toHaveLength(6);
     const alarmKey = named(three, 'aws:kms/key:Key', 'auth-prod-us-west-2-controller-alarms');
@@ -168,6 +168,26 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     expect(resources('StateTable')).toHaveLength(1);
     expect(resources('ProveOwnPermissions')).toEqual(['arn:aws:iam::123456789012:role/auth-prod-us-east-2-controller']);
     expect(resources('Notify')).toBeUndefined();
+  });
+
+  it('keeps the audit chain\'s checkpoints out of the state store\'s reach: a signing key that never leaves KMS, and an Object Lock bucket in compliance mode', () => {
+    const [signing] = ofType(three, 'aws:kms/key:Key').filter((k) => k.props.keyUsage === 'SIGN_VERIFY');
+    expect(signing?.props).toMatchObject({ customerMasterKeySpec: 'ECC_NIST_P256', multiRegion: true });
+    expect(regionsOf(ofType(three, 'aws:kms/replicaKey:ReplicaKey'))).toEqual(regions.filter((r) => r !== 'us-east-1'));
+    const [bucket] = ofType(three, 'aws:s3/bucketV2:BucketV2');
+    expect(bucket?.props.objectLockEnabled).toBe(true);
+    expect(ofType(three, 'aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2')[0]?.props.rule).toEqual({ defaultRetention: { mode: 'COMPLIANCE', days: 400 } });
+    expect(ofType(three, 'aws:s3/bucketVersioningV2:BucketVersioningV2')).toHaveLength(1);
+    expect(ofType(three, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')[0]?.props).toMatchObject({ blockPublicPolicy: true, restrictPublicBuckets: true });
+    // Each region's role signs with its own region's key and may only add checkpoints: no read, no delete.
+    const policy = JSON.parse(String(named(three, 'aws:iam/rolePolicy:RolePolicy', 'auth-prod-us-west-2-controller-task').props.policy)) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+    const sign = policy.Statement.find((s) => s.Sid === 'SignAuditCheckpoints')!;
+    expect(sign.Action).toEqual(['kms:Sign']);
+    expect(sign.Resource).toEqual([expect.stringMatching(/^arn:aws:kms:us-west-2:\d+:key\/mrk-/)]);
+    const write = policy.Statement.find((s) => s.Sid === 'WriteAuditCheckpoints')!;
+    expect(write).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(/^arn:aws:s3:::auth-prod-audit-[0-9a-f]+\/audit-checkpoints\/\*$/)] });
+    expect(policy.Statement.flatMap((s) => s.Action).filter((a) => /^s3:(Delete|PutObjectRetention|BypassGovernance)/.test(a))).toEqual([]);
+    expect(renderControllerConfig(three.outputs).audit).toEqual({ checkpoints: { mode: 'aws', kmsKeyId: expect.stringMatching(/^mrk-/), bucket: three.outputs.auditCheckpoints.bucket, bucketRegion: 'us-east-1', prefix: 'audit-checkpoints/' } });
   });
 
   it('passes the policy guard', async () => {

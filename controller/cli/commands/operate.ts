@@ -5,6 +5,9 @@ import { formatDuration } from '../../domain/time.js';
 import type { Command, Decision } from '../../domain/types.js';
 import { InputError, RefusedError, FcpError } from '../../errors.js';
 import type { ApprovalRequest, AuditRecord, CommandRecord, PlanJournal, StateStore } from '../../providers/store/port.js';
+import { checkAuditTrail, renderTrailCheck } from '../../providers/audit/check.js';
+import { openCheckpoints } from '../../providers/audit/from-config.js';
+import { buildProviders } from '../../providers/factory.js';
 import { reconcile } from '../../providers/store/reconcile.js';
 import { dryRun, readSnapshot, renderSnapshot, stepMarks, type Snapshot } from '../../status.js';
 import { apiClientOf, confirm, newCommandId, openContext, output, withCommonOptions, type CliContext, type CommonOptions } from '../context.js';
@@ -339,9 +342,15 @@ export function registerOperateCommands(program: Cli): void {
       return withContext(options, async (ctx) => {
         const reconciled = options.reconcile ? await reconcile(ctx.store.audit, options.reconcile) : undefined;
         if (options.verify) {
-          const check = await ctx.store.audit.verify();
-          output(options, { ...check, reconciled }, () => `${reconciled ? `reconciled ${reconciled.appended} of ${reconciled.local} records from ${reconciled.file}\n` : ''}${check.ok ? `audit chain verifies: ${check.count} records` : `AUDIT CHAIN BROKEN at record ${check.brokenAt}: ${check.reason}`}`);
-          if (!check.ok) process.exitCode = 1;
+          const providers = buildProviders(ctx.config, { replicaRegion: ctx.region });
+          try {
+            const checkpoints = openCheckpoints(ctx.config, { caller: providers.caller, region: ctx.region, sign: false });
+            const check = await checkAuditTrail(ctx.store.audit, checkpoints, Date.now(), ctx.config.audit.checkpoints.every);
+            output(options, { ...check, reconciled }, () => `${reconciled ? `reconciled ${reconciled.appended} of ${reconciled.local} records from ${reconciled.file}\n` : ''}${renderTrailCheck(check)}`);
+            if (!check.ok) process.exitCode = 1;
+          } finally {
+            await providers.close();
+          }
           return;
         }
         const records = await ctx.store.audit.list({ limit });

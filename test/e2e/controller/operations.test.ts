@@ -31,7 +31,9 @@ describe('a lease holder killed in the middle of a plan', () => {
       await rm(dir, { recursive: true, force: true });
     });
     const configFile = join(dir, 'config.yaml');
-    await writeFile(configFile, YAML.stringify(JSON.parse(JSON.stringify(sandbox.config))));
+    // The replicas' audit checkpoints go in this test's own folder.
+    const ownConfig = { ...sandbox.config, audit: { checkpoints: { mode: 'local', dir: join(dir, 'audit'), every: 30_000 } } };
+    await writeFile(configFile, YAML.stringify(JSON.parse(JSON.stringify(ownConfig))));
     const store = openStateStore(sandbox.config, { region: 'eu-west-1' });
     cleanups.push(async () => store.close());
     await store.ensureTable();

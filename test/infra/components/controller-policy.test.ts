@@ -11,6 +11,8 @@ const inputs = {
   clusterArns: ['arn:aws:rds:us-east-1:1:cluster:a', 'arn:aws:rds:us-west-2:1:cluster:b'],
   tableArns: ['arn:aws:dynamodb:us-east-1:1:table/t', 'arn:aws:dynamodb:us-west-2:1:table/t'],
   principalArn: 'arn:aws:iam::1:role/auth-us-east-1-controller',
+  checkpointKeyArn: 'arn:aws:kms:us-east-1:1:key/mrk-1',
+  checkpointObjects: 'arn:aws:s3:::auth-audit-1/audit-checkpoints/*',
 };
 
 const statement = (sid: string) => {

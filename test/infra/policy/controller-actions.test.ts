@@ -26,8 +26,8 @@ describe('the actions the controller code sends', () => {
   });
 
   it('refuse a client whose IAM service is not known, rather than skip it', () => {
-    const dir = tree({ 'z.ts': "import { PutObjectCommand } from '@aws-sdk/client-s3';" });
-    expect(() => controllerActions(dir)).toThrow(/client-s3.*add it to SERVICE_PREFIX/);
+    const dir = tree({ 'z.ts': "import { SendMessageCommand } from '@aws-sdk/client-sqs';" });
+    expect(() => controllerActions(dir)).toThrow(/client-sqs.*add it to SERVICE_PREFIX/);
   });
 
   it('include every write of the failover path in the real code', () => {
