@@ -80,10 +80,17 @@ describe('controller API of a local deployment', () => {
     expect(refused.code).toBe(2);
   });
 
-  it('bad input through the CLI is refused by the replica with the field named, and audited', async () => {
-    const bad = await fcp(h, ['failover', '--to', 'us-east-1'], as('operator-demo'));
+  it('bad input through the CLI is refused with the field named: by the CLI before sending, or by the replica and audited', async () => {
+    const [before] = await h.store.audit.list({ limit: 1 });
+    const unsent = await fcp(h, ['failover', '--to', 'us-east-1', '--reason', 'INC-9\u001b[2K\rforged'], as('operator-demo'));
+    expect(unsent.code).toBe(2);
+    expect(unsent.stderr).toMatch(/--reason: contains the control character U\+001B/);
+    const since = (await h.store.audit.list({ limit: 50 })).filter((r) => r.seq > (before?.seq ?? 0));
+    expect(since.filter((r) => r.action === 'api/failover')).toEqual([]);
+
+    const bad = await fcp(h, ['failover', '--to', 'ap-south-1', '--reason', 'INC-9'], as('operator-demo'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/reason: say why/);
+    expect(bad.stderr).toMatch(/to: "ap-south-1" is not one of the configured regions/);
     const [latest] = await h.store.audit.list({ limit: 1 });
     expect(latest).toMatchObject({ action: 'api/failover', phase: 'refused', actor: 'demo-operator', details: { status: 400 } });
   });
