@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fcp, resetCliAfterEach } from '../cli/in-process.js';
-import { rawControls, sandboxConfig, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';
+import { rawControls, startApiFixture, TOKENS, twoPersonConfig, type ApiFixture, type ApiHarness } from './fixture.js';
 
 /** The `fcp` CLI through a replica's API, as an operator runs it: what it sends and what it prints. */
 
@@ -10,7 +10,7 @@ let api: ApiHarness;
 let url: string;
 beforeAll(async () => {
   fixture = await startApiFixture();
-  api = await fixture.build({ config: sandboxConfig((c) => void (c.failover = { ...c.failover, approval: { required: true, window: '5m' } })) });
+  api = await fixture.build({ config: twoPersonConfig() });
   url = await api.app.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {

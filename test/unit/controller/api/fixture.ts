@@ -26,6 +26,9 @@ export const sandboxConfig = (change: (input: ConfigInput) => void = () => undef
   return parseConfig(input);
 };
 
+/** The sandbox config with the two-person rule on (a five-minute approval window). */
+export const twoPersonConfig = (): Config => sandboxConfig((c) => void (c.failover = { ...c.failover, approval: { required: true, window: '5m' } }));
+
 export interface ApiHarness {
   app: FastifyInstance;
   store: DynamoStateStore;

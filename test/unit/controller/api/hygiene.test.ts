@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, newKey, sandboxConfig, startApiFixture, TOKENS, type ApiFixture } from './fixture.js';
+import { bearer, newKey, startApiFixture, twoPersonConfig, TOKENS, type ApiFixture } from './fixture.js';
 
 let fixture: ApiFixture;
 beforeAll(async () => {
@@ -8,8 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fixture.close();
 });
-
-const twoPerson = () => sandboxConfig((c) => void (c.failover = { ...c.failover, approval: { required: true, window: '5m' } }));
 
 describe('operator text', () => {
   const forged = 'INC-1\u001b[2K\r#99 2030-01-01T00:00:00.000Z demo-approver api/requests/:id/approve intent: approved';
@@ -37,7 +35,7 @@ describe('operator text', () => {
   });
 
   it('an approver\'s note may span lines but carries no control characters; a rejection needs a visible reason', async () => {
-    const api = await fixture.build({ config: twoPerson() });
+    const api = await fixture.build({ config: twoPersonConfig() });
     const requested = await api.app.inject({ method: 'POST', url: '/v1/failover', headers: { ...bearer(TOKENS.operator), 'idempotency-key': newKey() }, payload: { to: 'us-west-2', reason: 'INC-2' } });
     const id = requested.json<{ request: { id: string } }>().request.id;
     const decide = (verb: string, payload: object) => api.app.inject({ method: 'POST', url: `/v1/requests/${id}/${verb}`, headers: { ...bearer(TOKENS.approver), 'idempotency-key': newKey() }, payload });
