@@ -213,12 +213,22 @@ const api = z
           name: z.string().regex(/^[A-Za-z0-9._@/-]{1,64}$/, 'use letters, digits and . _ @ / - (at most 64 characters)'),
           role: z.enum(['viewer', 'operator', 'approver'], 'must be "viewer", "operator" or "approver"'),
           sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the token as 64 lower-case hex digits (e.g. `printf %s "$TOKEN" | sha256sum`)'),
+          /** The last moment the token is accepted; after it the API answers 401 "expired". */
+          notAfter: z.iso
+            .datetime({ offset: true, error: 'must be a date and time with its zone, such as "2026-06-30T00:00:00Z"' })
+            .transform((at) => Date.parse(at))
+            .optional(),
         }),
       )
       .default([]),
-    /** Failed authentications from one client address allowed per window before it gets 429. */
+    /**
+     * Failed authentications from one client address allowed per window before it gets 429. The
+     * count is kept in the state store, so it is shared by every replica.
+     */
     authFailureLimit: z.number().int().min(1).default(10),
     authFailureWindow: duration({ min: 1000 }).default(60_000),
+    /** How long a repeated Idempotency-Key returns the first answer; after that the key is new again. */
+    idempotencyTtl: duration({ min: 60_000 }).default(24 * 3_600_000),
   })
   .superRefine((api, ctx) => {
     const hashes = api.tokens.map((t) => t.sha256);
