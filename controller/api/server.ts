@@ -169,7 +169,7 @@ function streamEvents(hub: EventHub, streams: Set<ServerResponse>, request: Fast
   reply.hijack();
   const raw = reply.raw;
   streams.add(raw);
-  raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  raw.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   raw.write(': connected\n\n');
   const unsubscribe = hub.subscribe((event) => raw.write(formatEvent(event)));
   // A comment line now and then keeps proxies from closing an idle stream.

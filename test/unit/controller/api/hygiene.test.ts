@@ -50,3 +50,44 @@ describe('operator text', () => {
     expect(approved.statusCode).toBe(202);
   });
 });
+
+describe('security headers', () => {
+  const expectSecurityHeaders = (headers: Record<string, unknown>, what: string) => {
+    const policy = String(headers['content-security-policy'] ?? '');
+    const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    expect(directives.get('frame-ancestors'), what).toEqual(["'none'"]);
+    expect(directives.get('script-src'), what).toEqual(["'self'"]);
+    expect(directives.get('default-src'), what).toEqual(["'none'"]);
+    expect(headers['x-content-type-options'], what).toBe('nosniff');
+    expect(headers['referrer-policy'], what).toBe('no-referrer');
+  };
+
+  it('come with every answer: dashboard files, reads, refusals, probes, metrics and unknown routes', async () => {
+    const api = await fixture.build();
+    const calls = [
+      { method: 'GET', url: '/' },
+      { method: 'GET', url: '/assets/app.js' },
+      { method: 'GET', url: '/assets/missing.js' },
+      { method: 'GET', url: '/v1/status', headers: bearer(TOKENS.viewer) },
+      { method: 'GET', url: '/v1/status' },
+      { method: 'POST', url: '/v1/pause', headers: { ...bearer(TOKENS.operator), 'content-type': 'text/plain' }, payload: 'x' },
+      { method: 'GET', url: '/healthz' },
+      { method: 'GET', url: '/metrics' },
+      { method: 'GET', url: '/v1/openapi.json' },
+      { method: 'GET', url: '/nothing-here' },
+    ] as const;
+    for (const call of calls) {
+      const response = await api.app.inject(call);
+      expectSecurityHeaders(response.headers, `${call.method} ${call.url} (${response.statusCode})`);
+    }
+  });
+
+  it('come with the event stream too', async () => {
+    const api = await fixture.build();
+    const url = await api.app.listen({ host: '127.0.0.1', port: 0 });
+    const abort = new AbortController();
+    const response = await fetch(`${url}/v1/events`, { headers: bearer(TOKENS.viewer), signal: abort.signal });
+    expectSecurityHeaders(Object.fromEntries(response.headers), 'GET /v1/events');
+    abort.abort();
+  });
+});
