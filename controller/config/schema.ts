@@ -3,6 +3,7 @@ import { isAwsRegion } from './aws-regions.js';
 import { sandboxSection } from '../../sandbox/config-schema.js';
 import { notificationsSchema } from '../notify/config.js';
 import { duration } from './duration.js';
+import { isHttpUrl, redactUrl } from './validate.js';
 
 /**
  * The controller's configuration. Validated once at the edge (`loadConfig`); inside, the parsed
@@ -17,9 +18,7 @@ const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, starting with a letter (at most 63 characters)');
 
-const httpUrl = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL` });
+const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `${redactUrl(issue.input)} is not an http(s) URL` });
 
 const arn = (service: string) =>
   z
