@@ -369,7 +369,7 @@ export function registerOperateCommands(program: Cli): void {
 function renderAudit(records: AuditRecord[]): string {
   return (
     records
-      .map((r) => forTerminal(`#${r.seq} ${new Date(r.at).toISOString()} ${r.actor} ${r.action} ${r.phase}${r.reconciledFrom ? ' (break-glass, reconciled)' : ''}: ${String(r.details.reason ?? r.details.kind ?? '')}`))
+      .map((r) => forTerminal(`#${r.seq} ${new Date(r.at).toISOString()} ${r.actor} ${r.action} ${r.phase}${r.reconciledFrom ? ' (break-glass, reconciled)' : ''}: ${String(r.details.reason ?? r.details.outcome ?? r.details.kind ?? '')}`))
       .join('\n') || 'no audit records'
   );
 }

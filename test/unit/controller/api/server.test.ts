@@ -136,6 +136,22 @@ describe('idempotency', () => {
     expect(await harness.store.commands.listOpen()).toHaveLength(1);
   });
 
+  it('a key is replayed for api.idempotencyTtl after its first call, and after that is a new call', async () => {
+    const harness = await fixture.build({ config: sandboxConfig((c) => void (c.api = { ...c.api, idempotencyTtl: '10m' })) });
+    const key = newKey();
+    const call = () => harness.app.inject({ method: 'POST', url: '/v1/pause', headers: { ...bearer(TOKENS.operator), 'idempotency-key': key }, payload: { reason: 'maintenance' } });
+    const first = await call();
+    harness.clock.now += 10 * 60_000 - 1000;
+    const replayed = await call();
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.json()).toEqual(first.json());
+    harness.clock.now += 1000;
+    const again = await call();
+    expect(again.statusCode).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.json<{ command: { command: { id: string } } }>().command.command.id).not.toBe(first.json<{ command: { command: { id: string } } }>().command.command.id);
+  });
+
   it('the same key for a different call is refused (422)', async () => {
     const key = newKey();
     const call = (reason: string) => api.app.inject({ method: 'POST', url: '/v1/pause', headers: { ...bearer(TOKENS.operator), 'idempotency-key': key }, payload: { reason } });
