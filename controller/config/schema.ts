@@ -212,10 +212,14 @@ const api = z
           name: z.string().regex(/^[A-Za-z0-9._@/-]{1,64}$/, 'use letters, digits and . _ @ / - (at most 64 characters)'),
           role: z.enum(['viewer', 'operator', 'approver'], 'must be "viewer", "operator" or "approver"'),
           sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the token as 64 lower-case hex digits (e.g. `printf %s "$TOKEN" | sha256sum`)'),
-          /** The last moment the token is accepted; after it the API answers 401 "expired". */
-          notAfter: z.iso
-            .datetime({ offset: true, error: 'must be a date and time with its zone, such as "2026-06-30T00:00:00Z"' })
-            .transform((at) => Date.parse(at))
+          /**
+           * The last moment the token is accepted; after it the API answers 401 "expired". A date
+           * and time with its zone, or epoch milliseconds (the parsed form, so configs round-trip).
+           */
+          notAfter: z
+            .union([z.iso.datetime({ offset: true }).transform((at) => Date.parse(at)), z.number().int().min(0)], {
+              error: 'must be a date and time with its zone, such as "2026-06-30T00:00:00Z"',
+            })
             .optional(),
         }),
       )

@@ -14,6 +14,8 @@ describe('the api section of the config', () => {
     const config = sandboxConfig((c) => void (c.api = { ...c.api, tokens: [{ name: 'temp', role: 'viewer', sha256: sha256Hex('t'), notAfter: '2026-06-30T02:00:00+02:00' }] }));
     expect(config.api.idempotencyTtl).toBe(86_400_000);
     expect(config.api.tokens[0]!.notAfter).toBe(Date.parse('2026-06-30T00:00:00Z'));
+    // The parsed config reads back the same.
+    expect(sandboxConfig((c) => void (c.api = JSON.parse(JSON.stringify(config.api)))).api.tokens[0]!.notAfter).toBe(Date.parse('2026-06-30T00:00:00Z'));
   });
 
   it.each([
