@@ -3,6 +3,7 @@ import { isAwsRegion } from './aws-regions.js';
 import { sandboxSection } from '../../sandbox/config-schema.js';
 import { notificationsSchema } from '../notify/config.js';
 import { duration } from './duration.js';
+import { isHttpUrl, redactUrl } from './validate.js';
 
 /**
  * The controller's configuration. Validated once at the edge (`loadConfig`); inside, the parsed
@@ -17,9 +18,7 @@ const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, starting with a letter (at most 63 characters)');
 
-const httpUrl = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL` });
+const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `${redactUrl(issue.input)} is not an http(s) URL` });
 
 const arn = (service: string) =>
   z
@@ -213,12 +212,26 @@ const api = z
           name: z.string().regex(/^[A-Za-z0-9._@/-]{1,64}$/, 'use letters, digits and . _ @ / - (at most 64 characters)'),
           role: z.enum(['viewer', 'operator', 'approver'], 'must be "viewer", "operator" or "approver"'),
           sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the token as 64 lower-case hex digits (e.g. `printf %s "$TOKEN" | sha256sum`)'),
+          /**
+           * The last moment the token is accepted; after it the API answers 401 "expired". A date
+           * and time with its zone, or epoch milliseconds (the parsed form, so configs round-trip).
+           */
+          notAfter: z
+            .union([z.iso.datetime({ offset: true }).transform((at) => Date.parse(at)), z.number().int().min(0)], {
+              error: 'must be a date and time with its zone, such as "2026-06-30T00:00:00Z"',
+            })
+            .optional(),
         }),
       )
       .default([]),
-    /** Failed authentications from one client address allowed per window before it gets 429. */
+    /**
+     * Failed authentications from one client address allowed per window before it gets 429. The
+     * count is kept in the state store, so it is shared by every replica.
+     */
     authFailureLimit: z.number().int().min(1).default(10),
     authFailureWindow: duration({ min: 1000 }).default(60_000),
+    /** How long a repeated Idempotency-Key returns the first answer; after that the key is new again. */
+    idempotencyTtl: duration({ min: 60_000 }).default(24 * 3_600_000),
   })
   .superRefine((api, ctx) => {
     const hashes = api.tokens.map((t) => t.sha256);

@@ -10,6 +10,7 @@ import { openCheckpoints } from '../../providers/audit/from-config.js';
 import { buildProviders } from '../../providers/factory.js';
 import { reconcile } from '../../providers/store/reconcile.js';
 import { dryRun, readSnapshot, renderSnapshot, stepMarks, type Snapshot } from '../../status.js';
+import { forTerminal } from '../terminal.js';
 import { apiClientOf, confirm, newCommandId, openContext, output, withCommonOptions, type CliContext, type CommonOptions } from '../context.js';
 import { breakGlassFailover, DEFAULT_BREAK_GLASS_FILE, readDatabaseStatus } from '../world.js';
 
@@ -362,7 +363,7 @@ export function registerOperateCommands(program: Cli): void {
     const client = requireApi(options, 'requests');
     const { requests } = await client.get<{ requests: (ApprovalRequest & { state: string })[] }>('/v1/requests');
     output(options, { requests }, () =>
-      requests.map((r) => `${r.id} ${r.state.padEnd(8)} ${r.command.kind} by ${r.requestedBy} at ${new Date(r.createdAt).toISOString()}${r.decidedBy ? `, ${r.state} by ${r.decidedBy}` : ''}: ${r.command.reason}`).join('\n') || 'no requests',
+      requests.map((r) => forTerminal(`${r.id} ${r.state.padEnd(8)} ${r.command.kind} by ${r.requestedBy} at ${new Date(r.createdAt).toISOString()}${r.decidedBy ? `, ${r.state} by ${r.decidedBy}` : ''}: ${r.command.reason}`)).join('\n') || 'no requests',
     );
   });
 
@@ -391,7 +392,7 @@ export function registerOperateCommands(program: Cli): void {
 function renderAudit(records: AuditRecord[]): string {
   return (
     records
-      .map((r) => `#${r.seq} ${new Date(r.at).toISOString()} ${r.actor} ${r.action} ${r.phase}${r.reconciledFrom ? ' (break-glass, reconciled)' : ''}: ${String(r.details.reason ?? r.details.kind ?? '')}`)
+      .map((r) => forTerminal(`#${r.seq} ${new Date(r.at).toISOString()} ${r.actor} ${r.action} ${r.phase}${r.reconciledFrom ? ' (break-glass, reconciled)' : ''}: ${String(r.details.reason ?? r.details.outcome ?? r.details.kind ?? '')}`))
       .join('\n') || 'no audit records'
   );
 }

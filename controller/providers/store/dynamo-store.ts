@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Millis } from '../../domain/time.js';
 import { InputError } from '../../errors.js';
 import { DynamoAuditStore } from './audit.js';
+import { DynamoAuthFailureStore } from './auth-failures.js';
 import { DynamoCommandStore } from './commands.js';
 import { Fence } from './fence.js';
 import { DynamoJournalStore } from './journal.js';
@@ -33,6 +34,7 @@ export class DynamoStateStore implements StateStore {
   readonly observations: DynamoObservationStore;
   readonly requests: DynamoRequestStore;
   readonly idempotency: DynamoIdempotencyStore;
+  readonly authFailures: DynamoAuthFailureStore;
   readonly namespace: string;
   private readonly table: Table;
   private readonly client: DynamoDBClient;
@@ -56,6 +58,7 @@ export class DynamoStateStore implements StateStore {
     this.observations = new DynamoObservationStore(this.table, keys);
     this.requests = new DynamoRequestStore(this.table, keys);
     this.idempotency = new DynamoIdempotencyStore(this.table, keys);
+    this.authFailures = new DynamoAuthFailureStore(this.table, keys);
   }
 
   /** Creates the table if missing and waits until it is ACTIVE. Embedded store only. */

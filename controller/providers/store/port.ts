@@ -40,6 +40,8 @@ export interface StateStore {
   readonly requests: RequestStore;
   /** The HTTP API's idempotency records. */
   readonly idempotency: IdempotencyStore;
+  /** Failed API authentications per client address, counted across replicas. */
+  readonly authFailures: AuthFailureStore;
   /**
    * What a new lease holder does before acting: fences the topology and the unfinished plan's head
    * with its token (so the old holder's writes to them are rejected), then returns what it found.
@@ -356,8 +358,22 @@ export interface IdempotencyStore {
   /**
    * Claims a key for a call about to run; when taken, returns what the first call stored. A claim
    * of the same call left without a response for `staleAfterMs` (its call failed) is taken over.
+   * A record lives `ttlMs` from its claim; after that the key is treated as never used.
    */
-  claimKey(key: string, fingerprint: string, now: Millis, staleAfterMs: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  claimKey(key: string, fingerprint: string, now: Millis, timing: { staleAfterMs: Millis; ttlMs: Millis }): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
   /** Stores the answer of the call that claimed `key`, for replays. */
   completeKey(key: string, response: StoredResponse): Promise<void>;
+}
+
+/** Failed authentications of one client address in the current fixed window. */
+export interface AuthFailureCount {
+  failures: number;
+  windowEndsAt: Millis;
+}
+
+export interface AuthFailureStore {
+  /** Counts one failed authentication from `client` in the window of `windowMs` holding `now` (an atomic add); returns the new count. */
+  record(client: string, now: Millis, windowMs: Millis): Promise<AuthFailureCount>;
+  /** The count of the window holding `now`: 0 when there were none. */
+  read(client: string, now: Millis, windowMs: Millis): Promise<AuthFailureCount>;
 }

@@ -56,7 +56,7 @@ describe('config validation messages', () => {
     { name: 'one region', mutate: (c) => c.regions.splice(1), problem: 'regions: list at least two regions: one primary and one standby' },
     { name: 'missing endpoint', mutate: (c) => delete c.services[0].endpoints['eu-west-1'], problem: 'services[0].endpoints: missing an endpoint for region "eu-west-1"' },
     { name: 'endpoint for a region not configured', mutate: (c) => (c.services[0].endpoints['ap-south-1'] = 'http://127.0.0.1:1/health'), problem: 'services[0].endpoints.ap-south-1: "ap-south-1" is not one of the configured regions (us-east-1, us-west-2, eu-west-1)' },
-    { name: 'not a URL', mutate: (c) => (c.services[0].endpoints['us-east-1'] = 'localhost:80'), problem: 'services[0].endpoints.us-east-1: "localhost:80" is not an http(s) URL' },
+    { name: 'not a URL', mutate: (c) => (c.services[0].endpoints['us-east-1'] = 'localhost:80'), problem: 'services[0].endpoints.us-east-1: a value of 12 characters (not shown) is not an http(s) URL' },
     { name: 'bad duration', mutate: (c) => (c.probe.interval = '1 second'), problem: 'probe.interval: "1 second" is not a duration; write it like "800ms", "5s", "10m" or "1h"' },
     { name: 'timeout not below interval', mutate: (c) => (c.probe.timeout = '2s'), problem: 'probe.timeout: must be shorter than probe.interval so probes never overlap' },
     { name: 'quorum too high', mutate: (c) => (c.detection.quorum = 9), problem: 'detection.quorum: quorum 9 is more than the 4 vantage points available; lower it' },

@@ -77,28 +77,3 @@ describe('approval requests', () => {
     );
   });
 });
-
-describe('idempotency keys', () => {
-  it('the first claim runs; later claims see the fingerprint, then the stored response', async () => {
-    const store = fixture.newStore();
-    expect(await store.idempotency.claimKey('k-1', 'fp-a', 10, 1000)).toEqual({ claimed: true });
-    expect(await store.idempotency.claimKey('k-1', 'fp-a', 11, 1000)).toEqual({ claimed: false, record: { key: 'k-1', fingerprint: 'fp-a', claimedAt: 10 } });
-    await store.idempotency.completeKey('k-1', { statusCode: 202, body: { ok: true } });
-    expect(await store.idempotency.claimKey('k-1', 'fp-b', 5000, 1000)).toEqual({ claimed: false, record: { key: 'k-1', fingerprint: 'fp-a', claimedAt: 10, response: { statusCode: 202, body: { ok: true } } } });
-  });
-
-  it('an unanswered claim of the same call is taken over once stale, by exactly one caller', async () => {
-    const store = fixture.newStore();
-    await store.idempotency.claimKey('k-stale', 'fp', 0, 1000);
-    expect((await store.idempotency.claimKey('k-stale', 'fp', 999, 1000)).claimed).toBe(false);
-    expect((await store.idempotency.claimKey('k-stale', 'other', 5000, 1000)).claimed).toBe(false);
-    const takers = await Promise.all([1, 2, 3].map(() => store.idempotency.claimKey('k-stale', 'fp', 5000, 1000)));
-    expect(takers.filter((r) => r.claimed)).toHaveLength(1);
-  });
-
-  it('concurrent claims of one key: exactly one runs', async () => {
-    const store = fixture.newStore();
-    const results = await Promise.all([1, 2, 3].map((i) => store.idempotency.claimKey('k-race', `fp-${i}`, i, 1000)));
-    expect(results.filter((r) => r.claimed)).toHaveLength(1);
-  });
-});
