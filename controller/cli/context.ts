@@ -84,6 +84,10 @@ export async function confirm(question: string, yes: boolean | undefined, flag: 
 }
 
 /** Writes the result: one JSON object with --json, else the text. */
+/** JSON.stringify escapes the C0 controls but leaves C1 and bidirectional controls raw: escape them too. */
+const RAW_IN_JSON = /[\u007f-\u009f\p{Bidi_Control}\u2028\u2029]/gu;
+
 export function output(options: { json?: boolean }, value: unknown, text: () => string): void {
-  process.stdout.write(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+  const json = () => JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  process.stdout.write(options.json ? `${json()}\n` : `${text()}\n`);
 }

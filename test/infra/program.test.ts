@@ -187,6 +187,8 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     const write = policy.Statement.find((s) => s.Sid === 'WriteAuditCheckpoints')!;
     expect(write).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(/^arn:aws:s3:::auth-prod-audit-[0-9a-f]+\/audit-checkpoints\/\*$/)] });
     expect(policy.Statement.flatMap((s) => s.Action).filter((a) => /^s3:(Delete|PutObjectRetention|BypassGovernance)/.test(a))).toEqual([]);
+    // Expiring items (idempotency records, failed-login windows) are deleted by DynamoDB TTL.
+    expect(ofType(three, 'aws:dynamodb/table:Table')[0]?.props.ttl).toEqual({ attributeName: 'expiresAtEpochSeconds', enabled: true });
     expect(renderControllerConfig(three.outputs).audit).toEqual({ checkpoints: { mode: 'aws', kmsKeyId: expect.stringMatching(/^mrk-/), bucket: three.outputs.auditCheckpoints.bucket, bucketRegion: 'us-east-1', prefix: 'audit-checkpoints/' } });
   });
 

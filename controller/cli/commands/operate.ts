@@ -5,6 +5,7 @@ import { formatDuration } from '../../domain/time.js';
 import type { Command, Decision } from '../../domain/types.js';
 import { InputError, RefusedError, FcpError } from '../../errors.js';
 import type { ApprovalRequest, AuditRecord, CommandRecord, PlanJournal, StateStore } from '../../providers/store/port.js';
+import { textProblem } from '../../api/text.js';
 import { checkAuditTrail, renderTrailCheck } from '../../providers/audit/check.js';
 import { openCheckpoints } from '../../providers/audit/from-config.js';
 import { buildProviders } from '../../providers/factory.js';
@@ -40,6 +41,9 @@ function requireReason(reason: string | undefined): string {
   if (!reason || reason.trim().length === 0) {
     throw new InputError('a reason is required', ['--reason: say why, for the audit trail and the people paged with you (e.g. --reason "us-east-1 API errors since 03:12, INC-123")']);
   }
+  // The same rule the API applies: what goes in the audit trail is plain, visible text.
+  const problem = textProblem(reason);
+  if (problem) throw new InputError('the reason cannot be recorded as it is', [`--reason: ${problem}`]);
   return reason.trim();
 }
 

@@ -41,3 +41,15 @@ describe('the two-person rule in the CLI, without --api', () => {
     expect(result.stderr).toMatch(/unknown option '--actor'/);
   });
 });
+
+describe('store-direct reasons', () => {
+  it.each([
+    ['an escape sequence', 'ok\u001b[2K\rforged line'],
+    ['a right-to-left override', 'INC-1 \u202eevil'],
+    ['nothing visible', '\u200b\u200b'],
+  ])('refuses %s in --reason before anything is written (exit 2, naming the option)', async (_name, reason) => {
+    const result = await fcp('pause', '--reason', reason, '--config', twoPersonConfig());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--reason: (contains the control character U\+|has nothing visible)/);
+  });
+});
