@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Synthesizes every stack file (Pulumi.<stack>.yaml) on the base branch and on this branch, offline
 # under mocks, and prints a Markdown report for the pull request: what each stack's change adds,
-# removes and modifies, and the policy guard's verdict.
+# removes and modifies, and the policy guard's verdict. A change that touches the failover machinery
+# (infra/policy/failover-machinery.ts) is announced first, with a hidden marker the workflow turns
+# into the `failover-machinery` label, which needs two approvals.
 #
 #   .github/scripts/synth-report.sh <base checkout> > report.md
 #
@@ -14,6 +16,7 @@ trap 'rm -rf "$work"' EXIT
 # GitHub rejects comments over 65,536 characters; keep each stack's section well under that.
 max_chars=20000
 status=0
+machinery=()
 
 echo '<!-- fcp-infra-synth -->'
 echo '## Infrastructure synth (offline, no credentials)'
@@ -26,6 +29,8 @@ if [ ${#stack_files[@]} -eq 0 ]; then
   exit 0
 fi
 
+# Each stack's section is written to the body first, so the machinery notice can lead the report.
+body="$work/body.md"
 for stack_file in "${stack_files[@]}"; do
   base_json="$work/${stack_file}.base.json"
   base_note=''
@@ -45,17 +50,30 @@ for stack_file in "${stack_files[@]}"; do
     *) verdict='**synth failed**'; status=1 ;;
   esac
 
-  echo "### \`$stack_file\`: $verdict"
-  [ -n "$base_note" ] && echo "$base_note"
-  echo
-  echo '```diff'
-  head -c "$max_chars" "$work/diff.txt"
-  echo '```'
-  echo
-  echo '```'
-  head -c "$max_chars" "$work/guard.txt"
-  echo '```'
-  echo
+  grep -q '^failover machinery:' "$work/diff.txt" && machinery+=("$stack_file")
+
+  {
+    echo "### \`$stack_file\`: $verdict"
+    [ -n "$base_note" ] && echo "$base_note"
+    echo
+    echo '```diff'
+    head -c "$max_chars" "$work/diff.txt"
+    echo '```'
+    echo
+    echo '```'
+    head -c "$max_chars" "$work/guard.txt"
+    echo '```'
+    echo
+  } >>"$body"
 done
+
+if [ ${#machinery[@]} -gt 0 ]; then
+  echo '<!-- fcp-failover-machinery -->'
+  echo "> **Second reviewer required.** This change touches the failover machinery (global database, routing"
+  echo "> controls, health checks, state table, controller IAM or audit checkpoints) in: ${machinery[*]}."
+  echo '> A change there can break the path that would recover from it: two people approve it.'
+  echo
+fi
+cat "$body"
 
 exit $status

@@ -1,3 +1,4 @@
+import { machineryPart } from '../policy/failover-machinery.js';
 import { formatValue, resourceKey, type Inventory, type InventoryResource } from './inventory.js';
 
 export interface PropertyChange {
@@ -16,10 +17,20 @@ export interface ModifiedResource {
   changes: PropertyChange[];
 }
 
+/** A change to the failover machinery (see policy/failover-machinery.ts): it needs a second reviewer. */
+export interface MachineryChange {
+  change: 'add' | 'remove' | 'modify';
+  type: string;
+  name: string;
+  region: string | null;
+  part: string;
+}
+
 export interface InventoryDiff {
   added: InventoryResource[];
   removed: InventoryResource[];
   modified: ModifiedResource[];
+  machinery: MachineryChange[];
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -52,9 +63,22 @@ function parseJsonText(value: unknown): unknown {
 export function diffInventories(base: Inventory, head: Inventory): InventoryDiff {
   const before = new Map(base.resources.map((r) => [resourceKey(r), r]));
   const after = new Map(head.resources.map((r) => [resourceKey(r), r]));
-  const diff: InventoryDiff = { added: [], removed: [], modified: [] };
-  for (const [key, resource] of after) if (!before.has(key)) diff.added.push(resource);
-  for (const [key, resource] of before) if (!after.has(key)) diff.removed.push(resource);
+  const diff: InventoryDiff = { added: [], removed: [], modified: [], machinery: [] };
+  const touches = (change: MachineryChange['change'], ...versions: InventoryResource[]) => {
+    const part = versions.map(machineryPart).find((p) => p !== undefined);
+    const [resource] = versions;
+    if (part && resource) diff.machinery.push({ change, type: resource.type, name: resource.name, region: resource.region, part: part.title });
+  };
+  for (const [key, resource] of after) {
+    if (before.has(key)) continue;
+    diff.added.push(resource);
+    touches('add', resource);
+  }
+  for (const [key, resource] of before) {
+    if (after.has(key)) continue;
+    diff.removed.push(resource);
+    touches('remove', resource);
+  }
   for (const [key, next] of after) {
     const previous = before.get(key);
     if (!previous) continue;
@@ -68,6 +92,7 @@ export function diffInventories(base: Inventory, head: Inventory): InventoryDiff
       ...(previous.region !== next.region ? { regionBefore: previous.region } : {}),
       changes,
     });
+    touches('modify', next, previous);
   }
   return diff;
 }
@@ -75,15 +100,27 @@ export function diffInventories(base: Inventory, head: Inventory): InventoryDiff
 const where = (region: string | null) => region ?? 'default provider';
 const shown = (value: unknown) => (value === undefined ? '(unset)' : formatValue(value));
 
+/** The first line of the diff's machinery summary: the PR report looks for it (.github/scripts/synth-report.sh). */
+export const MACHINERY_SUMMARY_PREFIX = 'failover machinery:';
+
 export function formatDiff(diff: InventoryDiff): string {
   const lines: string[] = [];
-  for (const r of diff.added) lines.push(`+ ${r.type}  ${r.name}  (${where(r.region)})`);
-  for (const r of diff.removed) lines.push(`- ${r.type}  ${r.name}  (${where(r.region)})`);
+  const parts = new Map(diff.machinery.map((m) => [resourceKey(m), m.part]));
+  const heading = (sign: string, r: { type: string; name: string; region: string | null }) => {
+    const part = parts.get(resourceKey(r));
+    return `${sign} ${r.type}  ${r.name}  (${where(r.region)})${part ? `  [failover machinery: ${part}]` : ''}`;
+  };
+  for (const r of diff.added) lines.push(heading('+', r));
+  for (const r of diff.removed) lines.push(heading('-', r));
   for (const r of diff.modified) {
-    lines.push(`~ ${r.type}  ${r.name}  (${where(r.region)})`);
+    lines.push(heading('~', r));
     if (r.regionBefore !== undefined) lines.push(`    region: ${where(r.regionBefore)} -> ${where(r.region)}`);
     for (const change of r.changes) lines.push(`    ${change.path}: ${shown(change.before)} -> ${shown(change.after)}`);
   }
   lines.push(`${diff.added.length} to add, ${diff.removed.length} to remove, ${diff.modified.length} to modify`);
+  if (diff.machinery.length > 0) {
+    const touched = [...new Set(diff.machinery.map((m) => m.part))].sort();
+    lines.push(`${MACHINERY_SUMMARY_PREFIX} ${diff.machinery.length} resource${diff.machinery.length === 1 ? '' : 's'} (${touched.join(', ')}); a second reviewer must approve this change`);
+  }
   return lines.join('\n');
 }

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { MACHINERY_SUMMARY_PREFIX } from '../../infra/synth/diff.js';
 import { ROOT } from './fixtures.js';
+
+/** The hidden marker the synth report carries when a change touches the failover machinery, and the label it leads to. */
+const MACHINERY_MARKER = '<!-- fcp-failover-machinery -->';
+const MACHINERY_LABEL = 'failover-machinery';
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string }
 interface Job {
@@ -41,9 +46,11 @@ describe.each(['infra.yml', 'image.yml'])('%s', (name) => {
 describe('infra workflow', () => {
   const w = workflow('infra.yml');
 
-  it('runs on pull requests and on pushes to main', () => {
-    expect(Object.keys(w.on).sort()).toEqual(['pull_request', 'push']);
+  it('runs on pull requests, their reviews and on pushes to main', () => {
+    expect(Object.keys(w.on).sort()).toEqual(['pull_request', 'pull_request_review', 'push']);
     expect(w.on.push?.branches).toEqual(['main']);
+    // A review only re-checks the second-reviewer rule; nothing else runs again for it.
+    for (const [id, j] of Object.entries(w.jobs)) if (id !== 'second-review') expect(j.if, id).toMatch(/github\.event_name [!=]= '(pull_request|push|pull_request_review)'/);
   });
 
   it('tests with npm ci first', () => {
@@ -62,6 +69,27 @@ describe('infra workflow', () => {
     const script = readFileSync(`${ROOT}.github/scripts/synth-report.sh`, 'utf8');
     expect(script).toContain('npm run -s infra:synth -- --stack "$stack_file" --json');
     expect(script).toContain('npm run -s infra:synth -- --stack "$stack_file" --diff "$base_json"');
+  });
+
+  it('labels a change to the failover machinery and requires two approvals for it', () => {
+    const synth = job(w, 'synth');
+    const script = readFileSync(`${ROOT}.github/scripts/synth-report.sh`, 'utf8');
+    // The diff's summary line (infra/synth/diff.ts) is what the report looks for.
+    expect(script).toContain(`grep -q '^${MACHINERY_SUMMARY_PREFIX}'`);
+    expect(script).toContain(MACHINERY_MARKER);
+    expect(runs(synth)).toContain(`grep -q '${MACHINERY_MARKER}'`);
+    const label = synth.steps.find((s) => s.if === "steps.synth.outputs.machinery == 'true'" || String(s.with?.script ?? '').includes(MACHINERY_LABEL));
+    expect(String(label?.with?.script)).toContain(MACHINERY_LABEL);
+
+    const review = job(w, 'second-review');
+    expect(review.needs).toEqual(['synth']);
+    expect(review.if).toContain('always()');
+    expect(review.if).toContain("github.event_name == 'pull_request_review'");
+    expect(review.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
+    const check = String(review.steps.find((s) => s.uses === 'actions/github-script@v7')?.with?.script);
+    expect(check).toContain(MACHINERY_LABEL);
+    expect(check).toContain("'APPROVED'");
+    expect(check).toMatch(/approvers\.size < 2/);
   });
 
   it('previews each stack with the policy pack and comments on the pull request', () => {

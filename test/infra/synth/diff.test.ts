@@ -12,7 +12,7 @@ const base: Inventory = {
 
 describe('diffInventories', () => {
   it('reports nothing for the same inventory', () => {
-    expect(diffInventories(base, structuredClone(base))).toEqual({ added: [], removed: [], modified: [] });
+    expect(diffInventories(base, structuredClone(base))).toEqual({ added: [], removed: [], modified: [], machinery: [] });
   });
 
   it('reports added, removed and modified resources with the changed paths', () => {

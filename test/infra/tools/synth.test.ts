@@ -73,13 +73,14 @@ describe('infra:synth', () => {
     const result = await synth('--stack', changed, '--diff', base);
     expect(result.code).toBe(0);
     expect(result.out.split('\n')).toEqual([
-      '+ aws:rds/clusterInstance:ClusterInstance  auth-eu-db-eu-west-1-2  (eu-west-1)',
-      '+ aws:rds/clusterInstance:ClusterInstance  auth-eu-db-us-east-1-2  (us-east-1)',
+      '+ aws:rds/clusterInstance:ClusterInstance  auth-eu-db-eu-west-1-2  (eu-west-1)  [failover machinery: global database]',
+      '+ aws:rds/clusterInstance:ClusterInstance  auth-eu-db-us-east-1-2  (us-east-1)  [failover machinery: global database]',
       '~ aws:route53/record:Record  auth-eu-traffic-eu-west-1  (us-east-1)',
       '    ttl: 30 -> 20',
       '~ aws:route53/record:Record  auth-eu-traffic-us-east-1  (us-east-1)',
       '    ttl: 30 -> 20',
       '2 to add, 0 to remove, 2 to modify',
+      'failover machinery: 2 resources (global database); a second reviewer must approve this change',
     ]);
   }, 30_000);
 });
