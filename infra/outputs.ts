@@ -11,6 +11,8 @@ const perRegion = <T extends z.ZodType>(value: T) => z.record(z.string(), value)
 export const deploymentOutputsSchema = z.object({
   deployment: z.string().min(1),
   primaryRegion: z.string().min(1),
+  /** The region that writes now, as the stack last learned it (`fcp infra topology`). */
+  writerRegion: z.string().min(1).optional(),
   /** Primary first, then the standbys. */
   regions: z.array(z.string().min(1)).min(2),
   services: z.array(z.object({ name: z.string(), critical: z.boolean(), endpoints: perRegion(z.string()) })).min(1),

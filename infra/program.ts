@@ -10,7 +10,7 @@ import { StateTable } from './components/state-table.js';
 import { TrafficRouting } from './components/traffic-routing.js';
 import { renderControllerConfigYaml } from './controller-config.js';
 import type { ControllerConfigSource, DeploymentOutputs } from './outputs.js';
-import { controllerEgressPorts, orderedRegions, stateTableConsistency, stateTableName, type StackSettings } from './settings.js';
+import { controllerEgressPorts, orderedRegions, stateTableConsistency, stateTableName, writerRegion, type StackSettings } from './settings.js';
 
 /** Each key is one stack output; together they match `DeploymentOutputs`. */
 export type StackOutputs = { [K in keyof DeploymentOutputs]: pulumi.Output<DeploymentOutputs[K]> };
@@ -78,6 +78,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
   const source = {
     deployment: pulumi.output(deployment),
     primaryRegion: pulumi.output(settings.primaryRegion),
+    writerRegion: pulumi.output(writerRegion(settings)),
     regions: pulumi.output(regionNames),
     services: pulumi.output(settings.services),
     traffic: pulumi.output({

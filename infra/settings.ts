@@ -153,8 +153,19 @@ export const stackSettingsSchema = z
   .strictObject({
     /** Deployment name: prefixes resource names and becomes the controller config's `name`. */
     name: identifier,
-    /** The region the global database is created in and the public name points at first. */
+    /**
+     * The home region: where the global database, the state table and the audit bucket are created,
+     * where the public name points first, and where a failback returns. It stays put through
+     * failovers (changing it would move those resources); `writerRegion` follows them.
+     */
     primaryRegion: regionName,
+    /**
+     * The region whose cluster writes now, as the controller last saw it: it follows failovers, and
+     * `fcp infra topology --stack <file>` renders it from the live controller. Default: the home
+     * region. Nothing the program declares depends on it (every role-specific argument is anchored to
+     * the home region or ignored after creation), so a preview after a failover proposes no change.
+     */
+    writerRegion: regionName.optional(),
     regions: z.array(region).min(2, 'list at least two regions: the primary and one standby').max(5, 'at most five regions'),
     traffic,
     database,
@@ -172,6 +183,9 @@ export const stackSettingsSchema = z
     });
     if (!names.includes(settings.primaryRegion)) {
       issue(['primaryRegion'], `"${settings.primaryRegion}" is not among the regions (${names.join(', ')}); add it to \`regions\` or pick one of them`);
+    }
+    if (settings.writerRegion !== undefined && !names.includes(settings.writerRegion)) {
+      issue(['writerRegion'], `"${settings.writerRegion}" is not among the regions (${names.join(', ')}); render it from the live controller with \`fcp infra topology --stack <file> --write\``);
     }
 
     const cidrs = settings.regions.map((r) => r.network.cidr);
@@ -233,6 +247,11 @@ export function controllerEgressPorts(settings: StackSettings): number[] {
     }
   }
   return [...ports].sort((a, b) => a - b);
+}
+
+/** The region that writes now: the stack's `writerRegion`, else the home region. */
+export function writerRegion(settings: StackSettings): string {
+  return settings.writerRegion ?? settings.primaryRegion;
 }
 
 export function stateTableName(settings: StackSettings): string {

@@ -28,10 +28,17 @@ export function withCommonOptions(command: Cli): Cli {
 }
 
 /** The API client when `--api` or FCP_API is given (the token from FCP_TOKEN only, never an argument); else undefined. */
-export function apiClientOf(options: CommonOptions): ApiClient | undefined {
+export function apiClientOf(options: Pick<CommonOptions, 'api'>): ApiClient | undefined {
   const baseUrl = options.api ?? process.env.FCP_API;
   if (!baseUrl) return undefined;
   return new ApiClient({ baseUrl, token: process.env.FCP_TOKEN ?? '' });
+}
+
+/** The API client for a command that only works through a replica's API. */
+export function requireApi(options: Pick<CommonOptions, 'api'>, command: string): ApiClient {
+  const client = apiClientOf(options);
+  if (!client) throw new InputError(`fcp ${command} works through a replica's API`, ['--api: the API URL of any replica (env FCP_API), with your token in env FCP_TOKEN']);
+  return client;
 }
 
 export interface CliContext {

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../errors.js';
 import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerInfraCommands } from './commands/infra.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   program.configureHelp({ sortSubcommands: true });
   registerBenchCommands(program);
   registerConfigCommands(program);
+  registerInfraCommands(program);
   registerOperateCommands(program);
   registerRunCommands(program);
   registerSimulateCommand(program);

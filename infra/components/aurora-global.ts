@@ -8,6 +8,14 @@ export const DATABASE_PORTS: Record<StackSettings['database']['engine'], number>
   'aurora-mysql': 3306,
 };
 
+/**
+ * Cluster arguments that only the home region's cluster is given, or that AWS changes when the writer
+ * moves (a secondary reports the writer it replicates from): kept at their live value after creation
+ * on every member alike. After a switchover or failover the controller has moved the writer; a
+ * preview must not propose to move it back, detach a member or replace a cluster.
+ */
+const AFTER_CREATION = ['databaseName', 'manageMasterUserPassword', 'masterUserSecretKmsKeyId', 'masterUsername', 'replicationSourceIdentifier'];
+
 export interface AuroraGlobalArgs {
   deployment: string;
   database: StackSettings['database'];
@@ -63,10 +71,8 @@ export class AuroraGlobal extends pulumi.ComponentResource {
       masterUserSecretKmsKeyId: primary.keyArn,
     }, []);
     for (const standby of standbys) {
-      // A secondary joins once the primary has its writer instance. After a switchover or failover the
-      // controller has moved the writer; the program does not fight it over which member replicates
-      // from which.
-      this.addCluster(name, args, standby, global, {}, [primaryCluster.cluster, ...primaryCluster.instances], ['replicationSourceIdentifier']);
+      // A secondary joins once the primary has its writer instance.
+      this.addCluster(name, args, standby, global, {}, [primaryCluster.cluster, ...primaryCluster.instances]);
     }
     this.registerOutputs({ globalClusterArn: this.globalClusterArn });
   }
@@ -78,7 +84,6 @@ export class AuroraGlobal extends pulumi.ComponentResource {
     global: aws.rds.GlobalCluster,
     extra: Partial<aws.rds.ClusterArgs>,
     dependsOn: pulumi.Resource[],
-    ignoreChanges: string[] = [],
   ): { cluster: aws.rds.Cluster; instances: aws.rds.ClusterInstance[] } {
     const { database } = args;
     const child = { parent: this, provider: region.provider };
@@ -104,7 +109,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [region.network.databaseSecurityGroupId],
       ...extra,
-    }, { ...child, dependsOn, ignoreChanges });
+    }, { ...child, dependsOn, ignoreChanges: AFTER_CREATION });
 
     const instances: aws.rds.ClusterInstance[] = [];
     for (let index = 1; index <= database.instancesPerRegion; index++) {

@@ -6,6 +6,8 @@ export interface PropertyChange {
   path: string;
   before: unknown;
   after: unknown;
+  /** Under the resource's `ignoreChanges`: Pulumi keeps the live value, so the change is never applied. */
+  ignored?: true;
 }
 
 export interface ModifiedResource {
@@ -59,6 +61,9 @@ function parseJsonText(value: unknown): unknown {
   }
 }
 
+/** The property a change path starts with: `replicas` of `replicas[1].regionName`. */
+const topLevel = (path: string) => /^[^.[]*/.exec(path)![0];
+
 /** What a change adds, removes and modifies, resources matched by type and logical name. */
 export function diffInventories(base: Inventory, head: Inventory): InventoryDiff {
   const before = new Map(base.resources.map((r) => [resourceKey(r), r]));
@@ -84,6 +89,7 @@ export function diffInventories(base: Inventory, head: Inventory): InventoryDiff
     if (!previous) continue;
     const changes: PropertyChange[] = [];
     compare('', previous.props, next.props, changes);
+    for (const change of changes) if (next.ignoreChanges?.includes(topLevel(change.path))) change.ignored = true;
     if (changes.length === 0 && previous.region === next.region) continue;
     diff.modified.push({
       type: next.type,
@@ -92,7 +98,7 @@ export function diffInventories(base: Inventory, head: Inventory): InventoryDiff
       ...(previous.region !== next.region ? { regionBefore: previous.region } : {}),
       changes,
     });
-    touches('modify', next, previous);
+    if (changes.some((c) => !c.ignored) || previous.region !== next.region) touches('modify', next, previous);
   }
   return diff;
 }
@@ -115,7 +121,7 @@ export function formatDiff(diff: InventoryDiff): string {
   for (const r of diff.modified) {
     lines.push(heading('~', r));
     if (r.regionBefore !== undefined) lines.push(`    region: ${where(r.regionBefore)} -> ${where(r.region)}`);
-    for (const change of r.changes) lines.push(`    ${change.path}: ${shown(change.before)} -> ${shown(change.after)}`);
+    for (const change of r.changes) lines.push(`    ${change.path}: ${shown(change.before)} -> ${shown(change.after)}${change.ignored ? '  (ignored after creation: never applied)' : ''}`);
   }
   lines.push(`${diff.added.length} to add, ${diff.removed.length} to remove, ${diff.modified.length} to modify`);
   if (diff.machinery.length > 0) {

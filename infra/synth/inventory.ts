@@ -12,6 +12,8 @@ export interface InventoryResource {
   /** The region of the resource's explicit provider; null when it uses the default provider. */
   region: string | null;
   props: Record<string, unknown>;
+  /** Properties Pulumi keeps at their live value after creation (the resource's `ignoreChanges`), when there are any. */
+  ignoreChanges?: string[];
 }
 
 export interface Inventory {

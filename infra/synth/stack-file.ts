@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { InputError } from '../../controller/errors.js';
 import { SETTINGS_KEY, SETTINGS_NAMESPACE } from '../settings.js';
@@ -28,4 +28,30 @@ export function readStackSettings(path: string): unknown {
     ]);
   }
   return settings;
+}
+
+/**
+ * Sets `writerRegion` in a stack file's settings as a one-line edit: the value is replaced where it
+ * is, or a line is added under `primaryRegion` with its indentation. Everything else in the file
+ * (comments, alignment, flow style) stays byte for byte.
+ */
+export function writeWriterRegion(path: string, region: string): void {
+  const text = readFileSync(path, 'utf8');
+  const settings = YAML.parseDocument(text).getIn(['config', SETTINGS_CONFIG_KEY], true);
+  if (!YAML.isMap(settings)) throw new InputError(`stack file ${path} has no \`config.${SETTINGS_CONFIG_KEY}\` mapping`, [`${path}: see Pulumi.example.yaml`]);
+  const pairOf = (key: string) => settings.items.find((pair) => YAML.isScalar(pair.key) && pair.key.value === key);
+  const existing = pairOf('writerRegion')?.value;
+  if (YAML.isScalar(existing) && existing.range) {
+    writeFileSync(path, `${text.slice(0, existing.range[0])}${region}${text.slice(existing.range[1])}`);
+    return;
+  }
+  const primary = pairOf('primaryRegion');
+  if (!primary || !YAML.isScalar(primary.key) || !primary.key.range) {
+    throw new InputError(`stack file ${path} has no primaryRegion to place writerRegion under`, [`${path}: add primaryRegion to config.${SETTINGS_CONFIG_KEY}`]);
+  }
+  const keyStart = primary.key.range[0];
+  const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+  const lineEnd = text.indexOf('\n', keyStart);
+  const at = lineEnd < 0 ? text.length : lineEnd;
+  writeFileSync(path, `${text.slice(0, at)}\n${' '.repeat(indent)}writerRegion: ${region}${text.slice(at)}`);
 }

@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { StackOutputs } from '../program.js';
 import type { DeploymentOutputs } from '../outputs.js';
 import { SETTINGS_KEY, SETTINGS_NAMESPACE } from '../settings.js';
-import { sortInventory, type Inventory } from './inventory.js';
+import { resourceKey, sortInventory, type Inventory } from './inventory.js';
 import { RecordingMocks } from './mocks.js';
 
 export interface Synthesis {
@@ -49,11 +49,26 @@ async function run(settings: unknown, stack: string): Promise<Synthesis> {
   pulumi.runtime.setAllConfig({ [`${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`]: JSON.stringify(settings) });
 
   const { default: program } = await import('../index.js');
-  const stackOutputs: StackOutputs = await program();
+  // Run in a root stack resource, as `pulumi up` does, so that a stack transformation sees every
+  // resource's options: the mocks see inputs only, and `ignoreChanges` decides what a preview proposes.
+  const ignored = new Map<string, string[]>();
+  let stackOutputs: StackOutputs | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
+      if (opts.ignoreChanges?.length) ignored.set(resourceKey({ type, name }), [...opts.ignoreChanges].sort());
+      return undefined;
+    });
+    stackOutputs = await program();
+    return stackOutputs;
+  });
   const outputs = await new Promise<DeploymentOutputs>((resolve) => {
-    pulumi.output(stackOutputs).apply((values) => resolve(values as DeploymentOutputs));
+    pulumi.output(stackOutputs!).apply((values) => resolve(values as DeploymentOutputs));
   });
   // Outputs can resolve before the last registrations are sent; wait until the queue is empty.
   await pulumi.runtime.disconnect();
-  return { inventory: sortInventory(mocks.resources), outputs };
+  const resources = mocks.resources.map((r) => {
+    const ignoreChanges = ignored.get(resourceKey(r));
+    return ignoreChanges ? { ...r, ignoreChanges } : r;
+  });
+  return { inventory: sortInventory(resources), outputs };
 }

@@ -31,6 +31,7 @@ const inventorySchema = z.object({
     name: z.string(),
     region: z.string().nullable(),
     props: z.record(z.string(), z.unknown()),
+    ignoreChanges: z.array(z.string()).optional(),
   })),
 });
 

@@ -27,6 +27,7 @@ describe('stack settings', () => {
 
   const cases: { name: string; change: (s: StackSettingsInput) => void; problem: RegExp }[] = [
     { name: 'primary not among the regions', change: (s) => { s.primaryRegion = 'eu-west-1'; }, problem: /^primaryRegion: "eu-west-1" is not among the regions/ },
+    { name: 'writer not among the regions', change: (s) => { s.writerRegion = 'eu-west-1'; }, problem: /^writerRegion: "eu-west-1" is not among the regions .*fcp infra topology/ },
     { name: 'duplicate region', change: (s) => { s.regions[2]!.name = 'us-east-1'; }, problem: /^regions\[2\]\.name: "us-east-1" is listed twice/ },
     { name: 'unknown region', change: (s) => { s.regions[1]!.name = 'us-west-9'; }, problem: /^regions\[1\]\.name: "us-west-9" is not an AWS region/ },
     { name: 'TTL too high', change: (s) => { s.traffic.ttl = 300; }, problem: /^traffic\.ttl: health-checked records need a TTL of 60 seconds or less/ },

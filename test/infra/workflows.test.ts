@@ -8,7 +8,7 @@ import { ROOT } from './fixtures.js';
 const MACHINERY_MARKER = '<!-- fcp-failover-machinery -->';
 const MACHINERY_LABEL = 'failover-machinery';
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string }
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string> }
 interface Job {
   if?: string;
   needs?: string[];
@@ -108,6 +108,15 @@ describe('infra workflow', () => {
     const pulumi = deploy.steps.find((s) => s.uses === 'pulumi/actions@v6');
     expect(pulumi?.with).toMatchObject({ command: 'up', policyPacks: 'infra/policy/pack' });
     expect(runs(deploy)).toContain('npm ci');
+  });
+
+  it('checks the stack against the live controller\'s writer region before `up`', () => {
+    const deploy = job(w, 'deploy');
+    const check = deploy.steps.findIndex((s) => /fcp\.js infra topology --stack "[^"]+" --check/.test(s.run ?? ''));
+    const up = deploy.steps.findIndex((s) => s.uses === 'pulumi/actions@v6');
+    expect(check).toBeGreaterThan(-1);
+    expect(check).toBeLessThan(up);
+    expect(deploy.steps[check]).toMatchObject({ env: { FCP_API: '${{ vars.FCP_API }}', FCP_TOKEN: '${{ secrets.FCP_DEPLOY_TOKEN }}' } });
   });
 
   it('gives preview and deploy the same concurrency group per stack, never cancelling a run', () => {

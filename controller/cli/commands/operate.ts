@@ -12,7 +12,7 @@ import { buildProviders } from '../../providers/factory.js';
 import { reconcile } from '../../providers/store/reconcile.js';
 import { dryRun, readSnapshot, renderSnapshot, stepMarks, type Snapshot } from '../../status.js';
 import { forTerminal } from '../terminal.js';
-import { apiClientOf, confirm, newCommandId, openContext, output, withCommonOptions, type CliContext, type CommonOptions } from '../context.js';
+import { apiClientOf, confirm, newCommandId, openContext, output, requireApi, withCommonOptions, type CliContext, type CommonOptions } from '../context.js';
 import { breakGlassFailover, DEFAULT_BREAK_GLASS_FILE, readDatabaseStatus } from '../world.js';
 
 interface FlipOptions extends CommonOptions {
@@ -210,12 +210,6 @@ async function printRemoteDryRun(client: ApiClient, kind: 'failover' | 'switchov
   const answer = await client.get<{ decision: Decision; plan?: unknown; text: string }>('/v1/plan', { to, kind });
   output(options, { dryRun: true, ...answer }, () => `${answer.text}\n\n(dry run: nothing was changed)`);
   if (answer.decision.kind === 'refuse') process.exitCode = 2;
-}
-
-function requireApi(options: CommonOptions, command: string): ApiClient {
-  const client = apiClientOf(options);
-  if (!client) throw new InputError(`fcp ${command} works through a replica's API`, ['--api: the API URL of any replica (env FCP_API), with your token in env FCP_TOKEN']);
-  return client;
 }
 
 async function flipCommand(kind: 'failover' | 'switchover', ctx: CliContext, options: FlipOptions): Promise<Command> {

@@ -45,3 +45,17 @@ describe('diffInventories', () => {
     expect(formatDiff(diffInventories(base, head))).toContain('region: eu-west-1 -> default provider');
   });
 });
+
+describe('a change to a property ignored after creation', () => {
+  it('is shown as never applied and leaves the failover machinery unflagged', () => {
+    const cluster = { type: 'aws:rds/cluster:Cluster', name: 'db-us-east-2', region: 'us-east-2', props: { globalClusterIdentifier: 'g', masterUsername: 'admin' }, ignoreChanges: ['masterUsername'] };
+    const head: Inventory = { resources: [{ ...cluster, props: { ...cluster.props, masterUsername: 'root' } }] };
+    const diff = diffInventories({ resources: [cluster] }, head);
+    expect(diff.modified[0]?.changes).toEqual([{ path: 'masterUsername', before: 'admin', after: 'root', ignored: true }]);
+    expect(diff.machinery).toEqual([]);
+    expect(formatDiff(diff)).toContain('    masterUsername: admin -> root  (ignored after creation: never applied)');
+
+    const replaced: Inventory = { resources: [{ ...cluster, props: { ...cluster.props, globalClusterIdentifier: 'other' } }] };
+    expect(diffInventories({ resources: [cluster] }, replaced).machinery).toEqual([{ change: 'modify', type: cluster.type, name: cluster.name, region: 'us-east-2', part: 'global database' }]);
+  });
+});

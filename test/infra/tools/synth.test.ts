@@ -58,7 +58,7 @@ describe('infra:synth', () => {
     inventoryJson = result.out;
     const inventory = JSON.parse(inventoryJson) as { resources: Record<string, unknown>[] };
     expect(Object.keys(inventory)).toEqual(['resources']);
-    for (const resource of inventory.resources) expect(Object.keys(resource)).toEqual(['type', 'name', 'region', 'props']);
+    for (const resource of inventory.resources) expect(Object.keys(resource)).toEqual(['type', 'name', 'region', 'props', ...('ignoreChanges' in resource ? ['ignoreChanges'] : [])]);
     expect(inventory.resources).toContainEqual(expect.objectContaining({ type: 'aws:rds/globalCluster:GlobalCluster', name: 'auth-eu-db-global', region: 'eu-west-1' }));
     expect(result.err).toMatch(/^policy guard: passed \(8 rules, \d+ resources\)$/);
     // The outputs render the controller config a reviewer can read, offline.
