@@ -1,3 +1,4 @@
+import { annotate, changeNotes, CHANGE_LOOKBACK_MS, type ChangeNote } from './changes/notes.js';
 import type { Config } from './config/schema.js';
 import { assess } from './domain/assess.js';
 import { decide, initialTopology } from './domain/decide.js';
@@ -5,7 +6,7 @@ import { renderPlan, type StepMark } from './domain/plan.js';
 import type { Millis } from './domain/time.js';
 import { formatDuration } from './domain/time.js';
 import type { Assessment, Command, Condition, DatabaseStatus, Decision, Topology } from './domain/types.js';
-import type { LeaseState, PlanJournal, PublishedObservations, StateStore } from './providers/store/port.js';
+import type { ChangeRecord, LeaseState, PlanJournal, PublishedObservations, StateStore } from './providers/store/port.js';
 
 /** What the store says about the deployment right now: the input of `fcp status`, `fcp plan` and the API. */
 export interface Snapshot {
@@ -18,17 +19,24 @@ export interface Snapshot {
   /** What the engine decides on these inputs now (the lease holder reaches the same decision). */
   decision: Decision;
   latestPlan?: PlanJournal;
+  /** Infrastructure changes of the last half hour, oldest first. */
+  changes: ChangeRecord[];
+  /** The recent change each failing region (or a global failure) is suspected of, in words. */
+  changeNotes: ChangeNote[];
 }
 
 export async function readSnapshot(store: StateStore, config: Config, now: Millis, database?: DatabaseStatus): Promise<Snapshot> {
-  const [lease, stored, replicas, plans] = await Promise.all([store.lease.read(), store.topology.read(), store.observations.readAll(), store.journal.listPlans()]);
+  const [lease, stored, replicas, plans, changes] = await Promise.all([store.lease.read(), store.topology.read(), store.observations.readAll(), store.journal.listPlans(), store.changes.listSince(now - CHANGE_LOOKBACK_MS)]);
   const topology = stored?.topology ?? initialTopology(config);
   const assessment = assess(replicas.flatMap((r) => r.summaries), config, now);
   const readiness = replicas.flatMap((r) => r.conditions);
   const { decisions } = decide(topology, { assessment, commands: [], database, readiness }, config, now);
   const newest = plans[plans.length - 1];
   const latestPlan = newest ? await store.journal.read(newest.plan.id) : undefined;
-  const snapshot: Snapshot = { at: now, topology, topologyVersion: stored?.version ?? 0, replicas, assessment, decision: decisions[decisions.length - 1]! };
+  const notes = changeNotes({ assessment, changes, now });
+  const decision = decisions[decisions.length - 1]!;
+  annotate(decision, notes);
+  const snapshot: Snapshot = { at: now, topology, topologyVersion: stored?.version ?? 0, replicas, assessment, decision, changes, changeNotes: notes };
   if (lease) snapshot.lease = lease;
   if (latestPlan) snapshot.latestPlan = latestPlan;
   return snapshot;
@@ -57,10 +65,14 @@ export function renderSnapshot(s: Snapshot): string {
   const holder = s.lease?.holder && s.lease.expiresAt > s.at ? `${s.lease.holder} (token ${s.lease.token}, expires in ${formatDuration(s.lease.expiresAt - s.at)})` : 'none (no replica holds the lease: nothing acts automatically)';
   lines.push(`Lease holder: ${holder}`);
   lines.push(`Classification: ${s.assessment.reason}`);
+  // A replica from before changes were known answers without them.
+  const notes = s.changeNotes ?? [];
+  for (const note of notes.filter((n) => n.region === undefined)) lines.push(`  ${note.text}`);
   lines.push('');
   lines.push('Regions:');
   for (const [region, verdict] of Object.entries(s.assessment.verdicts)) {
     lines.push(`  ${HEALTH_ICON[verdict.health]} ${region.padEnd(15)} ${verdict.summary}`);
+    for (const note of notes.filter((n) => n.region === region)) lines.push(`         ${note.text}`);
     for (const e of verdict.evidence) {
       lines.push(`         from ${e.vantage.padEnd(15)} ${e.service}/${e.signal}: ${e.health} (${e.ok} ok, ${e.failed} failed, ${e.slow} slow${e.detail ? `; ${e.detail}` : ''})`);
     }
@@ -73,6 +85,14 @@ export function renderSnapshot(s: Snapshot): string {
     for (const c of r.conditions) lines.push(`    ${c.status === 'true' ? 'ok  ' : c.status === 'false' ? 'FAIL' : '??  '} ${c.type}${c.region ? ` [${c.region}]` : ''}: ${c.message}`);
   }
   if (s.replicas.length === 0) lines.push('  none reporting: are the controller replicas running?');
+  if (s.changes?.length) {
+    lines.push('');
+    lines.push('Recent infrastructure changes:');
+    for (const c of s.changes) {
+      const state = c.outcome ? `${c.outcome} after ${formatDuration((c.finishedAt ?? s.at) - c.startedAt)}` : 'applying';
+      lines.push(`  ${c.commit.slice(0, 7)} ${c.stack} -> ${c.regions.join(', ')}: started ${formatDuration(s.at - c.startedAt)} ago, ${state}${c.pr !== undefined ? ` (PR #${c.pr})` : ''}`);
+    }
+  }
   lines.push('');
   lines.push(`Decision: ${s.decision.reason}`);
   if (s.latestPlan) {

@@ -4,7 +4,7 @@ import type { Millis } from '../domain/time.js';
 import { InputError } from '../errors.js';
 import { canonicalJson } from '../providers/store/canonical-json.js';
 import { ConflictError, StoreUnavailableError } from '../providers/store/errors.js';
-import type { ApprovalRequest, AuditPhase, CommandRecord, IdempotencyStore } from '../providers/store/port.js';
+import type { ApprovalRequest, AuditPhase, ChangeRecord, CommandRecord, IdempotencyStore } from '../providers/store/port.js';
 import { ApiError, type Answer } from './operations.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -62,17 +62,19 @@ export function mutation(deps: MutationDeps, run: (request: FastifyRequest, body
   };
 }
 
-/** What a successful call did, for its `result` record: the request and command it created or decided. */
+/** What a successful call did, for its `result` record: the request, command or change it created or decided. */
 function effectOf(answer: Answer): Record<string, unknown> {
-  const { request, command } = answer.body as { request?: ApprovalRequest; command?: CommandRecord };
+  const { request, command, change } = answer.body as { request?: ApprovalRequest; command?: CommandRecord; change?: ChangeRecord };
   const parts = [
     request && `request ${request.id} ${request.status}${request.decidedBy ? ` by ${request.decidedBy}` : ''}`,
     command && `command ${command.command.id} (${command.command.kind}) ${command.status}`,
+    change && `change ${change.id} (${change.commit.slice(0, 7)}, stack ${change.stack}) ${change.outcome ?? 'started'}`,
   ].filter(Boolean);
   return {
     outcome: `${answer.statusCode}: ${parts.join('; ') || 'done'}`,
     ...(request && { request: { id: request.id, status: request.status, ...(request.decidedBy && { decidedBy: request.decidedBy }) } }),
     ...(command && { command: { id: command.command.id, kind: command.command.kind, status: command.status } }),
+    ...(change && { change: { id: change.id, stack: change.stack, regions: change.regions, commit: change.commit, ...(change.outcome && { outcome: change.outcome }) } }),
   };
 }
 

@@ -40,7 +40,7 @@ function operation(route: RouteSpec): Record<string, unknown> {
   }
   if (route.mutating) parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', minLength: 1, maxLength: 200 } });
   const responses: Record<string, unknown> = {
-    [route.mutating ? '202' : '200']: route.produces ? { description: 'OK', content: { [route.produces]: {} } } : { description: 'OK', ...json({ type: 'object' }) },
+    [String(route.success ?? (route.mutating ? 202 : 200))]: route.produces ? { description: 'OK', content: { [route.produces]: {} } } : { description: 'OK', ...json({ type: 'object' }) },
   };
   if (route.body || route.query || route.mutating) responses['400'] = { description: 'Bad input: the problems name the field', ...json(ERROR) };
   if (route.role) {

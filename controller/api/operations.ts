@@ -1,3 +1,4 @@
+import { CHANGE_LOOKBACK_MS } from '../changes/notes.js';
 import type { Config } from '../config/schema.js';
 import { buildPlan, renderPlan } from '../domain/plan.js';
 import type { Millis } from '../domain/time.js';
@@ -8,7 +9,7 @@ import type { ReplicaStatus } from '../replica/replica.js';
 import { dryRun, readSnapshot } from '../status.js';
 import type { Principal } from './auth.js';
 import type { z } from 'zod';
-import type { approveBody, auditQuery, failbackBody, flipBody, planQuery, reasonBody, rejectBody } from './routes.js';
+import type { approveBody, auditQuery, changesQuery, failbackBody, finishChangeBody, flipBody, planQuery, reasonBody, rejectBody, startChangeBody } from './routes.js';
 
 /** An answer the API refuses with: the status code, a message, and problems naming the fields. */
 export class ApiError extends FcpError {
@@ -127,6 +128,24 @@ export class Operations {
   async audit(query: z.output<typeof auditQuery>): Promise<Answer> {
     const records = await this.deps.store.audit.list({ limit: query.limit, ...(query.before !== undefined && { before: query.before }) });
     return { statusCode: 200, body: { records } };
+  }
+
+  async startChange(body: z.output<typeof startChangeBody>, principal: Principal): Promise<Answer> {
+    body.regions.forEach((name, index) => this.requireRegion(name, `regions[${index}]`));
+    const { pr, rollout, ...rest } = body;
+    const change = await this.deps.store.changes.start({ ...rest, ...(pr !== undefined && { pr }), ...(rollout !== undefined && { rollout }), startedAt: this.deps.now(), startedBy: principal.name });
+    return { statusCode: 201, body: { change, message: `change ${change.id} started: ${body.commit.slice(0, 7)} to ${body.regions.join(', ')} (stack ${body.stack})` } };
+  }
+
+  async finishChange(id: string, body: z.output<typeof finishChangeBody>): Promise<Answer> {
+    if (!(await this.deps.store.changes.get(id))) throw new ApiError(404, `no change "${id}"`, ['id: see GET /v1/changes']);
+    const change = await this.deps.store.changes.finish(id, { at: this.deps.now(), outcome: body.outcome });
+    return { statusCode: 200, body: { change } };
+  }
+
+  async changes(query: z.output<typeof changesQuery>): Promise<Answer> {
+    const changes = await this.deps.store.changes.listSince(query.since ?? this.deps.now() - CHANGE_LOOKBACK_MS);
+    return { statusCode: 200, body: { changes } };
   }
 
   private async submit(command: Command): Promise<Answer> {

@@ -18,6 +18,8 @@ export interface RouteSpec {
   query?: z.ZodType;
   /** Response content type when not JSON. */
   produces?: string;
+  /** The status of a successful answer when it is neither 200 (reads) nor 202 (queued changes). */
+  success?: number;
 }
 
 const reason = operatorText({ max: 500, empty: 'say why, for the audit trail (e.g. "us-east-1 API errors since 03:12, INC-123")' });
@@ -35,6 +37,17 @@ export const auditQuery = z.strictObject({
   before: z.coerce.number().int().min(1).optional(),
 });
 
+const stackName = z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, 'a Pulumi stack name (letters, digits, ".", "_", "-" or "/", at most 200)');
+export const startChangeBody = z.strictObject({
+  stack: stackName,
+  regions: z.array(region).min(1, 'name the regions the stack changes').max(10),
+  commit: z.string().regex(/^[0-9a-f]{7,40}$/, 'a git commit sha: 7 to 40 lower-case hex digits'),
+  pr: z.number().int().min(1, 'a pull request number').optional(),
+  rollout: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'a rollout id: letters, digits, ".", "_", ":" or "-"').optional(),
+});
+export const finishChangeBody = z.strictObject({ outcome: z.enum(['applied', 'failed'], 'must be "applied" or "failed"') });
+export const changesQuery = z.strictObject({ since: z.coerce.number().int().min(0).optional() });
+
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', url: '/v1/status', summary: 'Topology, verdicts with evidence, lease holder, readiness, the current decision, the latest plan and this replica', role: 'viewer' },
   { method: 'GET', url: '/v1/plan', summary: 'The decision and plan a failover or switchover to a region would get now (changes nothing)', role: 'viewer', query: planQuery },
@@ -47,6 +60,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', url: '/v1/requests/:id/approve', summary: 'Approve a pending request (a different person than the requester, within the approval window)', role: 'approver', mutating: true, body: approveBody },
   { method: 'POST', url: '/v1/requests/:id/reject', summary: 'Reject a pending request', role: 'approver', mutating: true, body: rejectBody },
   { method: 'GET', url: '/v1/commands/:id', summary: 'A submitted command, what the lease holder decided, and its plan journal', role: 'viewer' },
+  { method: 'POST', url: '/v1/changes', summary: 'Register an infrastructure change starting in regions (stack, commit, PR, rollout): decisions, status and notifications name it when a region fails soon after', role: 'operator', mutating: true, body: startChangeBody, success: 201 },
+  { method: 'POST', url: '/v1/changes/:id/finish', summary: 'Register how a change ended (applied or failed)', role: 'operator', mutating: true, body: finishChangeBody, success: 200 },
+  { method: 'GET', url: '/v1/changes', summary: 'Infrastructure changes started since a time (default: the last 30 minutes), oldest first', role: 'viewer', query: changesQuery },
   { method: 'GET', url: '/v1/audit', summary: 'Audit records, newest first', role: 'viewer', query: auditQuery },
   { method: 'GET', url: '/v1/events', summary: 'Server-sent events: `status` (observation summaries), `decision`, `plan` (executor events)', role: 'viewer', produces: 'text/event-stream' },
   { method: 'GET', url: '/v1/openapi.json', summary: 'This document (no token)' },

@@ -14,8 +14,8 @@ import { mutation, toApiError } from './mutation.js';
 import { openApiDocument } from './openapi.js';
 import { ApiError, Operations, type Answer, type OperationsDeps } from './operations.js';
 import { LogThrottle, UnauthenticatedRefusals } from './refusals.js';
-import { auditQuery, describeIssues, planQuery, ROUTES, type RouteSpec } from './routes.js';
-import type { approveBody, failbackBody, flipBody, reasonBody, rejectBody } from './routes.js';
+import { auditQuery, changesQuery, describeIssues, planQuery, ROUTES, type RouteSpec } from './routes.js';
+import type { approveBody, failbackBody, finishChangeBody, flipBody, reasonBody, rejectBody, startChangeBody } from './routes.js';
 import { DASHBOARD_DIR, readStatic } from './static.js';
 
 export interface ApiServerDeps extends Omit<OperationsDeps, 'store' | 'config'> {
@@ -135,6 +135,9 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     'POST /v1/requests/:id/approve': mutation(changes, (request, body: z.output<typeof approveBody>) => operations.approve(param(request, 'id'), body, request.principal!)),
     'POST /v1/requests/:id/reject': mutation(changes, (request, body: z.output<typeof rejectBody>) => operations.reject(param(request, 'id'), body, request.principal!)),
     'GET /v1/commands/:id': read((request) => operations.command(param(request, 'id'))),
+    'POST /v1/changes': mutation(changes, (request, body: z.output<typeof startChangeBody>) => operations.startChange(body, request.principal!)),
+    'POST /v1/changes/:id/finish': mutation(changes, (request, body: z.output<typeof finishChangeBody>) => operations.finishChange(param(request, 'id'), body)),
+    'GET /v1/changes': read((request) => operations.changes(parse(changesQuery, request.query, 'query'))),
     'GET /v1/audit': read((request) => operations.audit(parse(auditQuery, request.query, 'query'))),
     'GET /v1/events': async (request, reply) => streamEvents(deps.events, streams, request, reply),
     'GET /v1/openapi.json': async (_request, reply) => reply.send(openApiDocument(deps.version ?? '1')),

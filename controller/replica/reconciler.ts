@@ -1,3 +1,4 @@
+import { annotate, changeNotes, CHANGE_LOOKBACK_MS, FailureOnsets } from '../changes/notes.js';
 import type { Config } from '../config/schema.js';
 import { initialTopology } from '../domain/decide.js';
 import { engineStep } from '../domain/engine.js';
@@ -58,6 +59,7 @@ export interface Reconciled {
 export class Reconciler {
   private lastReason: string | undefined;
   private readonly peers: PeerWatch;
+  private readonly onsets = new FailureOnsets();
 
   constructor(private readonly deps: ReconcilerDeps) {
     // A replica that reported within a lease TTL and a tick is alive.
@@ -67,7 +69,7 @@ export class Reconciler {
   async reconcile(input: ReconcileInput, now: Millis): Promise<Reconciled> {
     const { store, config, region } = this.deps;
     const { lease } = input;
-    const [stored, published, open] = await Promise.all([store.topology.read(), store.observations.readAll(), store.commands.listOpen()]);
+    const [stored, published, open, changes] = await Promise.all([store.topology.read(), store.observations.readAll(), store.commands.listOpen(), store.changes.listSince(now - CHANGE_LOOKBACK_MS)]);
     this.peers.update(published, now);
     const topology = stored?.topology ?? initialTopology(config);
     const journal = topology.active ? await store.journal.read(topology.active.planId) : undefined;
@@ -97,6 +99,10 @@ export class Reconciler {
       now,
     );
     const { assessment } = step;
+    // A recent infrastructure change to a failing region is named in what is decided (and so in the
+    // audit trail, the logs and the notifications).
+    const notes = changeNotes({ assessment, changes, onsets: this.onsets.observe(assessment, now), now });
+    for (const decision of step.decisions) annotate(decision, notes);
     const next = step.state.topology;
     const flip = step.decisions.find((d): d is Extract<Decision, { kind: 'flip' }> => d.kind === 'flip');
     const resume = flip ? undefined : this.unownedPlan(next, journal, input.runningPlanId);

@@ -63,12 +63,17 @@ function evidenceTable(evidence) {
   );
 }
 
+/** What a recent infrastructure change has to do with a failure (controller/changes/notes.ts). */
+function changeNotes(snapshot, region) {
+  return (snapshot.changeNotes ?? []).filter((n) => n.region === region).map((n) => el('span', { class: 'change-note', 'data-change': n.changeId }, n.text));
+}
+
 function renderRegions(snapshot) {
   const t = snapshot.topology;
   const writer = writerRegion(snapshot);
   const assessment = snapshot.assessment;
   // The reason names the classification itself (`regional: eu-west-1 failed from 3/3 vantage points`).
-  show(byId('classification'), assessment.reason);
+  show(byId('classification'), assessment.reason, changeNotes(snapshot, undefined));
   const cards = Object.entries(assessment.verdicts).map(([region, verdict]) =>
     el(
       'article',
@@ -82,6 +87,7 @@ function renderRegions(snapshot) {
         healthPill(verdict.health),
       ),
       el('p', { class: 'verdict-summary' }, verdict.summary),
+      changeNotes(snapshot, region),
       el('details', { open: verdict.health !== 'healthy' }, el('summary', {}, `evidence from ${verdict.reportingVantages} vantage point(s)`), evidenceTable(verdict.evidence)),
     ),
   );

@@ -3,6 +3,7 @@ import type { Millis } from '../../domain/time.js';
 import { InputError } from '../../errors.js';
 import { DynamoAuditStore } from './audit.js';
 import { DynamoAuthFailureStore } from './auth-failures.js';
+import { DynamoChangeStore } from './changes.js';
 import { DynamoCommandStore } from './commands.js';
 import { Fence } from './fence.js';
 import { DynamoJournalStore } from './journal.js';
@@ -35,6 +36,7 @@ export class DynamoStateStore implements StateStore {
   readonly requests: DynamoRequestStore;
   readonly idempotency: DynamoIdempotencyStore;
   readonly authFailures: DynamoAuthFailureStore;
+  readonly changes: DynamoChangeStore;
   readonly namespace: string;
   private readonly table: Table;
   private readonly client: DynamoDBClient;
@@ -59,6 +61,7 @@ export class DynamoStateStore implements StateStore {
     this.requests = new DynamoRequestStore(this.table, keys);
     this.idempotency = new DynamoIdempotencyStore(this.table, keys);
     this.authFailures = new DynamoAuthFailureStore(this.table, keys);
+    this.changes = new DynamoChangeStore(this.table, keys);
   }
 
   /** Creates the table if missing and waits until it is ACTIVE. Embedded store only. */

@@ -1,6 +1,6 @@
 import type { Key } from './table.js';
 
-const pad = (value: number, width: number): string => String(value).padStart(width, '0');
+export const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 
 /**
  * Where each kind of state lives in the one table. Every partition key starts with the deployment's
@@ -70,6 +70,15 @@ export class Keys {
   /** Idempotency keys are many and only read one at a time: one partition each. */
   idempotency(key: string): Key {
     return { pk: `${this.namespace}#idempotency#${key}`, sk: 'key' };
+  }
+
+  /** Infrastructure changes share one partition; their ids sort in start order (see `changeId`). */
+  changesPartition(): string {
+    return `${this.namespace}#changes`;
+  }
+
+  change(id: string): Key {
+    return { pk: this.changesPartition(), sk: id };
   }
 
   /** Failed authentications of one client address in the fixed window starting at `windowStart`. */

@@ -42,6 +42,8 @@ export interface StateStore {
   readonly idempotency: IdempotencyStore;
   /** Failed API authentications per client address, counted across replicas. */
   readonly authFailures: AuthFailureStore;
+  /** Infrastructure changes registered by rollouts: which stack reached which regions, and when. */
+  readonly changes: ChangeStore;
   /**
    * What a new lease holder does before acting: fences the topology and the unfinished plan's head
    * with its token (so the old holder's writes to them are rejected), then returns what it found.
@@ -376,4 +378,42 @@ export interface AuthFailureStore {
   record(client: string, now: Millis, windowMs: Millis): Promise<AuthFailureCount>;
   /** The count of the window holding `now`: 0 when there were none. */
   read(client: string, now: Millis, windowMs: Millis): Promise<AuthFailureCount>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Infrastructure changes
+
+/** What a rollout registers when it starts applying one stack. */
+export interface ChangeStart {
+  /** The Pulumi stack applied. */
+  stack: string;
+  /** The regions the stack changes (every region for a deployment-wide stack). */
+  regions: string[];
+  /** The commit being applied (a git sha). */
+  commit: string;
+  /** The pull request that merged it, when known. */
+  pr?: number;
+  /** Groups the changes of one rollout. */
+  rollout?: string;
+  startedAt: Millis;
+  /** Who registered it (the API caller). */
+  startedBy: string;
+}
+
+/** A change as stored: its start, and once it ended, how. */
+export interface ChangeRecord extends ChangeStart {
+  /** `chg-<start, zero-padded ms>-<8 hex>`: ids sort in start order. */
+  id: string;
+  finishedAt?: Millis;
+  /** `applied`: the stack's apply command succeeded; `failed`: it did not. */
+  outcome?: 'applied' | 'failed';
+}
+
+export interface ChangeStore {
+  start(change: ChangeStart): Promise<ChangeRecord>;
+  /** Ends a started change, once: a second finish, or one of an unknown change, is refused (ConflictError, InputError). */
+  finish(id: string, end: { at: Millis; outcome: 'applied' | 'failed' }): Promise<ChangeRecord>;
+  get(id: string): Promise<ChangeRecord | undefined>;
+  /** Changes started at or after `since`, oldest first. */
+  listSince(since: Millis): Promise<ChangeRecord[]>;
 }

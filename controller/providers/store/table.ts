@@ -34,6 +34,8 @@ export interface QueryOptions {
   limit?: number;
   /** Only sort keys strictly below this one. */
   skBelow?: string;
+  /** Only sort keys at or above this one (not with `skBelow`). */
+  skFrom?: string;
 }
 
 export interface TableOptions {
@@ -103,14 +105,15 @@ export class Table {
     let startKey: Item | undefined;
     do {
       const remaining = options.limit === undefined ? undefined : options.limit - items.length;
-      const output = await this.call('Query', { pk, sk: options.skBelow ?? '' }, (abortSignal) =>
+      const output = await this.call('Query', { pk, sk: options.skBelow ?? options.skFrom ?? '' }, (abortSignal) =>
         this.client.send(
           new QueryCommand({
             TableName: this.name,
-            KeyConditionExpression: options.skBelow === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :below',
+            KeyConditionExpression: options.skBelow !== undefined ? 'pk = :pk AND sk < :below' : options.skFrom !== undefined ? 'pk = :pk AND sk >= :from' : 'pk = :pk',
             ExpressionAttributeValues: {
               ':pk': { S: pk },
               ...(options.skBelow !== undefined && { ':below': { S: options.skBelow } }),
+              ...(options.skBelow === undefined && options.skFrom !== undefined && { ':from': { S: options.skFrom } }),
             },
             ConsistentRead: true,
             ScanIndexForward: !options.descending,

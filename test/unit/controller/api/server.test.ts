@@ -25,6 +25,8 @@ function validCall(route: RouteSpec): { url: string; payload?: unknown } {
     '/v1/resume': { reason: 'matrix' },
     '/v1/requests/:id/approve': {},
     '/v1/requests/:id/reject': { reason: 'matrix' },
+    '/v1/changes': { stack: 'prod-us-west-2', regions: ['us-west-2'], commit: 'abc1234' },
+    '/v1/changes/:id/finish': { outcome: 'applied' },
   };
   if (route.url === '/v1/plan') return { url: '/v1/plan?to=us-west-2' };
   return route.method === 'POST' ? { url, payload: bodies[route.url] } : { url };
@@ -54,7 +56,7 @@ describe('authentication and roles', () => {
     else if (!caller.role) expect(response.statusCode).toBe(401);
     else if (RANK[caller.role] < RANK[route.role]) expect(response.statusCode).toBe(403);
     // Allowed: an answer about the call itself (an unknown request id is 404), never about the token.
-    else expect([200, 202, 404]).toContain(response.statusCode);
+    else expect([200, 201, 202, 404]).toContain(response.statusCode);
   });
 
   it('refuses with 401 and asks for a bearer token', async () => {

@@ -87,3 +87,12 @@ describe('announceExecutorEvent', () => {
     expect(renderText(n)).toContain('  AccessDenied');
   });
 });
+
+describe('a decision that names a recent infrastructure change', () => {
+  it('is announced with the change in its title, once while it holds', () => {
+    const announcer = new DecisionAnnouncer('replica/us-west-2');
+    const named = () => none('no action: primary us-east-1 healthy; eu-west-1 failing since 4s after change abc1234 to eu-west-1 (stack prod-eu-west-1, PR #42)');
+    expect(announcer.announce(named(), assessment)?.title).toBe('no action: primary us-east-1 healthy; eu-west-1 failing since 4s after change abc1234 to eu-west-1 (stack prod-eu-west-1, PR #42)');
+    expect(announcer.announce(named(), assessment)).toBeUndefined();
+  });
+});

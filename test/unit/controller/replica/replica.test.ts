@@ -169,4 +169,26 @@ describe('Replica', () => {
     expect(world.calls).toEqual({});
     expect(replicas.map((r) => r.status())).toEqual(replicas.map((r) => expect.objectContaining({ region: r.status().region, holder: false, storeReachable: false })));
   });
+
+  it('names a recent infrastructure change to a failing standby in its decision, and the audit of a failover', async () => {
+    const { tickAll, store, failing, decisions, clock } = setup();
+    await tickAll(3);
+    await store.changes.start({ stack: 'prod-eu-west-1', regions: ['eu-west-1'], commit: 'abc1234ffff', pr: 42, rollout: 'r-1', startedAt: clock.now() - 2000, startedBy: 'deploy' });
+    failing.set('eu-west-1', 'all');
+    await settle(tickAll, () => decisions.some((d) => d.reason.includes('eu-west-1 failing since')));
+    // Degraded first, then failed: the onset is the first sign of trouble.
+    expect(decisions.find((d) => d.reason.includes('after change abc1234'))?.reason).toContain('eu-west-1 degraded since');
+    const named = decisions.find((d) => d.reason.includes('eu-west-1 failing since'));
+    expect(named?.kind).toBe('none');
+    expect(named?.reason).toMatch(/^no action: primary us-east-1 healthy; eu-west-1 failing since \d+(\.\d)?s after change abc1234 to eu-west-1 \(stack prod-eu-west-1, PR #42, rollout r-1\)$/);
+
+    // Then the primary fails too, after a change to it: the failover's audited reason names that change.
+    await store.changes.start({ stack: 'prod-us-east-1', regions: ['us-east-1'], commit: 'def5678aaaa', startedAt: clock.now(), startedBy: 'deploy' });
+    failing.delete('eu-west-1');
+    await tickAll(6);
+    failing.set('us-east-1', 'all');
+    await settle(tickAll, () => decisions.some((d) => d.kind === 'flip'));
+    const flip = (await store.audit.readAll()).find((r) => r.action === 'decision/failover');
+    expect(String(flip?.details.reason)).toMatch(/; us-east-1 failing since \d+(\.\d)?s after change def5678 to us-east-1 \(stack prod-us-east-1\)$/);
+  });
 });
