@@ -24,7 +24,7 @@ export const STRONG_CONSISTENCY_REGION_SETS: readonly (readonly string[])[] = [
   ['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3'],
 ];
 
-const regionName = z
+export const regionName = z
   .string()
   .refine((value): boolean => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
 
@@ -67,12 +67,17 @@ const network = z.union(
   { error: 'give either `cidr` (a new VPC is created) or `vpcId`, `cidr` and `privateSubnetIds` (an existing VPC)' },
 );
 
-const region = z.strictObject({
+/** A region as the deployment-wide settings know it: its name and the origin its public record points at. */
+export const sharedRegionSchema = z.strictObject({
   name: regionName,
-  network,
   /** The regional origin the public name points at in this region, e.g. the region's load balancer name. */
   appOrigin: dnsName,
 });
+
+/** A region's network: in the one-stack layout beside its name, in the split layout in the region's own stack. */
+export const networkSchema = network;
+
+const region = sharedRegionSchema.extend({ network });
 
 const traffic = z.strictObject({
   /** The public name clients use; it resolves to the active region's origin. */
@@ -149,81 +154,93 @@ const service = z.strictObject({
   endpoints: z.record(z.string(), httpUrl),
 });
 
-export const stackSettingsSchema = z
-  .strictObject({
-    /** Deployment name: prefixes resource names and becomes the controller config's `name`. */
-    name: identifier,
-    /**
-     * The home region: where the global database, the state table and the audit bucket are created,
-     * where the public name points first, and where a failback returns. It stays put through
-     * failovers (changing it would move those resources); `writerRegion` follows them.
-     */
-    primaryRegion: regionName,
-    /**
-     * The region whose cluster writes now, as the controller last saw it: it follows failovers, and
-     * `fcp infra topology --stack <file>` renders it from the live controller. Default: the home
-     * region. Nothing the program declares depends on it (every role-specific argument is anchored to
-     * the home region or ignored after creation), so a preview after a failover proposes no change.
-     */
-    writerRegion: regionName.optional(),
-    regions: z.array(region).min(2, 'list at least two regions: the primary and one standby').max(5, 'at most five regions'),
-    traffic,
-    database,
-    stateTable,
-    audit,
-    controller,
-    services: z.array(service).min(1, 'list at least one service for the controller to probe'),
-  })
-  .superRefine((settings, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const names = settings.regions.map((r) => r.name);
+/** What every layout's deployment-wide settings hold, besides the regions. */
+const deploymentFields = {
+  /** Deployment name: prefixes resource names and becomes the controller config's `name`. */
+  name: identifier,
+  /**
+   * The home region: where the global database, the state table and the audit bucket are created,
+   * where the public name points first, and where a failback returns. It stays put through
+   * failovers (changing it would move those resources); `writerRegion` follows them.
+   */
+  primaryRegion: regionName,
+  /**
+   * The region whose cluster writes now, as the controller last saw it: it follows failovers, and
+   * `fcp infra topology --stack <file>` renders it from the live controller. Default: the home
+   * region. Nothing the program declares depends on it (every role-specific argument is anchored to
+   * the home region or ignored after creation), so a preview after a failover proposes no change.
+   */
+  writerRegion: regionName.optional(),
+  traffic,
+  database,
+  stateTable,
+  audit,
+  controller,
+  services: z.array(service).min(1, 'list at least one service for the controller to probe'),
+};
 
-    names.forEach((name, index) => {
-      if (names.indexOf(name) !== index) issue(['regions', index, 'name'], `"${name}" is listed twice; each region appears once`);
-    });
-    if (!names.includes(settings.primaryRegion)) {
-      issue(['primaryRegion'], `"${settings.primaryRegion}" is not among the regions (${names.join(', ')}); add it to \`regions\` or pick one of them`);
-    }
-    if (settings.writerRegion !== undefined && !names.includes(settings.writerRegion)) {
-      issue(['writerRegion'], `"${settings.writerRegion}" is not among the regions (${names.join(', ')}); render it from the live controller with \`fcp infra topology --stack <file> --write\``);
-    }
+const regionList = <R extends z.ZodType>(schema: R) => z.array(schema).min(2, 'list at least two regions: the primary and one standby').max(5, 'at most five regions');
+const wholeObject = z.strictObject({ ...deploymentFields, regions: regionList(region) });
+const sharedObject = z.strictObject({ ...deploymentFields, regions: regionList(sharedRegionSchema) });
+type DeploymentCheck = Omit<z.output<typeof sharedObject>, 'regions'> & { regions: (z.output<typeof sharedRegionSchema> & { network?: { cidr: string } })[] };
 
-    const cidrs = settings.regions.map((r) => r.network.cidr);
-    cidrs.forEach((block, index) => {
-      if (cidrs.indexOf(block) !== index) issue(['regions', index, 'network', 'cidr'], `${block} is already used by ${names[cidrs.indexOf(block)]}; the private zone spans every VPC, so give each region its own block`);
-    });
+/** The rules that span fields, in either layout (a region's network only when the settings carry it). */
+function checkDeployment(settings: DeploymentCheck, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const names = settings.regions.map((r) => r.name);
 
-    if (settings.traffic.routing === 'failover' && names.length !== 2) {
-      issue(['traffic', 'routing'], `failover routing has only PRIMARY and SECONDARY records, so it needs exactly two regions (found ${names.length}); use "weighted"`);
-    }
-    if (!settings.traffic.publicName.endsWith(`.${settings.traffic.zone.name}`)) {
-      issue(['traffic', 'publicName'], `"${settings.traffic.publicName}" is not inside the zone "${settings.traffic.zone.name}" (the public records are CNAMEs, which cannot sit at the zone apex)`);
-    }
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index) issue(['regions', index, 'name'], `"${name}" is listed twice; each region appears once`);
+  });
+  if (!names.includes(settings.primaryRegion)) {
+    issue(['primaryRegion'], `"${settings.primaryRegion}" is not among the regions (${names.join(', ')}); add it to \`regions\` or pick one of them`);
+  }
+  if (settings.writerRegion !== undefined && !names.includes(settings.writerRegion)) {
+    issue(['writerRegion'], `"${settings.writerRegion}" is not among the regions (${names.join(', ')}); render it from the live controller with \`fcp infra topology --stack <file> --write\``);
+  }
 
-    const consistency = settings.stateTable.consistency;
-    if (consistency === undefined && names.length === 3 && !supportsStrongConsistency(names)) {
-      // The lease relies on conditional writes; say so rather than silently settle for eventual consistency.
-      issue(['stateTable', 'consistency'], `three regions that are not one multi-region strong consistency set (${STRONG_CONSISTENCY_REGION_SETS.map((set) => set.join('/')).join('; ')}): choose regions from one set, or set "eventual" to accept an eventually consistent lease table`);
-    }
-    if (consistency === 'strong' && !supportsStrongConsistency(names)) {
-      issue(['stateTable', 'consistency'], `multi-region strong consistency needs exactly three regions from one set (${STRONG_CONSISTENCY_REGION_SETS.map((set) => set.join('/')).join('; ')}); use "eventual" or change the regions`);
-    }
+  const cidrs = settings.regions.map((r) => r.network?.cidr);
+  cidrs.forEach((block, index) => {
+    if (block !== undefined && cidrs.indexOf(block) !== index) issue(['regions', index, 'network', 'cidr'], `${block} is already used by ${names[cidrs.indexOf(block)]}; the private zone spans every VPC, so give each region its own block`);
+  });
 
-    const known = new Set(names);
-    settings.services.forEach((s, index) => {
-      if (settings.services.findIndex((other) => other.name === s.name) !== index) issue(['services', index, 'name'], `service "${s.name}" is listed twice`);
-      for (const name of names) if (!(name in s.endpoints)) issue(['services', index, 'endpoints'], `missing an endpoint for region "${name}"`);
-      for (const key of Object.keys(s.endpoints)) {
-        if (!known.has(key)) issue(['services', index, 'endpoints', key], `"${key}" is not one of the regions (${names.join(', ')})`);
-      }
-    });
-    if (!settings.services.some((s) => s.critical)) {
-      issue(['services'], 'mark at least one service `critical: true`; the controller judges a region by its critical services');
+  if (settings.traffic.routing === 'failover' && names.length !== 2) {
+    issue(['traffic', 'routing'], `failover routing has only PRIMARY and SECONDARY records, so it needs exactly two regions (found ${names.length}); use "weighted"`);
+  }
+  if (!settings.traffic.publicName.endsWith(`.${settings.traffic.zone.name}`)) {
+    issue(['traffic', 'publicName'], `"${settings.traffic.publicName}" is not inside the zone "${settings.traffic.zone.name}" (the public records are CNAMEs, which cannot sit at the zone apex)`);
+  }
+
+  const consistency = settings.stateTable.consistency;
+  if (consistency === undefined && names.length === 3 && !supportsStrongConsistency(names)) {
+    // The lease relies on conditional writes; say so rather than silently settle for eventual consistency.
+    issue(['stateTable', 'consistency'], `three regions that are not one multi-region strong consistency set (${STRONG_CONSISTENCY_REGION_SETS.map((set) => set.join('/')).join('; ')}): choose regions from one set, or set "eventual" to accept an eventually consistent lease table`);
+  }
+  if (consistency === 'strong' && !supportsStrongConsistency(names)) {
+    issue(['stateTable', 'consistency'], `multi-region strong consistency needs exactly three regions from one set (${STRONG_CONSISTENCY_REGION_SETS.map((set) => set.join('/')).join('; ')}); use "eventual" or change the regions`);
+  }
+
+  const known = new Set(names);
+  settings.services.forEach((s, index) => {
+    if (settings.services.findIndex((other) => other.name === s.name) !== index) issue(['services', index, 'name'], `service "${s.name}" is listed twice`);
+    for (const name of names) if (!(name in s.endpoints)) issue(['services', index, 'endpoints'], `missing an endpoint for region "${name}"`);
+    for (const key of Object.keys(s.endpoints)) {
+      if (!known.has(key)) issue(['services', index, 'endpoints', key], `"${key}" is not one of the regions (${names.join(', ')})`);
     }
   });
+  if (!settings.services.some((s) => s.critical)) {
+    issue(['services'], 'mark at least one service `critical: true`; the controller judges a region by its critical services');
+  }
+}
+
+/** The whole deployment in one stack (`Pulumi.example.yaml`): every region with its network. */
+export const stackSettingsSchema = wholeObject.superRefine(checkDeployment);
+/** The split layout's shared stack: the same settings, each region's network in its own stack. */
+export const sharedSettingsSchema = sharedObject.superRefine(checkDeployment);
 
 export type StackSettingsInput = z.input<typeof stackSettingsSchema>;
 export type StackSettings = z.output<typeof stackSettingsSchema>;
+export type SharedSettings = z.output<typeof sharedSettingsSchema>;
 export type RegionSettings = StackSettings['regions'][number];
 
 /** True when the regions can host a DynamoDB table with multi-region strong consistency. */
@@ -250,7 +267,7 @@ export function controllerEgressPorts(settings: StackSettings): number[] {
 }
 
 /** The region that writes now: the stack's `writerRegion`, else the home region. */
-export function writerRegion(settings: StackSettings): string {
+export function writerRegion(settings: Pick<StackSettings, 'primaryRegion' | 'writerRegion'>): string {
   return settings.writerRegion ?? settings.primaryRegion;
 }
 

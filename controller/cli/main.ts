@@ -4,6 +4,7 @@ import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerInfraCommands } from './commands/infra.js';
 import { registerOperateCommands } from './commands/operate.js';
+import { registerRolloutCommand } from './commands/rollout.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 import { registerSandboxCommands } from './commands/sandbox.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerInfraCommands(program);
   registerOperateCommands(program);
+  registerRolloutCommand(program);
   registerRunCommands(program);
   registerSimulateCommand(program);
   registerSandboxCommands(program);

@@ -3,10 +3,10 @@ import YAML from 'yaml';
 import { InputError } from '../../controller/errors.js';
 import { SETTINGS_KEY, SETTINGS_NAMESPACE } from '../settings.js';
 
-const SETTINGS_CONFIG_KEY = `${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`;
+export const SETTINGS_CONFIG_KEY = `${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`;
 
-/** Reads a `Pulumi.<stack>.yaml` file and returns its `fcp:deployment` value (unvalidated: the program validates it). */
-export function readStackSettings(path: string): unknown {
+/** Reads a `Pulumi.<stack>.yaml` file and returns its `config` map. */
+export function readStackConfig(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -21,7 +21,12 @@ export function readStackSettings(path: string): unknown {
   }
   const root: unknown = document.toJS();
   const config = typeof root === 'object' && root !== null ? (root as Record<string, unknown>).config : undefined;
-  const settings = typeof config === 'object' && config !== null ? (config as Record<string, unknown>)[SETTINGS_CONFIG_KEY] : undefined;
+  return typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {};
+}
+
+/** Reads a `Pulumi.<stack>.yaml` file and returns its `fcp:deployment` value (unvalidated: the program validates it). */
+export function readStackSettings(path: string): unknown {
+  const settings = readStackConfig(path)[SETTINGS_CONFIG_KEY];
   if (settings === undefined) {
     throw new InputError(`stack file ${path} has no \`config.${SETTINGS_CONFIG_KEY}\``, [
       `${path}: add the deployment settings under config: ${SETTINGS_CONFIG_KEY}: (see Pulumi.example.yaml)`,

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WindowSummary } from '../../../../controller/domain/types.js';
 import type { ChangeRecord } from '../../../../controller/providers/store/port.js';
 import type { Snapshot } from '../../../../controller/status.js';
 import { renderSnapshot } from '../../../../controller/status.js';
-import { bearer, newKey, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';
+import { bearer, newKey, publishHealth, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';
 
 /** Infrastructure changes are events the controller knows: registered by rollouts, named when a region fails. */
 
@@ -20,18 +19,6 @@ const post = (api: ApiHarness, url: string, payload: unknown, token: string = TO
 const get = (api: ApiHarness, url: string) => api.app.inject({ method: 'GET', url, headers: bearer(TOKENS.viewer) });
 
 const CHANGE = { stack: 'prod-eu-west-1', regions: ['eu-west-1'], commit: 'abc1234def5678', pr: 42, rollout: 'r-1' };
-
-/** Every vantage point sees `failing` regions fail (and the rest healthy). */
-async function publishHealth(api: ApiHarness, failing: string[]): Promise<void> {
-  const at = api.clock.now;
-  for (const vantage of ['us-east-1', 'us-west-2', 'eu-west-1']) {
-    const summaries: WindowSummary[] = ['us-east-1', 'us-west-2', 'eu-west-1'].map((region) => {
-      const bad = failing.includes(region);
-      return { region, service: 'api', vantage, signal: 'http', ok: bad ? 0 : 5, failed: bad ? 5 : 0, slow: 0, lastAt: at, ...(bad && { lastDetail: 'HTTP 503' }) };
-    });
-    await api.store.observations.publish({ replica: vantage, at, summaries, conditions: [] });
-  }
-}
 
 describe('POST /v1/changes and /v1/changes/:id/finish', () => {
   it('an operator registers a change and its end; both are audited with what they did', async () => {

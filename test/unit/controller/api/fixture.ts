@@ -13,6 +13,7 @@ import type { Config, ConfigInput } from '../../../../controller/config/schema.j
 import { createLogger } from '../../../../controller/logging.js';
 import type { DynamoStateStore } from '../../../../controller/providers/store/dynamo-store.js';
 import type { ReplicaStatus } from '../../../../controller/replica/replica.js';
+import type { WindowSummary } from '../../../../controller/domain/types.js';
 import { startStoreFixture, type StoreFixture } from '../providers/store/fixture.js';
 
 export const repoRoot = new URL('../../../../', import.meta.url).pathname;
@@ -100,4 +101,18 @@ const BIDI_CONTROLS = new Set([0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0
 /** The control and bidirectional characters in `text` (line feeds aside), as code points: written out here, independent of the code under test. */
 export function rawControls(text: string): number[] {
   return [...text].map((c) => c.codePointAt(0)!).filter((n) => (n < 0x20 && n !== 0x0a) || (n >= 0x7f && n <= 0x9f) || BIDI_CONTROLS.has(n));
+}
+
+const SANDBOX_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
+
+/** Publishes, from every vantage point at the harness clock, every region's api as healthy except the `failing` ones. */
+export async function publishHealth(api: Pick<ApiHarness, 'store' | 'clock'>, failing: readonly string[]): Promise<void> {
+  const at = api.clock.now;
+  for (const vantage of SANDBOX_REGIONS) {
+    const summaries: WindowSummary[] = SANDBOX_REGIONS.map((region) => {
+      const bad = failing.includes(region);
+      return { region, service: 'api', vantage, signal: 'http', ok: bad ? 0 : 5, failed: bad ? 5 : 0, slow: 0, lastAt: at, ...(bad && { lastDetail: 'HTTP 503' }) };
+    });
+    await api.store.observations.publish({ replica: vantage, at, summaries, conditions: [] });
+  }
 }
