@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { MACHINERY_SUMMARY_PREFIX } from '../../infra/synth/diff.js';
+import { parseError } from '../runbooks/parse-cli.js';
+import { shellWords } from '../runbooks/runbook.js';
 import { ROOT } from './fixtures.js';
 
 /** The hidden marker the synth report carries when a change touches the failover machinery, and the label it leads to. */
@@ -16,6 +18,7 @@ interface Job {
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress'?: boolean };
   strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
   steps: Step[];
 }
 interface Workflow { on: Record<string, { branches?: string[] } | null>; permissions?: Record<string, string>; jobs: Record<string, Job> }
@@ -100,34 +103,63 @@ describe('infra workflow', () => {
     expect(pulumi?.with).toMatchObject({ command: 'preview', 'comment-on-pr': true, policyPacks: 'infra/policy/pack' });
   });
 
-  it('deploys on push to main only, behind the protected environment, one stack at a time', () => {
+  it('rolls out on push to main only, behind the protected environment, with fcp rollout applying `pulumi up` one stack at a time', () => {
     const deploy = job(w, 'deploy');
     expect(deploy.if).toContain("github.event_name == 'push'");
     expect(deploy.if).toContain("github.ref == 'refs/heads/main'");
     expect(deploy.environment).toBe('production');
-    const pulumi = deploy.steps.find((s) => s.uses === 'pulumi/actions@v6');
-    expect(pulumi?.with).toMatchObject({ command: 'up', policyPacks: 'infra/policy/pack' });
+    expect(deploy.strategy).toBeUndefined();
+    expect(deploy.concurrency).toEqual({ group: 'pulumi-rollout', 'cancel-in-progress': false });
+    expect(deploy.permissions).toMatchObject({ 'id-token': 'write' });
+    expect(deploy.env).toMatchObject({ FCP_API: '${{ vars.FCP_API }}', FCP_TOKEN: '${{ secrets.FCP_DEPLOY_TOKEN }}', STACKS: "${{ join(fromJSON(vars.PULUMI_STACKS), ',') }}" });
     expect(runs(deploy)).toContain('npm ci');
+
+    const step = deploy.steps.findIndex((s) => (s.run ?? '').includes('node bin/fcp.js rollout'));
+    const command = parseRollout(deploy.steps[step]!.run!);
+    expect(command.stacks).toBe('$STACKS');
+    expect(command.commit).toBe('${{ github.sha }}');
+    expect(command.bake).toBe("${{ vars.ROLLOUT_BAKE || '10m' }}");
+    expect(command.apply).toMatch(/^pulumi up --yes .*--policy-pack infra\/policy\/pack .*--stack "\$\{\{ vars\.PULUMI_ORG \}\}\/\{stack\}"$/);
+    // The Pulumi CLI is installed before the rollout runs it, and no stack is applied any other way.
+    const install = deploy.steps.findIndex((s) => s.uses === 'pulumi/actions@v6');
+    expect(install).toBeGreaterThan(-1);
+    expect(install).toBeLessThan(step);
+    expect(deploy.steps[install]?.with?.command).toBeUndefined();
+    expect(deploy.steps[step]?.env).toMatchObject({ PULUMI_ACCESS_TOKEN: '${{ secrets.PULUMI_ACCESS_TOKEN }}' });
   });
 
-  it('checks the stack against the live controller\'s writer region before `up`', () => {
+  it('checks every stack against the live controller\'s writer region, and the policy guard, before the rollout', () => {
     const deploy = job(w, 'deploy');
-    const check = deploy.steps.findIndex((s) => /fcp\.js infra topology --stack "[^"]+" --check/.test(s.run ?? ''));
-    const up = deploy.steps.findIndex((s) => s.uses === 'pulumi/actions@v6');
+    const index = (pattern: RegExp) => deploy.steps.findIndex((s) => pattern.test(s.run ?? ''));
+    const check = index(/for stack in \$\{STACKS\/\/,\/ \}; do\n\s+node bin\/fcp\.js infra topology --stack "Pulumi\.\$stack\.yaml" --check/);
+    const guard = index(/npm run -s infra:synth -- --stack "Pulumi\.\$stack\.yaml"/);
+    const rollout = index(/node bin\/fcp\.js rollout/);
     expect(check).toBeGreaterThan(-1);
-    expect(check).toBeLessThan(up);
-    expect(deploy.steps[check]).toMatchObject({ env: { FCP_API: '${{ vars.FCP_API }}', FCP_TOKEN: '${{ secrets.FCP_DEPLOY_TOKEN }}' } });
+    expect(guard).toBeGreaterThan(-1);
+    expect(check).toBeLessThan(rollout);
+    expect(guard).toBeLessThan(rollout);
   });
 
-  it('gives preview and deploy the same concurrency group per stack, never cancelling a run', () => {
-    for (const id of ['preview', 'deploy']) {
-      const j = job(w, id);
-      expect(j.strategy?.matrix?.stack).toBe('${{ fromJSON(vars.PULUMI_STACKS) }}');
-      expect(j.concurrency).toEqual({ group: 'pulumi-stack-${{ matrix.stack }}', 'cancel-in-progress': false });
-      expect(j.permissions).toMatchObject({ 'id-token': 'write' });
-    }
+  it('previews each stack with one concurrency group per stack, never cancelling a run', () => {
+    const preview = job(w, 'preview');
+    expect(preview.strategy?.matrix?.stack).toBe('${{ fromJSON(vars.PULUMI_STACKS) }}');
+    expect(preview.concurrency).toEqual({ group: 'pulumi-stack-${{ matrix.stack }}', 'cancel-in-progress': false });
+    expect(preview.permissions).toMatchObject({ 'id-token': 'write' });
+  });
+
+  it('the rollout command line parses with the real fcp program', async () => {
+    const run = job(w, 'deploy').steps.find((s) => (s.run ?? '').includes('node bin/fcp.js rollout'))!.run!;
+    expect(await parseError(shellWords(run.replace(/\n/g, ' ')).slice(2))).toBeUndefined();
   });
 });
+
+/** The options of the workflow's `fcp rollout` line, as the shell would split it. */
+function parseRollout(run: string): Record<string, string> {
+  const words = shellWords(run.replace(/\n/g, ' '));
+  const options: Record<string, string> = {};
+  for (let i = 0; i < words.length; i++) if (words[i]!.startsWith('--')) options[words[i]!.slice(2)] = words[i + 1]!;
+  return options;
+}
 
 describe('image workflow', () => {
   const w = workflow('image.yml');

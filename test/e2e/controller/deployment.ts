@@ -116,10 +116,10 @@ export async function planFinished(h: Harness, timeoutMs = 60_000) {
   return (await h.store.journal.listPlans()).at(-1)!;
 }
 
-/** Runs the CLI as a user would, against the harness's config file. */
-export function fcp(h: Pick<Harness, 'configFile'>, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI as a user would, against the harness's config file (unless `withConfig` is false: commands that read no config). */
+export function fcp(h: Pick<Harness, 'configFile'>, args: string[], env: Record<string, string> = {}, withConfig = true): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/fcp.js'), ...args, '--config', h.configFile], { env: { ...process.env, FCP_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/fcp.js'), ...args, ...(withConfig ? ['--config', h.configFile] : [])], { env: { ...process.env, FCP_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

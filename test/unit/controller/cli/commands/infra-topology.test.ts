@@ -6,6 +6,7 @@ import type { Topology } from '../../../../../controller/domain/types.js';
 import type { DynamoStateStore } from '../../../../../controller/providers/store/dynamo-store.js';
 import { startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from '../../api/fixture.js';
 import { fcp, resetCliAfterEach } from '../in-process.js';
+import { writeSplitStacks } from '../rollout/stacks.js';
 
 /**
  * `fcp infra topology`: the stack setting for the writer region, rendered from the live controller
@@ -115,5 +116,23 @@ describe('fcp infra topology', () => {
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(err);
     expect(readFileSync(stackFile, 'utf8')).toBe(before);
+  });
+});
+
+describe('fcp infra topology in the split layout', () => {
+  it('a region stack leads to its shared stack, where writerRegion lives', async () => {
+    const dir = writeSplitStacks('split');
+    try {
+      await liveTopology(api.store, failedOverTo('us-west-2'));
+      const shared = join(dir, 'Pulumi.split-shared.yaml');
+      const checked = await fcp('infra', 'topology', '--stack', join(dir, 'Pulumi.split-eu-west-1.yaml'), '--api', url, '--check');
+      expect(checked.code).toBe(2);
+      expect(checked.stderr).toContain(`${shared} says the writer is us-east-1 but the live controller says us-west-2`);
+      expect((await fcp('infra', 'topology', '--stack', join(dir, 'Pulumi.split-eu-west-1.yaml'), '--api', url, '--write')).code).toBe(0);
+      expect(readFileSync(shared, 'utf8')).toMatch(/\n {4}writerRegion: us-west-2\n/);
+      expect((await fcp('infra', 'topology', '--stack', join(dir, 'Pulumi.split-endpoints.yaml'), '--api', url, '--check')).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
