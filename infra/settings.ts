@@ -250,12 +250,12 @@ export function supportsStrongConsistency(regions: readonly string[]): boolean {
 }
 
 /** The state table's consistency mode after defaults. */
-export function stateTableConsistency(settings: StackSettings): 'strong' | 'eventual' {
+export function stateTableConsistency(settings: Pick<SharedSettings, 'stateTable' | 'regions'>): 'strong' | 'eventual' {
   return settings.stateTable.consistency ?? (supportsStrongConsistency(settings.regions.map((r) => r.name)) ? 'strong' : 'eventual');
 }
 
 /** HTTPS (AWS APIs, ARC, Route 53) plus every port the controller's probes connect to, ascending. */
-export function controllerEgressPorts(settings: StackSettings): number[] {
+export function controllerEgressPorts(settings: Pick<SharedSettings, 'services'>): number[] {
   const ports = new Set([443]);
   for (const service of settings.services) {
     for (const endpoint of Object.values(service.endpoints)) {
@@ -271,12 +271,12 @@ export function writerRegion(settings: Pick<StackSettings, 'primaryRegion' | 'wr
   return settings.writerRegion ?? settings.primaryRegion;
 }
 
-export function stateTableName(settings: StackSettings): string {
+export function stateTableName(settings: Pick<SharedSettings, 'stateTable' | 'name'>): string {
   return settings.stateTable.name ?? `${settings.name}-fcp-state`;
 }
 
 /** The primary region first, then the standbys in the order the stack lists them. */
-export function orderedRegions(settings: StackSettings): RegionSettings[] {
+export function orderedRegions<R extends { name: string }>(settings: { primaryRegion: string; regions: readonly R[] }): R[] {
   const primary = settings.regions.filter((r) => r.name === settings.primaryRegion);
   return [...primary, ...settings.regions.filter((r) => r.name !== settings.primaryRegion)];
 }

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { StackSettings } from '../settings.js';
+import type { SharedSettings, StackSettings } from '../settings.js';
 import type { RegionStack } from './region-stack.js';
 
 export const DATABASE_PORTS: Record<StackSettings['database']['engine'], number> = {
@@ -18,9 +18,24 @@ const AFTER_CREATION = ['databaseName', 'manageMasterUserPassword', 'masterUserS
 
 export interface AuroraGlobalArgs {
   deployment: string;
-  database: StackSettings['database'];
-  /** The primary region's stack first, then the standbys. */
-  regions: readonly RegionStack[];
+  database: SharedSettings['database'];
+  /** The home region: the global cluster is created there, and its member with the master user. */
+  homeRegion: string;
+  /** Create the global cluster (on the home region's provider), or join members to one another stack created. */
+  global: { create: aws.Provider } | { identifier: pulumi.Input<string> };
+  /**
+   * The member clusters declared here: every region (one stack), none (the shared stack) or the
+   * region's own (a region's stack). The same component name in every stack keeps the resources'
+   * URNs equal but for the stack, so `pulumi state move` splits a one-stack deployment as it is.
+   */
+  members: readonly RegionStack[];
+}
+
+export interface GlobalClusterOutputs {
+  identifier: pulumi.Output<string>;
+  arn: pulumi.Output<string>;
+  /** The global writer endpoint: Aurora keeps it on the current writer through switchover and failover. */
+  writerEndpoint: pulumi.Output<string>;
 }
 
 export interface RegionalCluster {
@@ -38,50 +53,51 @@ export interface RegionalCluster {
  * equal, which managed switchover and failover require.
  */
 export class AuroraGlobal extends pulumi.ComponentResource {
-  readonly globalClusterIdentifier: pulumi.Output<string>;
-  readonly globalClusterArn: pulumi.Output<string>;
-  /** The global writer endpoint: Aurora keeps it on the current writer through switchover and failover. */
-  readonly globalWriterEndpoint: pulumi.Output<string>;
+  /** The global cluster, when this component created it. */
+  readonly global?: GlobalClusterOutputs;
   readonly clusters: RegionalCluster[] = [];
 
   constructor(name: string, args: AuroraGlobalArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('fcp:infra:AuroraGlobal', name, {}, opts);
     const { database } = args;
-    const [primary, ...standbys] = args.regions;
-    if (!primary || standbys.length === 0) throw new Error('an Aurora global database needs a primary and at least one standby region');
+    let globalIdentifier: pulumi.Input<string>;
+    if ('create' in args.global) {
+      const global = new aws.rds.GlobalCluster(`${name}-global`, {
+        globalClusterIdentifier: `${args.deployment}-global`,
+        engine: database.engine,
+        engineVersion: database.engineVersion,
+        databaseName: database.databaseName,
+        storageEncrypted: true,
+        deletionProtection: true,
+      }, { parent: this, provider: args.global.create });
+      this.global = { identifier: global.globalClusterIdentifier, arn: global.arn, writerEndpoint: global.endpoint };
+      globalIdentifier = global.globalClusterIdentifier;
+    } else {
+      globalIdentifier = args.global.identifier;
+    }
 
-    const global = new aws.rds.GlobalCluster(`${name}-global`, {
-      globalClusterIdentifier: `${args.deployment}-global`,
-      engine: database.engine,
-      engineVersion: database.engineVersion,
-      databaseName: database.databaseName,
-      storageEncrypted: true,
-      deletionProtection: true,
-    }, { parent: this, provider: primary.provider });
-    this.globalClusterIdentifier = global.globalClusterIdentifier;
-    this.globalClusterArn = global.arn;
-    this.globalWriterEndpoint = global.endpoint;
-
-    const primaryCluster = this.addCluster(name, args, primary, global, {
+    const home = args.members.find((m) => m.region === args.homeRegion);
+    const homeCluster = home && this.addCluster(name, args, home, globalIdentifier, {
       databaseName: database.databaseName,
       masterUsername: 'fcp_admin',
       // RDS keeps the master password in Secrets Manager, encrypted with the region's key; it never
       // appears in the stack's state.
       manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: primary.keyArn,
+      masterUserSecretKmsKeyId: home.keyArn,
     }, []);
-    for (const standby of standbys) {
-      // A secondary joins once the primary has its writer instance.
-      this.addCluster(name, args, standby, global, {}, [primaryCluster.cluster, ...primaryCluster.instances]);
+    for (const standby of args.members.filter((m) => m !== home)) {
+      // A secondary joins once the home cluster has its writer instance: in one stack by dependency,
+      // across stacks by applying the home region's stack first when the deployment is created.
+      this.addCluster(name, args, standby, globalIdentifier, {}, homeCluster ? [homeCluster.cluster, ...homeCluster.instances] : []);
     }
-    this.registerOutputs({ globalClusterArn: this.globalClusterArn });
+    this.registerOutputs({ clusters: this.clusters.map((c) => c.arn) });
   }
 
   private addCluster(
     name: string,
     args: AuroraGlobalArgs,
     region: RegionStack,
-    global: aws.rds.GlobalCluster,
+    globalIdentifier: pulumi.Input<string>,
     extra: Partial<aws.rds.ClusterArgs>,
     dependsOn: pulumi.Resource[],
   ): { cluster: aws.rds.Cluster; instances: aws.rds.ClusterInstance[] } {
@@ -95,7 +111,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
     }, child);
     const cluster = new aws.rds.Cluster(`${name}-${region.region}`, {
       clusterIdentifier: identifier,
-      globalClusterIdentifier: global.globalClusterIdentifier,
+      globalClusterIdentifier: globalIdentifier,
       engine: database.engine,
       engineVersion: database.engineVersion,
       port: DATABASE_PORTS[database.engine],

@@ -9,15 +9,46 @@ export const CONFIG_PATH = '/etc/fcp/config.yaml';
 const CONFIG_ENV = 'FCP_CONFIG_YAML';
 const CONTAINER = 'controller';
 
-export interface ControllerServiceArgs {
-  deployment: string;
-  region: string;
+/** The SSM parameter each region's controller reads its config from (the same name in every region). */
+export const configParameterName = (deployment: string): string => `/fcp/${deployment}/controller-config`;
+
+/** What runs in the region: the image repository, logs, roles, the ECS service and its alarms. */
+export interface ControllerRuntimeArgs {
   settings: StackSettings['controller'];
   network: Network;
+}
+
+/** What the controller is told and allowed: its config and its task role's permissions. */
+export interface ControllerWiringArgs {
   /** The rendered controller config, the same for every region. */
   configYaml: pulumi.Output<string>;
   /** What this region's controller may act on (the role itself is added here). */
   permissions: pulumi.Output<Omit<ControllerPolicyInputs, 'principalArn'>>;
+  /** The task role, when the runtime is declared in another stack (a region's own). */
+  taskRole?: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+}
+
+export interface ControllerServiceArgs {
+  deployment: string;
+  region: string;
+  /** Absent in the endpoints stack, which declares only the wiring. */
+  runtime?: ControllerRuntimeArgs;
+  /**
+   * Absent in a region's own stack: the config names every region's cluster and the policy every
+   * region's resources, so the endpoints stack (which reads every region) declares them. The same
+   * component name in both stacks keeps their URNs equal but for the stack.
+   */
+  wiring?: ControllerWiringArgs;
+}
+
+export interface ControllerRuntime {
+  clusterName: pulumi.Output<string>;
+  serviceName: pulumi.Output<string>;
+  repositoryUrl: pulumi.Output<string>;
+  logGroupName: pulumi.Output<string>;
+  alarmTopicArn: pulumi.Output<string>;
+  taskRoleName: pulumi.Output<string>;
+  taskRoleArn: pulumi.Output<string>;
 }
 
 /**
@@ -26,17 +57,46 @@ export interface ControllerServiceArgs {
  * controller's health sent to the region's SNS topic.
  */
 export class ControllerService extends pulumi.ComponentResource {
-  readonly clusterName: pulumi.Output<string>;
-  readonly serviceName: pulumi.Output<string>;
-  readonly repositoryUrl: pulumi.Output<string>;
-  readonly logGroupName: pulumi.Output<string>;
-  readonly alarmTopicArn: pulumi.Output<string>;
-  readonly configParameterName: pulumi.Output<string>;
+  readonly runtime?: ControllerRuntime;
+  readonly configParameterName: string;
 
   constructor(name: string, args: ControllerServiceArgs, opts: pulumi.ComponentResourceOptions & { provider: aws.Provider }) {
     super('fcp:infra:ControllerService', name, {}, opts);
     const child = { parent: this, provider: opts.provider };
-    const { settings, region } = args;
+    this.configParameterName = configParameterName(args.deployment);
+    const caller = aws.getCallerIdentityOutput({}, { provider: opts.provider });
+    const configParameterArn = pulumi.interpolate`arn:aws:ssm:${args.region}:${caller.accountId}:parameter${this.configParameterName}`;
+    const { wiring } = args;
+    const parameter = wiring && new aws.ssm.Parameter(`${name}-config`, {
+      name: this.configParameterName,
+      description: 'The controller config, rendered from this stack; the task writes it to its config path at start',
+      type: 'String',
+      // A three-region config is larger than the standard tier's 4 KB.
+      tier: 'Intelligent-Tiering',
+      value: wiring.configYaml,
+    }, child);
+    if (args.runtime) this.runtime = this.declareRuntime(name, { ...args, runtime: args.runtime }, { child, caller, configParameterArn, ...(parameter && { parameter }) });
+    const taskRole = this.runtime ? { name: this.runtime.taskRoleName, arn: this.runtime.taskRoleArn } : wiring?.taskRole;
+    if (wiring) {
+      if (!taskRole) throw new Error(`${name}: the wiring needs the task role of the region's stack`);
+      new aws.iam.RolePolicy(`${name}-task`, {
+        role: taskRole.name,
+        policy: pulumi
+          .all([wiring.permissions, taskRole.arn])
+          .apply(([permissions, principalArn]) => JSON.stringify(controllerPolicyDocument({ ...permissions, principalArn }))),
+      }, child);
+    }
+    this.registerOutputs({ configParameterName: this.configParameterName });
+  }
+
+  private declareRuntime(
+    name: string,
+    args: ControllerServiceArgs & { runtime: ControllerRuntimeArgs },
+    context: { child: pulumi.CustomResourceOptions; caller: pulumi.Output<aws.GetCallerIdentityResult>; configParameterArn: pulumi.Output<string>; parameter?: aws.ssm.Parameter },
+  ): ControllerRuntime {
+    const { child, caller, configParameterArn } = context;
+    const { settings, network } = args.runtime;
+    const region = args.region;
     const prefix = `${args.deployment}-${region}`;
 
     const repository = new aws.ecr.Repository(`${name}-image`, {
@@ -49,7 +109,6 @@ export class ControllerService extends pulumi.ComponentResource {
       name: `/fcp/${args.deployment}/controller`,
       retentionInDays: settings.logRetentionDays,
     }, child);
-    const caller = aws.getCallerIdentityOutput({}, { provider: opts.provider });
     // CloudWatch cannot publish to a topic encrypted with the AWS-managed `alias/aws/sns` key: the
     // topic gets a key of its own whose policy lets CloudWatch use it.
     const alarmKey = new aws.kms.Key(`${name}-alarms`, {
@@ -65,15 +124,6 @@ export class ControllerService extends pulumi.ComponentResource {
     settings.alarmEmails.forEach((email, index) => {
       new aws.sns.TopicSubscription(`${name}-alarms-${index}`, { topic: topic.arn, protocol: 'email', endpoint: email }, child);
     });
-    const configParameter = new aws.ssm.Parameter(`${name}-config`, {
-      name: `/fcp/${args.deployment}/controller-config`,
-      description: 'The controller config, rendered from this stack; the task writes it to its config path at start',
-      type: 'String',
-      // A three-region config is larger than the standard tier's 4 KB.
-      tier: 'Intelligent-Tiering',
-      value: args.configYaml,
-    }, child);
-
     const assumeByEcsTasks = caller.accountId.apply((accountId) => JSON.stringify({
       Version: '2012-10-17',
       Statement: [{
@@ -92,7 +142,7 @@ export class ControllerService extends pulumi.ComponentResource {
     new aws.iam.RolePolicy(`${name}-execution`, {
       role: executionRole.id,
       policy: pulumi
-        .all([repository.arn, logGroup.arn, configParameter.arn])
+        .all([repository.arn, logGroup.arn, configParameterArn])
         .apply(([repositoryArn, logGroupArn, configParameterArn]) => JSON.stringify(executionPolicyDocument({ repositoryArn, logGroupArn, configParameterArn }))),
     }, child);
     const taskRole = new aws.iam.Role(`${name}-task`, {
@@ -100,13 +150,6 @@ export class ControllerService extends pulumi.ComponentResource {
       description: 'The failover controller: flips its routing controls and DB records, promotes its global database, keeps state in its table',
       assumeRolePolicy: assumeByEcsTasks,
     }, child);
-    new aws.iam.RolePolicy(`${name}-task`, {
-      role: taskRole.id,
-      policy: pulumi
-        .all([args.permissions, taskRole.arn])
-        .apply(([permissions, principalArn]) => JSON.stringify(controllerPolicyDocument({ ...permissions, principalArn }))),
-    }, child);
-
     const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
       name: `${prefix}-controller`,
       settings: [{ name: 'containerInsights', value: 'enabled' }],
@@ -122,7 +165,7 @@ export class ControllerService extends pulumi.ComponentResource {
       executionRoleArn: executionRole.arn,
       taskRoleArn: taskRole.arn,
       containerDefinitions: pulumi
-        .all([repository.repositoryUrl, logGroup.name, configParameter.arn])
+        .all([repository.repositoryUrl, logGroup.name, configParameterArn])
         .apply(([repositoryUrl, logGroupName, configParameterArn]) => JSON.stringify([{
           name: CONTAINER,
           image: `${repositoryUrl}:${settings.imageTag}`,
@@ -146,7 +189,8 @@ export class ControllerService extends pulumi.ComponentResource {
             options: { 'awslogs-group': logGroupName, 'awslogs-region': region, 'awslogs-stream-prefix': CONTAINER },
           },
         }])),
-    }, child);
+      // A task must not start before its config exists (in one stack; across stacks the endpoints stack writes it).
+    }, { ...child, ...(context.parameter && { dependsOn: [context.parameter] }) });
     const service = new aws.ecs.Service(`${name}-service`, {
       name: `${prefix}-controller`,
       cluster: cluster.arn,
@@ -158,8 +202,8 @@ export class ControllerService extends pulumi.ComponentResource {
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       networkConfiguration: {
-        subnets: args.network.privateSubnetIds,
-        securityGroups: [args.network.controllerSecurityGroupId],
+        subnets: network.privateSubnetIds,
+        securityGroups: [network.controllerSecurityGroupId],
         assignPublicIp: false,
       },
       propagateTags: 'SERVICE',
@@ -204,12 +248,14 @@ export class ControllerService extends pulumi.ComponentResource {
       okActions: [topic.arn],
     }, child);
 
-    this.clusterName = cluster.name;
-    this.serviceName = service.name;
-    this.repositoryUrl = repository.repositoryUrl;
-    this.logGroupName = logGroup.name;
-    this.alarmTopicArn = topic.arn;
-    this.configParameterName = configParameter.name;
-    this.registerOutputs({ serviceName: this.serviceName });
+    return {
+      clusterName: cluster.name,
+      serviceName: service.name,
+      repositoryUrl: repository.repositoryUrl,
+      logGroupName: logGroup.name,
+      alarmTopicArn: topic.arn,
+      taskRoleName: taskRole.name,
+      taskRoleArn: taskRole.arn,
+    };
   }
 }
