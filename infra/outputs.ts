@@ -8,6 +8,27 @@ import { z } from 'zod';
 
 const perRegion = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
 
+const trafficOutputs = z.object({
+  publicZoneId: z.string().min(1),
+  clusterArn: z.string().min(1),
+  clusterEndpoints: z.array(z.object({ region: z.string(), url: z.string() })),
+  controlPanelArn: z.string().min(1),
+  routingControls: perRegion(z.string().min(1)),
+  originHealthChecks: perRegion(z.string().min(1)),
+});
+const clusterOutputs = z.object({ arn: z.string().min(1), writerEndpoint: z.string().min(1), readerEndpoint: z.string().min(1) });
+const stateTableOutputs = z.object({ name: z.string().min(1), consistency: z.enum(['strong', 'eventual']), arns: z.array(z.string()) });
+/** The audit chain's checkpoints: the signing key (its id, and its ARN in each region) and the Object Lock bucket. */
+const auditOutputs = z.object({ keyId: z.string().min(1), keyArns: perRegion(z.string().min(1)), bucket: z.string().min(1), bucketRegion: z.string().min(1) });
+const controllerPlacement = z.object({
+  cluster: z.string().min(1),
+  service: z.string().min(1),
+  repositoryUrl: z.string().min(1),
+  logGroup: z.string().min(1),
+  alarmTopicArn: z.string().min(1),
+  configParameter: z.string().min(1),
+});
+
 export const deploymentOutputsSchema = z.object({
   deployment: z.string().min(1),
   primaryRegion: z.string().min(1),
@@ -16,22 +37,12 @@ export const deploymentOutputsSchema = z.object({
   /** Primary first, then the standbys. */
   regions: z.array(z.string().min(1)).min(2),
   services: z.array(z.object({ name: z.string(), critical: z.boolean(), endpoints: perRegion(z.string()) })).min(1),
-  traffic: z.object({
-    publicName: z.string().min(1),
-    publicZoneId: z.string().min(1),
-    routing: z.enum(['weighted', 'failover']),
-    ttl: z.number().int(),
-    clusterArn: z.string().min(1),
-    clusterEndpoints: z.array(z.object({ region: z.string(), url: z.string() })),
-    controlPanelArn: z.string().min(1),
-    routingControls: perRegion(z.string().min(1)),
-    originHealthChecks: perRegion(z.string().min(1)),
-  }),
+  traffic: trafficOutputs.extend({ publicName: z.string().min(1), routing: z.enum(['weighted', 'failover']), ttl: z.number().int() }),
   database: z.object({
     globalClusterIdentifier: z.string().min(1),
     globalClusterArn: z.string().min(1),
     globalWriterEndpoint: z.string().min(1),
-    clusters: perRegion(z.object({ arn: z.string().min(1), writerEndpoint: z.string().min(1), readerEndpoint: z.string().min(1) })),
+    clusters: perRegion(clusterOutputs),
     endpointRecords: z.object({
       hostedZoneId: z.string().min(1),
       writer: z.string().min(1),
@@ -39,21 +50,31 @@ export const deploymentOutputsSchema = z.object({
       ttl: z.number().int(),
     }),
   }),
-  stateTable: z.object({ name: z.string().min(1), consistency: z.enum(['strong', 'eventual']), arns: z.array(z.string()) }),
-  /** The audit chain's checkpoints: the signing key (its id, and its ARN in each region) and the Object Lock bucket. */
-  auditCheckpoints: z.object({ keyId: z.string().min(1), keyArns: perRegion(z.string().min(1)), bucket: z.string().min(1), bucketRegion: z.string().min(1) }),
-  controller: z.object({
-    apiPort: z.number().int(),
-    regions: perRegion(z.object({
-      cluster: z.string().min(1),
-      service: z.string().min(1),
-      repositoryUrl: z.string().min(1),
-      logGroup: z.string().min(1),
-      alarmTopicArn: z.string().min(1),
-      configParameter: z.string().min(1),
-    })),
-  }),
+  stateTable: stateTableOutputs,
+  auditCheckpoints: auditOutputs,
+  controller: z.object({ apiPort: z.number().int(), regions: perRegion(controllerPlacement) }),
 });
+
+/** The shared stack's outputs, which the region and endpoints stacks read through stack references. */
+export const sharedOutputsSchema = z.object({
+  /** The deployment-wide settings the shared stack was applied with (validated again where read). */
+  settings: z.unknown(),
+  globalCluster: z.object({ identifier: z.string().min(1), arn: z.string().min(1), writerEndpoint: z.string().min(1) }),
+  traffic: trafficOutputs,
+  stateTable: stateTableOutputs,
+  auditCheckpoints: auditOutputs,
+});
+
+/** A region stack's outputs, which the endpoints stack reads. */
+export const regionOutputsSchema = z.object({
+  region: z.string().min(1),
+  vpcId: z.string().min(1),
+  cluster: clusterOutputs,
+  controller: controllerPlacement.extend({ taskRoleName: z.string().min(1), taskRoleArn: z.string().min(1) }),
+});
+
+export type SharedOutputs = z.output<typeof sharedOutputsSchema>;
+export type RegionOutputs = z.output<typeof regionOutputsSchema>;
 
 export type DeploymentOutputs = z.output<typeof deploymentOutputsSchema>;
 

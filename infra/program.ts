@@ -49,7 +49,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
     provider: providers.forRegion(ROUTE53_CONTROL_REGION),
   });
 
-  const source = deploymentSource(settings, shared, aurora.clusters.map((c) => ({ region: c.region, value: c })), {
+  const source = deploymentSource(settings, shared, aurora.clusters.map((c) => ({ region: c.region, value: { arn: c.arn, writerEndpoint: c.writerEndpoint, readerEndpoint: c.readerEndpoint } })), {
     hostedZoneId: dbEndpoints.zoneId,
     writer: dbEndpoints.writerName,
     readers: dbEndpoints.readerNames,

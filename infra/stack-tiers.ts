@@ -51,27 +51,34 @@ export type Tier = StackFile['tier'];
 /** The stack name a reference names (its last part): its settings file is `Pulumi.<name>.yaml`. */
 export const referencedStack = (reference: string): string => reference.slice(reference.lastIndexOf('/') + 1);
 
-function required(config: Record<string, unknown>, key: string, path: string, tier: string): unknown {
+function required(config: Record<string, unknown>, key: string, source: string, tier: string): unknown {
   const value = config[key];
-  if (value === undefined) throw new InputError(`stack file ${path} (tier ${tier}) has no \`config.${key}\``, [`${path}: a ${tier} stack's settings go under config: ${key}: (see infra/README.md)`]);
+  if (value === undefined) throw new InputError(`${source} (tier ${tier}) has no \`${key}\` setting`, [`${source}: a ${tier} stack's settings go under config: ${key}: (see infra/README.md)`]);
   return value;
 }
 
-/** Reads and validates a stack file of any tier; every problem is listed with its path. */
-export function readStackFile(path: string): StackFile {
-  const config = readStackConfig(path);
+/**
+ * Validates a stack's config (the `config` map of its file, or what Pulumi passes the program) for
+ * its tier; every problem is listed with its path.
+ */
+export function parseStackConfig(config: Record<string, unknown>, source: string): StackFile {
   const tier = config[TIER_KEY];
-  const where = (key: string) => `stack ${path}: ${key}`;
+  const where = (key: string) => `${source} ${key}`;
   switch (tier) {
     case undefined:
-      return { tier: 'whole', settings: parseWith(stackSettingsSchema, required(config, SETTINGS_CONFIG_KEY, path, 'whole'), where(SETTINGS_CONFIG_KEY)) };
+      return { tier: 'whole', settings: parseWith(stackSettingsSchema, required(config, SETTINGS_CONFIG_KEY, source, 'whole'), where(SETTINGS_CONFIG_KEY)) };
     case 'shared':
-      return { tier, settings: parseWith(sharedSettingsSchema, required(config, SETTINGS_CONFIG_KEY, path, tier), where(SETTINGS_CONFIG_KEY)) };
+      return { tier, settings: parseWith(sharedSettingsSchema, required(config, SETTINGS_CONFIG_KEY, source, tier), where(SETTINGS_CONFIG_KEY)) };
     case 'region':
-      return { tier, region: parseWith(regionStackSchema, required(config, REGION_CONFIG_KEY, path, tier), where(REGION_CONFIG_KEY)) };
+      return { tier, region: parseWith(regionStackSchema, required(config, REGION_CONFIG_KEY, source, tier), where(REGION_CONFIG_KEY)) };
     case 'endpoints':
-      return { tier, endpoints: parseWith(endpointsStackSchema, required(config, ENDPOINTS_CONFIG_KEY, path, tier), where(ENDPOINTS_CONFIG_KEY)) };
+      return { tier, endpoints: parseWith(endpointsStackSchema, required(config, ENDPOINTS_CONFIG_KEY, source, tier), where(ENDPOINTS_CONFIG_KEY)) };
     default:
-      throw new InputError(`stack file ${path} has an unknown tier ${JSON.stringify(tier)}`, [`${TIER_KEY}: one of ${TIERS.join(', ')}, or leave it out for the whole deployment in one stack`]);
+      throw new InputError(`${source} has an unknown tier ${JSON.stringify(tier)}`, [`${TIER_KEY}: one of ${TIERS.join(', ')}, or leave it out for the whole deployment in one stack`]);
   }
+}
+
+/** Reads and validates a stack file (`Pulumi.<stack>.yaml`) of any tier. */
+export function readStackFile(path: string): StackFile {
+  return parseStackConfig(readStackConfig(path), `stack file ${path}`);
 }

@@ -1,17 +1,16 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import type { RegionalCluster } from './aurora-global.js';
 
 export interface DatabaseEndpointsArgs {
   deployment: string;
   zoneName: string;
   ttl: number;
   /** Every region's VPC, associated with the private zone so apps everywhere resolve the same names. */
-  vpcs: readonly { region: string; vpcId: pulumi.Output<string> }[];
-  /** The global database's clusters, primary first. */
-  clusters: readonly RegionalCluster[];
+  vpcs: readonly { region: string; vpcId: pulumi.Input<string> }[];
+  /** The global database's clusters' reader endpoints, primary first. */
+  clusters: readonly { region: string; readerEndpoint: pulumi.Input<string> }[];
   /** The global writer endpoint, which follows the writer by itself. */
-  globalWriterEndpoint: pulumi.Output<string>;
+  globalWriterEndpoint: pulumi.Input<string>;
   provider: aws.Provider;
 }
 

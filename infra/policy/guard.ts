@@ -19,6 +19,12 @@ export interface Violation {
 export interface GuardRule {
   id: string;
   description: string;
+  /**
+   * `deployment`: the rule speaks of the whole deployment (a global database across regions, a
+   * controller in every region) and holds only for a whole deployment's inventory, not for one stack
+   * of the split layout. Default: it holds for any stack's resources.
+   */
+  scope?: 'deployment';
   check(inventory: Inventory): Violation[] | Promise<Violation[]>;
 }
 
@@ -94,6 +100,7 @@ const databaseProtected: GuardRule = {
 
 const globalDatabaseSpansRegions: GuardRule = {
   id: 'global-database-spans-regions',
+  scope: 'deployment',
   description: 'The global database has clusters in at least two regions, each with instances and the same engine version',
   check: (inventory) => {
     const violations: Violation[] = [];
@@ -178,6 +185,7 @@ const noWildcardActions: GuardRule = {
 
 const stateTableReplicated: GuardRule = {
   id: 'state-table-replicated',
+  scope: 'deployment',
   description: 'The state table has point-in-time recovery, deletion protection and a replica in every region',
   check: (inventory) => {
     const violations: Violation[] = [];
@@ -201,6 +209,7 @@ const stateTableReplicated: GuardRule = {
 
 const controllerInEveryRegion: GuardRule = {
   id: 'controller-in-every-region',
+  scope: 'deployment',
   description: 'Every region of the deployment runs a controller service',
   check: (inventory) => {
     const regions = deploymentRegions(inventory);
@@ -235,8 +244,13 @@ export const GUARD_RULES: readonly GuardRule[] = [
   controllerRoleFitsCode,
 ];
 
-export async function checkInventory(inventory: Inventory): Promise<Violation[]> {
-  return (await Promise.all(GUARD_RULES.map((rule) => rule.check(inventory)))).flat();
+/** The rules for a whole deployment's inventory, or (`stack`) for one stack of the split layout. */
+export function guardRules(scope: 'stack' | 'deployment' = 'deployment'): readonly GuardRule[] {
+  return scope === 'deployment' ? GUARD_RULES : GUARD_RULES.filter((rule) => rule.scope !== 'deployment');
+}
+
+export async function checkInventory(inventory: Inventory, scope: 'stack' | 'deployment' = 'deployment'): Promise<Violation[]> {
+  return (await Promise.all(guardRules(scope).map((rule) => rule.check(inventory)))).flat();
 }
 
 export function formatViolation(violation: Violation): string {

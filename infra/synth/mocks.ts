@@ -142,14 +142,27 @@ function maskSecrets(value: unknown): unknown {
   return value;
 }
 
-/** Records every custom resource the program registers, and answers as AWS would. */
+/** The type of a stack reference: not a cloud resource, so never in the inventory. */
+const STACK_REFERENCE_TYPE = 'pulumi:pulumi:StackReference';
+
+/**
+ * Records every custom resource the program registers, and answers as AWS would. A stack reference
+ * answers with the outputs of the stack it names, synthesized before (`references`).
+ */
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: InventoryResource[] = [];
   private readonly providerRegions = new Map<string, string>();
 
+  constructor(private readonly references: Readonly<Record<string, unknown>> = {}) {}
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
     const inputs = (args.inputs ?? {}) as State;
     if (args.custom === false) return { id: undefined, state: {} };
+    if (args.type === STACK_REFERENCE_TYPE) {
+      const name = str(inputs.name, args.name);
+      if (!(name in this.references)) throw new Error(`the synth has no outputs for the stack reference "${name}": synthesize that stack first (its settings file is Pulumi.<stack>.yaml beside this one)`);
+      return { id: name, state: { name, outputs: this.references[name], secretOutputNames: [] } };
+    }
     if (args.type === PROVIDER_TYPE) {
       const region = str(inputs.region, '');
       const { id } = computed(args.type, args.name, inputs, region);

@@ -1,15 +1,17 @@
 import * as pulumi from '@pulumi/pulumi';
-import type { StackOutputs } from '../program.js';
 import type { DeploymentOutputs } from '../outputs.js';
-import { SETTINGS_KEY, SETTINGS_NAMESPACE } from '../settings.js';
+import { SETTINGS_CONFIG_KEY } from './stack-file.js';
 import { resourceKey, sortInventory, type Inventory } from './inventory.js';
 import { RecordingMocks } from './mocks.js';
 
-export interface Synthesis {
+export interface Synthesis<O = DeploymentOutputs> {
   inventory: Inventory;
   /** The stack outputs as `pulumi stack output --json` would print them (with mocked values). */
-  outputs: DeploymentOutputs;
+  outputs: O;
 }
+
+/** Other stacks' outputs, by the name a stack reference gives (`org/project/stack`). */
+export type ReferencedOutputs = Readonly<Record<string, unknown>>;
 
 const PROJECT = 'failover-control-plane';
 
@@ -17,13 +19,18 @@ const PROJECT = 'failover-control-plane';
 const SYNTH_DEADLINE_MS = 60_000;
 let running = false;
 
+/** Synthesizes a stack of the whole deployment from its `fcp:deployment` settings. */
+export function synthesize(settings: unknown, stack = 'synth'): Promise<Synthesis> {
+  return synthesizeConfig({ [SETTINGS_CONFIG_KEY]: settings }, {}, stack) as Promise<Synthesis>;
+}
+
 /**
  * Runs the real Pulumi program (infra/index.ts) under mocks: no engine, no credentials, no network.
- * `settings` is the stack's `fcp:deployment` value. The program is imported only after the mocks are
- * in place, so no resource can reach a real provider. Pulumi's runtime state is global, so runs in
- * one process take turns.
+ * `config` is the stack's config (`fcp:tier`, `fcp:deployment`, ...); a stack reference reads its
+ * outputs from `references`. The program is imported only after the mocks are in place, so no
+ * resource can reach a real provider. Pulumi's runtime state is global, so runs in one process take turns.
  */
-export async function synthesize(settings: unknown, stack = 'synth'): Promise<Synthesis> {
+export async function synthesizeConfig(config: Readonly<Record<string, unknown>>, references: ReferencedOutputs, stack = 'synth'): Promise<Synthesis<unknown>> {
   if (running) throw new Error('a synth is already running in this process; run them one after another');
   running = true;
   let timer: NodeJS.Timeout | undefined;
@@ -35,7 +42,7 @@ export async function synthesize(settings: unknown, stack = 'synth'): Promise<Sy
       process.on('unhandledRejection', onRejection);
       timer = setTimeout(() => reject(new Error(`the synth did not finish within ${SYNTH_DEADLINE_MS / 1000} s`)), SYNTH_DEADLINE_MS);
     });
-    return await Promise.race([run(settings, stack), failed]);
+    return await Promise.race([run(config, references, stack), failed]);
   } finally {
     clearTimeout(timer);
     if (onRejection) process.off('unhandledRejection', onRejection);
@@ -43,27 +50,33 @@ export async function synthesize(settings: unknown, stack = 'synth'): Promise<Sy
   }
 }
 
-async function run(settings: unknown, stack: string): Promise<Synthesis> {
-  const mocks = new RecordingMocks();
+async function run(config: Readonly<Record<string, unknown>>, references: ReferencedOutputs, stack: string): Promise<Synthesis<unknown>> {
+  const mocks = new RecordingMocks(references);
   await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
-  pulumi.runtime.setAllConfig({ [`${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`]: JSON.stringify(settings) });
+  // Pulumi hands the program strings; objects as JSON, as `pulumi config set --path` stores them.
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])));
 
   const { default: program } = await import('../index.js');
   // Run in a root stack resource, as `pulumi up` does, so that a stack transformation sees every
   // resource's options: the mocks see inputs only, and `ignoreChanges` decides what a preview proposes.
   const ignored = new Map<string, string[]>();
-  let stackOutputs: StackOutputs | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => {
+  // The stack's outputs come back resolved, as `pulumi stack output --json` prints them. A program
+  // that stops (bad settings) is caught inside, so the root stack still ends and rejects nothing later.
+  let stopped: { error: unknown } | undefined;
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
       if (opts.ignoreChanges?.length) ignored.set(resourceKey({ type, name }), [...opts.ignoreChanges].sort());
       return undefined;
     });
-    stackOutputs = await program();
-    return stackOutputs;
+    return program().catch((error: unknown) => {
+      stopped = { error };
+      return undefined;
+    });
   });
-  const outputs = await new Promise<DeploymentOutputs>((resolve) => {
-    pulumi.output(stackOutputs!).apply((values) => resolve(values as DeploymentOutputs));
-  });
+  if (stopped) {
+    await pulumi.runtime.disconnect();
+    throw stopped.error;
+  }
   // Outputs can resolve before the last registrations are sent; wait until the queue is empty.
   await pulumi.runtime.disconnect();
   const resources = mocks.resources.map((r) => {
