@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { InputError } from '../controller/errors.js';
+import { STACK_TIER_TYPE } from './policy/policy-inventory.js';
 import { defineInfrastructure } from './program.js';
 import { SETTINGS_NAMESPACE } from './settings.js';
 import { ENDPOINTS_CONFIG_KEY, parseStackConfig, REGION_CONFIG_KEY, TIER_KEY } from './stack-tiers.js';
@@ -7,6 +8,14 @@ import { SETTINGS_CONFIG_KEY } from './synth/stack-file.js';
 import { defineEndpointsTier } from './tiers/endpoints.js';
 import { defineRegionTier } from './tiers/region.js';
 import { defineSharedTier } from './tiers/shared.js';
+
+/** A marker with no cloud resource: which tier of the split layout this stack is. */
+class StackTier extends pulumi.ComponentResource {
+  constructor(tier: string) {
+    super(STACK_TIER_TYPE, tier);
+    this.registerOutputs({});
+  }
+}
 
 /** The stack config keys the program reads, without their namespace. */
 const keyOf = (configKey: string) => configKey.slice(SETTINGS_NAMESPACE.length + 1);
@@ -30,6 +39,8 @@ export default async function main(): Promise<unknown> {
   }
   try {
     const stack = parseStackConfig(values, 'stack settings');
+    // Says which part of the deployment this stack is (the policy pack keeps whole-deployment rules for the whole).
+    if (stack.tier !== 'whole') new StackTier(stack.tier);
     switch (stack.tier) {
       case 'whole':
         return defineInfrastructure(stack.settings);

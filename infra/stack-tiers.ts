@@ -53,7 +53,7 @@ export const referencedStack = (reference: string): string => reference.slice(re
 
 function required(config: Record<string, unknown>, key: string, source: string, tier: string): unknown {
   const value = config[key];
-  if (value === undefined) throw new InputError(`${source} (tier ${tier}) has no \`${key}\` setting`, [`${source}: a ${tier} stack's settings go under config: ${key}: (see infra/README.md)`]);
+  if (value === undefined) throw new InputError(`${source} has no \`config.${key}\` (the settings of a ${tier} stack)`, [`${source}: add them under config: ${key}: (see Pulumi.example.yaml, or infra/README.md for the split layout)`]);
   return value;
 }
 

@@ -20,6 +20,17 @@ function regionOf(resource: PolicyResourceLike): string | null {
   return typeof region === 'string' && region !== '' ? region : null;
 }
 
+/** The component a stack of the split layout registers to say which tier it is (infra/tiers/). */
+export const STACK_TIER_TYPE = 'fcp:infra:StackTier';
+
+/**
+ * Which guard rules a stack can keep: a stack of the split layout holds a part of the deployment, so
+ * the rules about the whole deployment (`synth --deployment` checks them) do not apply to it.
+ */
+export function guardScopeOf(resources: readonly Pick<PolicyResourceLike, 'type'>[]): 'stack' | 'deployment' {
+  return resources.some((r) => r.type === STACK_TIER_TYPE) ? 'stack' : 'deployment';
+}
+
 /** The guard's inventory from a `pulumi preview` stack as the policy engine sees it, with each resource's URN. */
 export function inventoryFromPolicyResources(resources: readonly PolicyResourceLike[]): { inventory: Inventory; urnOf(type: string, name: string): string | undefined } {
   const cloud = resources.filter((r) => isCloudResource(r.type));

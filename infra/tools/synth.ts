@@ -1,24 +1,26 @@
 /**
- * `npm run infra:synth -- --stack <Pulumi.<stack>.yaml> [--json] [--diff BASE.json] [--outputs FILE]`
+ * `npm run infra:synth -- --stack <Pulumi.<stack>.yaml> [--deployment] [--json] [--diff BASE.json] [--outputs FILE]`
  *
- * Runs the Pulumi program under mocks (no credentials, no network) and prints the resource inventory,
+ * Runs the Pulumi program under mocks (no credentials, no network) and prints the resource inventory
+ * of one stack (a stack of the split layout is synthesized after the stacks it reads, from their
+ * settings files beside it), or with `--deployment` of every stack of its deployment, merged,
  * or with `--diff` what the change adds, removes and modifies against an inventory saved earlier with
  * `--json`. `--outputs` also writes the stack outputs (mocked ids and ARNs), from which `infra:config`
  * renders the controller config a reviewer can read. The policy guard runs on the inventory every
- * time; its result goes to stderr.
+ * time (on one stack of the split layout, the rules one stack can keep); its result goes to stderr.
  * Exit codes: 0 clean, 1 policy violations, 2 bad input (missing or invalid file).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as pulumi from '@pulumi/pulumi';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { describeError, InputError } from '../../controller/errors.js';
 import { parseWith } from '../../controller/config/validate.js';
-import { checkInventory, formatViolation, GUARD_RULES } from '../policy/guard.js';
-import { parseStackSettings } from '../settings.js';
+import { checkInventory, formatViolation, guardRules } from '../policy/guard.js';
+import { readStackFile, type Tier } from '../stack-tiers.js';
 import { diffInventories, formatDiff } from '../synth/diff.js';
 import { formatInventory, type Inventory } from '../synth/inventory.js';
-import { readStackSettings } from '../synth/stack-file.js';
 
 export interface Io {
   out(text: string): void;
@@ -53,6 +55,7 @@ function readBaseInventory(path: string): Inventory {
 
 interface Options {
   stack: string;
+  deployment?: boolean;
   json?: boolean;
   diff?: string;
   outputs?: string;
@@ -61,6 +64,7 @@ interface Options {
 function parseArguments(argv: readonly string[]): Options {
   const command = new Command('infra:synth')
     .requiredOption('--stack <file>', 'stack config file, e.g. Pulumi.example.yaml')
+    .option('--deployment', 'the whole deployment the stack belongs to: every stack of its layout, merged')
     .option('--json', 'print JSON: the inventory, or the diff with --diff')
     .option('--diff <base.json>', 'compare with an inventory saved earlier with --json')
     .option('--outputs <file>', 'also write the stack outputs (mocked values) as `pulumi stack output --json` would')
@@ -69,33 +73,50 @@ function parseArguments(argv: readonly string[]): Options {
   try {
     command.parse(argv as string[], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) throw new InputError(error.message.replace(/^error: /, ''), [`usage: ${command.name()} --stack <file> [--json] [--diff BASE.json] [--outputs FILE]`]);
+    if (error instanceof CommanderError) throw new InputError(error.message.replace(/^error: /, ''), [`usage: ${command.name()} --stack <file> [--deployment] [--json] [--diff BASE.json] [--outputs FILE]`]);
     throw error;
   }
   return command.opts<Options>();
 }
 
+/** Bad input: the problems, one a line; exit 2. */
+function refuse(io: Io, error: InputError | { message: string; problems?: readonly string[] }): number {
+  io.err([`infra:synth: ${error.message}`, ...(error.problems ?? []).map((p) => `  - ${p}`)].join('\n'));
+  return 2;
+}
+
+/** The inventory and outputs of the stack, or of its whole deployment, and which guard rules apply. */
+async function synthesizeFor(options: Options, tier: Tier) {
+  // Imported here so that the mocks are installed before Pulumi's runtime is first used.
+  const { LayoutSynth, synthesizeDeployment } = await import('../synth/layout.js');
+  if (options.deployment) return { ...(await synthesizeDeployment(options.stack)), scope: 'deployment' as const };
+  const { inventory, outputs } = await new LayoutSynth().stack(options.stack);
+  return { inventory, outputs, scope: tier === 'whole' ? ('deployment' as const) : ('stack' as const) };
+}
+
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let options: Options;
-  let settings: unknown;
+  let tier: Tier;
   let base: Inventory | undefined;
   try {
     options = parseArguments(argv);
-    settings = readStackSettings(options.stack);
     // Validate before starting the program, so bad input is exit 2 with every problem listed.
-    parseStackSettings(settings, options.stack);
+    tier = readStackFile(options.stack).tier;
     base = options.diff === undefined ? undefined : readBaseInventory(options.diff);
   } catch (error) {
-    if (error instanceof InputError) {
-      io.err([`infra:synth: ${error.message}`, ...error.problems.map((p) => `  - ${p}`)].join('\n'));
-      return 2;
-    }
+    if (error instanceof InputError) return refuse(io, error);
     throw error;
   }
 
-  // Imported here so that the mocks are installed before Pulumi's runtime is first used.
-  const { synthesize } = await import('../synth/synthesize.js');
-  const { inventory, outputs } = await synthesize(settings);
+  let synthesis: Awaited<ReturnType<typeof synthesizeFor>>;
+  try {
+    synthesis = await synthesizeFor(options, tier);
+  } catch (error) {
+    // The program stops on settings that do not fit together across stacks (a RunError lists the problems).
+    if (error instanceof InputError || error instanceof pulumi.RunError) return refuse(io, error);
+    throw error;
+  }
+  const { inventory, outputs, scope } = synthesis;
   if (options.outputs !== undefined) writeFileSync(options.outputs, `${JSON.stringify(outputs, null, 2)}\n`);
 
   if (base) {
@@ -105,12 +126,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(options.json ? JSON.stringify(inventory, null, 2) : formatInventory(inventory));
   }
 
-  const violations = await checkInventory(inventory);
+  const violations = await checkInventory(inventory, scope);
   if (violations.length > 0) {
     io.err([`policy guard: ${violations.length} violation(s)`, ...violations.map((v) => `  - ${formatViolation(v)}`)].join('\n'));
     return 1;
   }
-  io.err(`policy guard: passed (${GUARD_RULES.length} rules, ${inventory.resources.length} resources)`);
+  const rules = guardRules(scope).length;
+  const checked = scope === 'deployment' ? `${rules} rules` : `${rules} of ${guardRules().length} rules, those one stack of the split layout can keep (--deployment checks them all)`;
+  io.err(`policy guard: passed (${checked}, ${inventory.resources.length} resources)`);
   return 0;
 }
 

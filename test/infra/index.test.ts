@@ -1,7 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RecordingMocks } from '../../infra/synth/mocks.js';
-import { exampleSettings, THREE_REGION_STACK } from './fixtures.js';
+import { STACK_TIER_TYPE } from '../../infra/policy/policy-inventory.js';
+import { readStackConfig } from '../../infra/synth/stack-file.js';
+import { exampleSettings, ROOT, THREE_REGION_STACK } from './fixtures.js';
 
 /** The program's entry point under mocks: bad stack settings stop it before any resource exists. */
 const mocks = new RecordingMocks();
@@ -11,6 +13,14 @@ beforeAll(async () => {
   await pulumi.runtime.setMocks(mocks, 'failover-control-plane', 'invalid', false);
   ({ default: program } = await import('../../infra/index.js'));
 });
+
+/** Components too: the mocks above record cloud resources only. */
+const components: string[] = [];
+const newResource = mocks.newResource.bind(mocks);
+mocks.newResource = (args) => {
+  if (args.custom === false) components.push(`${args.type}::${args.name}`);
+  return newResource(args);
+};
 
 async function runWith(settings: unknown): Promise<string> {
   pulumi.runtime.setAllConfig(settings === undefined ? {} : { 'fcp:deployment': JSON.stringify(settings) });
@@ -42,5 +52,17 @@ describe('infra/index.ts', () => {
   it('says where the settings go when the stack has none', async () => {
     expect(await runWith(undefined)).toMatch(/no `fcp:deployment` setting; copy Pulumi\.example\.yaml/);
     expect(mocks.resources).toEqual([]);
+  });
+});
+
+describe('a stack of the split layout', () => {
+  it('says its tier with a component, for the policy pack', async () => {
+    const config = readStackConfig(`${ROOT}Pulumi.example-split-shared.yaml`);
+    pulumi.runtime.setAllConfig({ 'fcp:tier': 'shared', 'fcp:deployment': JSON.stringify(config['fcp:deployment']) });
+    await program();
+    // Registrations go out asynchronously: wait until every one has been sent.
+    await pulumi.runtime.disconnect();
+    expect(components).toContain(`${STACK_TIER_TYPE}::shared`);
+    expect(components.filter((c) => c.startsWith(STACK_TIER_TYPE))).toHaveLength(1);
   });
 });

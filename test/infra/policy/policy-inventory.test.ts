@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkInventory } from '../../../infra/policy/guard.js';
-import { inventoryFromPolicyResources, type PolicyResourceLike } from '../../../infra/policy/policy-inventory.js';
+import { guardScopeOf, inventoryFromPolicyResources, STACK_TIER_TYPE, type PolicyResourceLike } from '../../../infra/policy/policy-inventory.js';
 
 const provider = (name: string, region: string, role?: string) => ({
   type: 'pulumi:providers:aws',
@@ -33,5 +33,12 @@ describe('inventoryFromPolicyResources', () => {
     const violation = (await checkInventory(inventory)).find((v) => v.rule === 'explicit-provider');
     expect(violation?.resource).toEqual({ type: 'aws:sns/topic:Topic', name: 'stray', region: null });
     expect(urnOf('aws:sns/topic:Topic', 'stray')).toBe('urn:stray');
+  });
+});
+
+describe('guardScopeOf', () => {
+  it('checks a stack of the split layout against the rules one stack can keep, anything else as a whole deployment', () => {
+    expect(guardScopeOf([{ type: 'pulumi:pulumi:Stack' }, { type: STACK_TIER_TYPE }, { type: 'aws:ec2/vpc:Vpc' }])).toBe('stack');
+    expect(guardScopeOf([{ type: 'pulumi:pulumi:Stack' }, { type: 'aws:ec2/vpc:Vpc' }])).toBe('deployment');
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as renderConfig } from '../../../infra/tools/render-config.js';
 import { main } from '../../../infra/tools/synth.js';
-import { TWO_REGION_STACK } from '../fixtures.js';
+import { ROOT, TWO_REGION_STACK } from '../fixtures.js';
 
 let scratch: string;
 beforeAll(() => {
@@ -83,4 +83,36 @@ describe('infra:synth', () => {
       'failover machinery: 2 resources (global database); a second reviewer must approve this change',
     ]);
   }, 30_000);
+});
+
+describe('infra:synth on the split layout', () => {
+  const split = (tier: string) => `${ROOT}Pulumi.example-split-${tier}.yaml`;
+
+  it('synthesizes one region\'s stack (after the shared stack it reads) and checks the rules one stack can keep', async () => {
+    const result = await synth('--stack', split('us-east-2'), '--json');
+    expect(result.code, result.err).toBe(0);
+    const { resources } = JSON.parse(result.out) as { resources: { region: string | null }[] };
+    expect(new Set(resources.map((r) => r.region))).toEqual(new Set(['us-east-2']));
+    expect(result.err).toMatch(/^policy guard: passed \(5 of 8 rules, those one stack of the split layout can keep \(--deployment checks them all\), \d+ resources\)$/);
+  }, 60_000);
+
+  it('synthesizes the whole deployment with --deployment, every rule checked, the deployment\'s outputs written', async () => {
+    const outputsFile = join(scratch, 'split-outputs.json');
+    const result = await synth('--stack', split('shared'), '--deployment', '--outputs', outputsFile);
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/\d+ resources in 3 regions$/);
+    expect(result.err).toMatch(/^policy guard: passed \(8 rules, \d+ resources\)$/);
+    const rendered: string[] = [];
+    expect(renderConfig([outputsFile], { out: (t) => rendered.push(t), err: (t) => rendered.push(t) })).toBe(0);
+    expect(rendered.join('\n')).toMatch(/^name: auth-prod$/m);
+  }, 120_000);
+
+  it('refuses stacks that do not fit together (exit 2, the problem named)', async () => {
+    const stray = write('Pulumi.stray.yaml', `config:\n  fcp:tier: region\n  fcp:region: { shared: example-split-shared, name: eu-west-1, network: { cidr: 10.90.0.0/16 } }\n`);
+    copyFileSync(split('shared'), join(scratch, 'Pulumi.example-split-shared.yaml'));
+    const result = await synth('--stack', stray);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('eu-west-1 is not a region of the deployment auth-prod');
+    expect(result.err).toContain('name: the shared stack example-split-shared lists us-east-1, us-east-2, us-west-2');
+  }, 60_000);
 });
