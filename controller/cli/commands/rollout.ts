@@ -20,6 +20,7 @@ interface RolloutOptions {
   dir: string;
   api?: string;
   json?: boolean;
+  rollback?: boolean;
 }
 
 /** A bake shorter than this cannot see a failure confirmed (probe windows are seconds long); longer than this, a rollout outlives a shift. */
@@ -75,10 +76,10 @@ async function rollout(options: RolloutOptions): Promise<void> {
       throw new RefusedError(`refused: Pulumi.${name}.yaml says the writer is ${writerRegion(file.settings)} but the live controller says ${primary}; run \`fcp infra topology --stack Pulumi.${name}.yaml --write\`, commit, and roll out that commit`);
     }
   }
-  const blocked = notReady(status, [...new Set(steps.flatMap((s) => s.regions))]);
+  const blocked = notReady(status, [...new Set(steps.flatMap((s) => s.regions))], options.rollback);
   if (blocked) throw new RefusedError(`refused: ${blocked}; nothing was applied`);
 
-  const id = newCommandId('rollout');
+  const id = newCommandId(options.rollback ? 'rollback' : 'rollout');
   const progressLine = (line: string) => process.stderr.write(`${line}\n`);
   if (!options.json) progressLine(renderPlan(id, commit, bakeMs, steps));
   const started = Date.now();
@@ -90,6 +91,7 @@ async function rollout(options: RolloutOptions): Promise<void> {
       ...(pr !== undefined && { pr }),
       bakeMs,
       pollMs: Math.min(POLL_MS, bakeMs / 5),
+      rollback: options.rollback ?? false,
       apply: (step) => applyStack(template, step, { dir, commit, out: (text) => process.stderr.write(text) }),
     },
     {
@@ -113,6 +115,7 @@ export function registerRolloutCommand(program: Cli): void {
     .option('--commit <sha>', 'the commit being rolled out (named in the controller\'s decisions)')
     .option('--pr <number>', 'the pull request that merged it')
     .option('--dir <dir>', 'where the stack settings files are (the project directory)', '.')
+    .option('--rollback', 'repair what a change broke: may start while the regions fail or automation is paused (never during a failover); each region must be healthy when its bake ends')
     .option('--json', 'print one JSON object instead of text')
     .option('--api <url>', "a replica's API (env FCP_API); an operator token in env FCP_TOKEN")
     .action((options: RolloutOptions) => rollout(options));

@@ -9,13 +9,17 @@ export interface Regression {
 
 const TROUBLED = new Set(['failed', 'degraded']);
 
-/** Reads the controller's status for what must halt a rollout now; undefined while all is well. */
-export function regression(status: LiveStatus, regions: readonly string[]): Regression | undefined {
+/**
+ * Reads the controller's status for what must halt a rollout now; undefined while all is well. A
+ * rollback (`repairing`) runs into failing regions on purpose and halts only for a failover.
+ */
+export function regression(status: LiveStatus, regions: readonly string[], repairing = false): Regression | undefined {
   const { topology, assessment } = status;
   if (topology.active) {
     const a = topology.active;
     return { region: a.from, reason: `plan ${a.planId} (${a.operation} ${a.from} -> ${a.to}) started` };
   }
+  if (repairing) return undefined;
   if (topology.paused) return { reason: `automation was paused by ${topology.paused.actor}: ${topology.paused.reason}` };
   if (assessment.classification === 'global') return { reason: assessment.reason };
   for (const region of regions) {
@@ -25,10 +29,15 @@ export function regression(status: LiveStatus, regions: readonly string[]): Regr
   return undefined;
 }
 
-/** What keeps a rollout from starting: the same as what halts one, plus a region the controller cannot vouch for. */
-export function notReady(status: LiveStatus, regions: readonly string[]): string | undefined {
+/**
+ * What keeps a rollout from starting: the same as what halts one, plus a region the controller cannot
+ * vouch for. A rollback may start into failing regions and while automation is paused (the incident
+ * it repairs), never while a plan moves the writer.
+ */
+export function notReady(status: LiveStatus, regions: readonly string[], repairing = false): string | undefined {
   const { topology } = status;
   if (topology.active) return `plan ${topology.active.planId} (${topology.active.operation} ${topology.active.from} -> ${topology.active.to}) is running; roll out once it has finished`;
+  if (repairing) return undefined;
   if (topology.paused) return `automation is paused by ${topology.paused.actor} (${topology.paused.reason}): an incident is being handled; roll out after \`fcp resume\``;
   const found = regression(status, regions);
   if (found) return `${found.reason}: a rollout needs every region it changes healthy before it starts`;

@@ -15,6 +15,8 @@ export interface RolloutRequest {
   pollMs: number;
   /** Applies one stack; resolves to the command's exit code. */
   apply(step: RolloutStep): Promise<number>;
+  /** A rollback: it applies into failing regions, so only a failover halts it; each region must be healthy when its bake ends. */
+  rollback?: boolean;
 }
 
 export interface RolloutDeps {
@@ -73,7 +75,7 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   for (const [index, step] of request.steps.entries()) {
     const before = await read(deps.live);
     if (before instanceof Error) return stop(index, { status: 'failed', reason: `the controller cannot be reached before ${step.stack}: ${describeError(before)}` });
-    const blocked = regression(before, step.regions);
+    const blocked = regression(before, step.regions, request.rollback);
     if (blocked) return stop(index, { status: 'halted', reason: `not applying ${step.stack}: ${blocked.reason}`, ...(blocked.region && { region: blocked.region }) });
 
     const { change } = await deps.live.client.post<{ change: ChangeRecord }>('/v1/changes', {
@@ -110,7 +112,7 @@ async function bake(step: RolloutStep, request: RolloutRequest, deps: RolloutDep
   while (deps.now() < deadline) {
     last = await read(deps.live);
     if (!(last instanceof Error)) {
-      const found = regression(last, step.regions);
+      const found = regression(last, step.regions, request.rollback);
       if (found) return halted('halted', `${found.reason}, ${formatDuration(deps.now() - appliedAt)} into the bake of ${step.stack}`, found.region);
     }
     await deps.sleep(Math.min(request.pollMs, Math.max(0, deadline - deps.now())));
@@ -122,9 +124,12 @@ async function bake(step: RolloutStep, request: RolloutRequest, deps: RolloutDep
     if (attempt < FINAL_READ_ATTEMPTS) await deps.sleep(request.pollMs);
   }
   if (last instanceof Error || last === undefined) return halted('failed', `the controller could not be reached at the end of the bake of ${step.stack}: ${describeError(last)}`);
-  const found = regression(last, step.regions);
+  const found = regression(last, step.regions, request.rollback);
   if (found) return halted('halted', `${found.reason}, at the end of the bake of ${step.stack}`, found.region);
   const unsure = step.regions.find((r) => last.assessment.verdicts[r]?.health !== 'healthy');
-  if (unsure) return halted('failed', `the controller cannot vouch for ${unsure} at the end of the bake of ${step.stack} (${last.assessment.verdicts[unsure]?.health ?? 'no verdict'})`, unsure);
-  return undefined;
+  if (!unsure) return undefined;
+  const verdict = last.assessment.verdicts[unsure];
+  // Failing or degraded is a regression; unknown means the controller cannot vouch either way.
+  const troubled = verdict?.health === 'failed' || verdict?.health === 'degraded';
+  return halted(troubled ? 'halted' : 'failed', `${unsure} is ${verdict?.health ?? 'without a verdict'} at the end of the bake of ${step.stack}${verdict ? `: ${verdict.summary}` : ''}`, unsure);
 }

@@ -1,4 +1,5 @@
 import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../../../controller/api/client.js';
 import { LiveController } from '../../../../../controller/cli/live-controller.js';
@@ -113,7 +114,7 @@ describe('a rollout', () => {
     steps = orderRollout(readStacks(dir, STACKS), { primary: 'us-east-1', regions: [...SANDBOX_REGIONS] });
   });
 
-  const run = (applyStep: (step: RolloutStep) => Promise<number>) => {
+  const run = (applyStep: (step: RolloutStep) => Promise<number>, rollback = false) => {
     const lines: string[] = [];
     // The replica's clock moves a second per stack (changes are kept in start order), its verdicts with it.
     const apply = async (step: RolloutStep) => {
@@ -123,7 +124,7 @@ describe('a rollout', () => {
     };
     const live = new LiveController(new ApiClient({ baseUrl: url, token: TOKENS.operator }));
     const report = runRollout(
-      { id: 'rollout-test', steps, commit: 'abc1234def', pr: 7, bakeMs: BAKE_MS, pollMs: 50, apply },
+      { id: 'rollout-test', steps, commit: 'abc1234def', pr: 7, bakeMs: BAKE_MS, pollMs: 50, apply, rollback },
       { live, now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), progress: (line) => lines.push(line) },
     );
     return { report, lines };
@@ -177,5 +178,32 @@ describe('a rollout', () => {
       return 0;
     });
     expect(await report).toMatchObject({ status: 'halted', stack: 'sbx-us-west-2', reason: expect.stringContaining('plan plan-3 (failover us-east-1 -> eu-west-1) started') });
+  });
+
+  it('a rollback applies into a failing region and succeeds once the region is healthy at the end of its bake', async () => {
+    steps = orderRollout(readStacks(dir, ['sbx-eu-west-1']), { primary: 'us-east-1', regions: [...SANDBOX_REGIONS] });
+    await publishHealth(api, ['eu-west-1']);
+    const fixed = run(async () => 0, true);
+    // The wrapper above republishes every region healthy at each apply: the rollback repaired it.
+    expect(await fixed.report).toMatchObject({ status: 'done', applied: [{ stack: 'sbx-eu-west-1' }] });
+  });
+
+  it('a rollback that leaves its region failing halts at the end of its bake, naming the region', async () => {
+    steps = orderRollout(readStacks(dir, ['sbx-eu-west-1']), { primary: 'us-east-1', regions: [...SANDBOX_REGIONS] });
+    const broken = run(async () => (await publishHealth(api, ['eu-west-1']), 0), true);
+    expect(await broken.report).toMatchObject({ status: 'halted', region: 'eu-west-1', reason: expect.stringMatching(/^eu-west-1 is failed at the end of the bake of sbx-eu-west-1: /) });
+  });
+});
+
+describe('fcp rollout --rollback', () => {
+  it('starts while the region it repairs is failing and automation is paused, and applies', async () => {
+    await liveTopology({ phase: 'steady', primary: 'us-east-1', flips: [], sequence: 0, paused: { reason: 'INC-9 bad change', actor: 'alice', at: api.clock.now } });
+    await publishHealth(api, ['eu-west-1']);
+    const result = await fcp('rollout', '--rollback', '--stacks', 'sbx-eu-west-1', '--bake', '5s', '--commit', 'fedcba9', '--apply', 'touch applied-{stack}', '--dir', dir, '--api', url, '--json');
+    expect(applied()).toEqual(['applied-sbx-eu-west-1']);
+    // The sandbox replica's verdicts here never change: eu-west-1 is still failing when the bake ends.
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'halted', rollout: expect.stringMatching(/^rollback-/), region: 'eu-west-1' });
+    rmSync(join(dir, 'applied-sbx-eu-west-1'));
   });
 });
