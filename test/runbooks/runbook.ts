@@ -26,7 +26,7 @@ export interface RunbookBlock {
 }
 
 /** Runbooks that the test suite executes block by block against a local deployment (runbook-execution.test.ts). */
-export const EXECUTED_RUNBOOKS = ['drill.md', 'planned-switchover.md'];
+export const EXECUTED_RUNBOOKS = ['drill.md', 'planned-switchover.md', 'bad-change-mid-rollout.md', 'reconcile-after-failover.md'];
 
 export const runbooksDir = new URL('../../runbooks/', import.meta.url).pathname;
 
