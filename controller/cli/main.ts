@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../errors.js';
 import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerInfraCommands } from './commands/infra.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerRolloutCommand } from './commands/rollout.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerInfraCommands(program);
   registerOperateCommands(program);
+  registerAuditCommand(program);
   registerRolloutCommand(program);
   registerRunCommands(program);
   registerSimulateCommand(program);
