@@ -1,11 +1,10 @@
 import type { Command as Cli } from 'commander';
-import type { ApiClient } from '../../api/client.js';
 import { textProblem } from '../../api/text.js';
 import { InputError } from '../../errors.js';
 import type { ApprovalRequest, CommandRecord } from '../../providers/store/port.js';
 import { renderSnapshot } from '../../status.js';
 import { breakGlassFailover, DEFAULT_BREAK_GLASS_FILE } from '../break-glass.js';
-import { apiClientOf, confirm, output, requireApi, withCommonOptions, type CommonOptions } from '../context.js';
+import { confirm, output, requireApi, withCommonOptions, type CommonOptions } from '../context.js';
 import { follow } from '../follow.js';
 import { forTerminal } from '../terminal.js';
 import { apiTransport, openTransport, type OperatorTransport, type Order } from '../transport.js';
