@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { assess } from '../../../../controller/domain/assess.js';
 import { decide, initialTopology } from '../../../../controller/domain/decide.js';
 import type { Command, Decision, PlanReport, Topology } from '../../../../controller/domain/types.js';
-import { allVantages, config, database, world } from './fixtures.js';
+import { allVantages, config, database, world, writerDown, writerUp } from './fixtures.js';
 
-const outage = (at: number) => assess(world(at, { 'us-east-1': allVantages('failed') }), config, at);
+/** The primary region gone: its app fails from every vantage point and its writer does not answer. */
+const outage = (at: number) => assess([...world(at, { 'us-east-1': allVantages('failed') }), writerDown('us-east-1', at)], config, at);
+/** The primary's app failing while the region under it is fine (writer reachable, replication flowing). */
+const appOutage = (at: number) => assess([...world(at, { 'us-east-1': { 'us-east-1': 'failed', 'us-west-2': 'failed', 'eu-west-1': 'failed' } }), ...writerUp('us-east-1', at)], config, at);
 const healthy = (at: number) => assess(world(at), config, at);
 /** These tests confirm for 1 s; `confirmFor: 0` (acting on the verdict alone) has its own test. */
 const confirming = { ...config, detection: { ...config.detection, confirmFor: 1000 } };
@@ -21,26 +24,41 @@ describe('decide: automation', () => {
     expect(decisions).toEqual([{ kind: 'none', at: 1000, reason: 'no action: primary us-east-1 healthy' }]);
   });
 
-  it('suspects, confirms for confirmFor, then fails over to the healthiest standby', () => {
+  it('suspects, confirms for confirmFor, accrues the cost of staying, then fails over once it exceeds the cost of moving', () => {
     let t = initialTopology(config);
     const first = run(t, 1000, outage(1000));
     t = first.topology;
-    expect(t.phase).toBe('suspect');
-    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4/);
-    const early = run(t, 1500, outage(1500));
-    expect(last(early.decisions).kind).toBe('none');
-    const confirmed = run(early.topology, 2000, outage(2000));
+    expect(t).toMatchObject({ phase: 'suspect', suspectSince: 1000, pressure: 0 });
+    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4 .*; confirming for 1s, 0ms so far; cost of staying 0 is below cost of moving 12.8/);
+    const second = run(t, 2000, outage(2000));
+    expect(second.topology.pressure).toBeCloseTo(11.8);
+    expect(last(second.decisions).reason).toBe(
+      'suspect: primary us-east-1 failed: api failed from 4/4 vantage points (HTTP 503); cost of staying 11.8 is below cost of moving 12.8 (staying: app errors 1/s + Route 53\'s checkers agree 0.8/s + writer unreachable for 3 reads 10/s; replication not read; moving: failover 12 + data at risk 0.8 (lag 200ms of the 5s RPO budget)); waiting',
+    );
+    const confirmed = run(second.topology, 3000, outage(3000));
     const flip = last(confirmed.decisions);
     expect(flip).toMatchObject({ kind: 'flip', operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: 'us-east-1', to: 'us-west-2' });
-    expect(flip.reason).toBe('failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s');
-    expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [2000], active: { to: 'us-west-2' } });
+    expect(flip.reason).toBe(
+      'failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 2s; cost of staying 23.6 exceeds cost of moving 12.8 (staying: app errors 1/s + Route 53\'s checkers agree 0.8/s + writer unreachable for 3 reads 10/s; replication not read; moving: failover 12 + data at risk 0.8 (lag 200ms of the 5s RPO budget))',
+    );
+    expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [3000], active: { to: 'us-west-2' } });
+    expect(confirmed.topology.pressure).toBeUndefined();
   });
 
-  it('acts in the same step when confirmFor is 0', () => {
+  it('waits out an app-only failure for as long as staying costs less than moving', () => {
     const immediate = { ...config, detection: { ...config.detection, confirmFor: 0 } };
-    const result = decide(initialTopology(config), { assessment: outage(1000), commands: [], database: database(1000), readiness: undefined }, immediate, 1000);
-    expect(result.decisions).toHaveLength(1);
-    expect(result.decisions[0]).toMatchObject({ kind: 'flip', to: 'us-west-2', reason: 'failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points' });
+    let t = initialTopology(config);
+    const kinds: string[] = [];
+    for (let at = 0; at <= 20_000; at += 1000) {
+      const result = decide(t, { assessment: appOutage(at), commands: [], database: database(at), readiness: undefined }, immediate, at);
+      t = result.topology;
+      kinds.push(last(result.decisions).kind);
+      if (last(result.decisions).kind === 'flip') {
+        expect(last(result.decisions).reason).toMatch(/3\/4 vantage points for 13s; cost of staying 13 exceeds cost of moving 12.8 \(staying: app errors 1\/s; writer reachable, replication flowing; moving/);
+        break;
+      }
+    }
+    expect(kinds.indexOf('flip')).toBe(13);
   });
 
   it('prefers the standby with less lag', () => {
@@ -114,10 +132,12 @@ describe('decide: commands and plan outcomes', () => {
     expect(during.topology.primary).toBe('us-east-1');
   });
 
-  it('keeps the primary when a plan fails, and says so', () => {
+  it('keeps the primary when a plan fails, says so, and keeps the suspicion that started it', () => {
     const t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
     const result = run(t, 5000, healthy(5000), [], database(5000), report('p1', 'failed', { error: 'AccessDenied on SwitchoverGlobalCluster' }));
-    expect(result.topology).toMatchObject({ phase: 'steady', primary: 'us-east-1', lastFailure: { planId: 'p1', to: 'us-west-2', error: 'AccessDenied on SwitchoverGlobalCluster', changed: [], failures: 1 } });
+    expect(result.topology).toMatchObject({ phase: 'suspect', suspectSince: 0, primary: 'us-east-1', lastFailure: { planId: 'p1', to: 'us-west-2', error: 'AccessDenied on SwitchoverGlobalCluster', changed: [], failures: 1 } });
+    // The primary looks healthy now: the suspicion fades instead of moving again.
+    expect(last(result.decisions).reason).toMatch(/^no action: primary us-east-1 healthy; suspicion fading/);
     expect(result.decisions[0]!.reason).toBe(
       'plan p1 (failover us-east-1 -> us-west-2) failed after 5s, changing nothing (no flip counted, no cooldown started): AccessDenied on SwitchoverGlobalCluster; primary is still us-east-1',
     );
@@ -173,7 +193,7 @@ describe('decide: after a failed plan', () => {
     expect(result.decisions.map((d) => d.kind)).toEqual(['plan-finished', 'flip']);
     const flip = result.decisions[1]!;
     expect(flip).toMatchObject({ kind: 'flip', from: 'us-east-1', to: 'us-west-2' });
-    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 4\/4 vantage points; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
+    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 4\/4 vantage points for 4s; cost of staying 25.6 exceeds cost of moving 12.8 .*; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
     // The failed plan's flip is gone; only the new one counts.
     expect(result.topology.flips).toEqual([4000]);
   });

@@ -9,7 +9,7 @@ export const VANTAGES = ['us-east-1', 'us-west-2', 'eu-west-1', 'route53'] as co
 
 /** A window summary that a vantage point with the given opinion would publish. */
 export function summary(region: string, vantage: string, health: Exclude<Health, 'unknown'> | 'stale', at: number, detail = 'HTTP 503'): WindowSummary {
-  const counts = { healthy: [5, 0, 0], degraded: [3, 1, 1], failed: [0, 5, 0], stale: [5, 0, 0] }[health];
+  const counts = { healthy: [5, 0, 0], degraded: [1, 1, 3], failed: [0, 5, 0], stale: [5, 0, 0] }[health];
   const s: WindowSummary = { region, service: 'api', vantage, signal: vantage === 'route53' ? 'route53' : 'http', ok: counts[0]!, failed: counts[1]!, slow: counts[2]!, lastAt: health === 'stale' ? at - 60_000 : at };
   if (health === 'failed' || health === 'degraded') s.lastDetail = detail;
   return s;
@@ -30,4 +30,14 @@ export function database(at: number, lagMs: Partial<Record<string, number>> = {}
 
 export function probe(region: string, vantage: string, outcome: Observation['outcome'], at: number, latencyMs = 20): Observation {
   return { region, service: 'api', vantage, signal: vantage === 'route53' ? 'route53' : 'http', outcome, latencyMs, at };
+}
+
+/** The database's view of a region that is gone: its writer has not answered for three reads. */
+export function writerDown(region: string, at: number): WindowSummary {
+  return { region, service: 'writer', vantage: 'database', signal: 'db', ok: 0, failed: 3, slow: 0, failStreak: 3, lastAt: at, lastDetail: 'writer does not answer' };
+}
+
+/** The database's view of a healthy writer region. */
+export function writerUp(region: string, at: number): WindowSummary[] {
+  return ['writer', 'replication'].map((service) => ({ region, service, vantage: 'database', signal: 'db' as const, ok: 5, failed: 0, slow: 0, lastAt: at }));
 }

@@ -1,0 +1,52 @@
+import type { Millis } from './time.js';
+import { formatDuration } from './time.js';
+import type { Classification, ClassificationHold, RegionName, VantageName, Verdict } from './types.js';
+
+/**
+ * Classification that does not flap within one failure. A global, partition or observer
+ * classification, once made, is held until the failure behind it is over: a global failure whose
+ * regions recover one at a time does not read `regional` on the way out, and a 429 storm that one
+ * vantage point happens to see served does not read `regional` on the way in. A held
+ * classification gives way only to a stronger one (global over partition over observer).
+ *
+ * An observer hold keeps excluding the vantage points it set aside (while they still report) and
+ * does not block a regional classification: a regional failure confirmed by the other vantage
+ * points is real. Global and partition holds do block it.
+ */
+
+const STRENGTH: Record<ClassificationHold['classification'], number> = { observer: 1, partition: 2, global: 3 };
+
+function holdable(classification: Classification): classification is ClassificationHold['classification'] {
+  return classification === 'global' || classification === 'observer' || classification === 'partition';
+}
+
+export interface Classified {
+  classification: Classification;
+  reason: string;
+}
+
+/** Whether the failure is over: no region failed or degraded, and nobody sees every region failing. */
+export function failureOver(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, rawCutOff: readonly VantageName[]): boolean {
+  return rawCutOff.length === 0 && regions.every((r) => verdicts[r]!.health === 'healthy' || verdicts[r]!.health === 'unknown');
+}
+
+/**
+ * The classification to act on, and the hold to keep: `raw` is this instant's cascade, `over` says
+ * whether the failure behind a hold has ended.
+ */
+export function stabilize(raw: Classified, cutOff: readonly VantageName[], held: ClassificationHold | undefined, over: boolean, now: Millis): Classified & { hold: ClassificationHold | undefined } {
+  if (holdable(raw.classification)) {
+    if (!held || STRENGTH[raw.classification] > STRENGTH[held.classification] || (raw.classification === held.classification && over)) {
+      return { ...raw, hold: { classification: raw.classification, since: now, cutOff: [...cutOff], reason: raw.reason } };
+    }
+    if (raw.classification === held.classification) return { ...raw, hold: { ...held, cutOff: [...new Set([...held.cutOff, ...cutOff])].sort(), reason: raw.reason } };
+    return { classification: held.classification, reason: heldReason(held, now), hold: held };
+  }
+  if (!held || over) return { ...raw, hold: undefined };
+  if (held.classification === 'observer' && raw.classification === 'regional') return { ...raw, hold: held };
+  return { classification: held.classification, reason: heldReason(held, now), hold: held };
+}
+
+function heldReason(held: ClassificationHold, now: Millis): string {
+  return `${held.reason} (held for ${formatDuration(now - held.since)}: the failure is not over)`;
+}
