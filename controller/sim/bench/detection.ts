@@ -4,12 +4,14 @@ import type { BaselineContext } from '../baselines/policy.js';
 import { parseScenario } from '../scenario.js';
 import { Simulation } from '../simulator.js';
 import { scoreFailovers, type PolicyScore } from './score.js';
+import type { BenchProfile } from './profiles.js';
 import { detectionWorkload, INCIDENT_TAIL_MS } from './workload.js';
 
 export interface DetectionBenchOptions {
   seed: number;
   /** Simulated region-hours (time per region times the number of regions). */
   regionHours: number;
+  profile?: BenchProfile;
 }
 
 export interface DetectionReport {
@@ -37,10 +39,10 @@ export interface DetectionReport {
 export function runDetectionBench(options: DetectionBenchOptions): DetectionReport {
   const began = performance.now();
   const cpuBefore = process.cpuUsage();
-  const workload = detectionWorkload(options.seed, options.regionHours);
+  const workload = detectionWorkload(options.seed, options.regionHours, options.profile);
   const scenario = parseScenario(workload.scenario);
   const simulation = new Simulation(scenario);
-  const run = simulation.run({ mode: 'skip', engineLifetime: 'per-episode', timeline: false });
+  const run = simulation.run({ mode: 'flips', engineLifetime: 'per-episode', timeline: false });
   const { startAt } = scenario;
   const policies: PolicyScore[] = [scoreFailovers('fcp', run.flips, workload.incidents, startAt, INCIDENT_TAIL_MS)];
 
