@@ -78,14 +78,14 @@ const cost = z
     /** Per second of the app failing with HTTP errors or slow answers (soft evidence). */
     appErrors: z.number().min(0).default(1),
     /** Per second of the app not answering at all (refused, reset, timed out) from the failing vantage points. */
-    appUnreachable: z.number().min(0).default(1.2),
+    appUnreachable: z.number().min(0).default(1),
     /** Added per second while Route 53's checkers (the internet) see the app failing too. */
     internet: z.number().min(0).default(0.8),
     /** Added per second while the region's database writer (its RDS API or cluster) does not answer. */
-    writer: z.number().min(0).default(10),
+    writer: z.number().min(0).default(15),
     /** Added per second while replication from the region has stalled. */
-    replication: z.number().min(0).default(4),
-    /** How fast accrued cost fades once the region looks healthy again (per second; half that while degraded). */
+    replication: z.number().min(0).default(6),
+    /** How fast accrued cost fades once the region looks healthy again (per second; kept while it is degraded). */
     fade: z.number().min(0).default(1),
   })
   .prefault({});

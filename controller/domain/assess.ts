@@ -5,7 +5,7 @@ import { failureOver, stabilize } from './stability.js';
 import { wilsonLower } from './stats.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
-import type { Assessment, ClassificationHold, Evidence, FailureKind, Health, RegionName, Verdict, VantageName, WindowSummary } from './types.js';
+import { ROUTE53_VANTAGE, type Assessment, type ClassificationHold, type Evidence, type FailureKind, type Health, type RegionName, type Verdict, type VantageName, type WindowCounts, type WindowSummary } from './types.js';
 
 /** The parts of the config the health model reads. */
 export type HealthSettings = Pick<Config, 'regions' | 'services' | 'detection'>;
@@ -13,8 +13,8 @@ export type HealthSettings = Pick<Config, 'regions' | 'services' | 'detection'>;
 /**
  * One vantage point's judgement of one series, from its window summary. Small samples are judged
  * with their uncertainty (stats.ts): failed only when the lower confidence bound of the failure
- * share reaches `failureRatio`, in the short window (an outage) or the longer ratio window (a gray
- * failure, whose rate needs more samples to be known). A share that reaches the threshold without
+ * share reaches `failureRatio`, over the newest run of results, the short window (an outage) or a
+ * longer one (a gray failure, whose rate needs more samples to be known). A share that reaches the threshold without
  * that confidence is `degraded`, never `failed`. A vantage point that could not judge most of its
  * samples (it was starved) has no opinion.
  */
@@ -29,11 +29,14 @@ export function vantageHealth(summary: WindowSummary, detection: Config['detecti
   }
   if (known < detection.minSamples || (summary.unknown ?? 0) > known) return 'unknown';
   const z = detection.confidence;
-  const ratio = summary.ratio ?? summary;
-  const ratioKnown = ratio.ok + ratio.failed + ratio.slow;
-  if (wilsonLower(summary.failed, known, z) >= detection.failureRatio || wilsonLower(ratio.failed, ratioKnown, z) >= detection.failureRatio) return 'failed';
+  const failedIn = (c: WindowCounts) => wilsonLower(c.failed, c.ok + c.failed + c.slow, z) >= detection.failureRatio;
+  // The newest results alone (a run of failures), the short window, then the longer ones.
+  const streak = summary.failStreak ?? 0;
+  if (streak >= detection.minSamples && wilsonLower(streak, streak, z) >= detection.failureRatio) return 'failed';
+  if (failedIn(summary) || (summary.wider ?? []).some(failedIn)) return 'failed';
   if (summary.failed / known >= detection.failureRatio) return 'degraded';
-  if (wilsonLower(ratio.failed + ratio.slow, ratioKnown, z) >= detection.degradedRatio) return 'degraded';
+  const longest = summary.wider?.[summary.wider.length - 1] ?? summary;
+  if (wilsonLower(longest.failed + longest.slow, longest.ok + longest.failed + longest.slow, z) >= detection.degradedRatio) return 'degraded';
   return 'healthy';
 }
 
@@ -131,20 +134,24 @@ function mergeSeries(summaries: readonly WindowSummary[]): WindowSummary[] {
     const key = `${s.region}|${s.service}|${s.vantage}|${s.signal}`;
     const seen = merged.get(key);
     if (!seen) {
-      merged.set(key, { ...s, ...(s.ratio && { ratio: { ...s.ratio } }) });
+      merged.set(key, { ...s, ...(s.wider && { wider: s.wider.map((c) => ({ ...c })) }) });
       continue;
     }
     seen.ok += s.ok;
     seen.failed += s.failed;
     seen.slow += s.slow;
     for (const field of ['unreachable', 'unknown'] as const) if (s[field] !== undefined) seen[field] = (seen[field] ?? 0) + s[field];
-    if (s.ratio) seen.ratio = seen.ratio ? { ok: seen.ratio.ok + s.ratio.ok, failed: seen.ratio.failed + s.ratio.failed, slow: seen.ratio.slow + s.ratio.slow } : { ...s.ratio };
+    if (s.wider) seen.wider = s.wider.map((c, i) => addCounts(c, seen.wider?.[i]));
     if (s.lastAt > seen.lastAt) {
       seen.lastAt = s.lastAt;
       if (s.lastDetail !== undefined) seen.lastDetail = s.lastDetail;
     }
   }
   return [...merged.values()];
+}
+
+function addCounts(a: WindowCounts, b: WindowCounts | undefined): WindowCounts {
+  return b ? { ok: a.ok + b.ok, failed: a.failed + b.failed, slow: a.slow + b.slow } : { ...a };
 }
 
 function toEvidence(summary: WindowSummary, detection: Config['detection'], now: Millis): Evidence {
@@ -182,7 +189,8 @@ export function assess(reported: readonly WindowSummary[], settings: HealthSetti
   }
 
   const raw = classify(regions, verdicts, cutOffVantages, findPartition(regions, verdicts, critical));
-  const stable = stabilize(raw, cutOffVantages, hold, failureOver(regions, verdicts, rawCutOff), now);
+  const internetSeesFailing = (region: RegionName) => verdicts[region]?.evidence.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed') ?? false;
+  const stable = stabilize(raw, cutOffVantages, hold, failureOver(regions, verdicts, rawCutOff), internetSeesFailing, now);
   const assessment: Assessment = { at: now, verdicts, classification: stable.classification, cutOffVantages, reason: stable.reason };
   if (stable.hold) assessment.hold = stable.hold;
   return assessment;

@@ -50,7 +50,7 @@ export interface Partition {
 
 /**
  * A region cut off from the other regions, not from its clients: every other region's replica sees
- * it failing, Route 53's checkers (the internet) do not, and its own replica either sees it healthy
+ * it failing without any answer (a cut network; HTTP errors are answers), Route 53's checkers (the internet) do not, and its own replica either sees it healthy
  * or sees every other region failing (the same cut, from the inside; a noisy sample of its own
  * region must not hide that). Failing over would move clients away from a region they still
  * reach; replication is what is at risk.
@@ -60,21 +60,22 @@ export function findPartition(regions: readonly RegionName[], verdicts: Record<R
     const verdict = verdicts[region]!;
     if (verdict.health !== 'failed' && verdict.health !== 'degraded') continue;
     const rows = verdict.evidence.filter((e) => critical.has(e.service));
-    const failing = [...new Set(rows.filter((e) => e.health === 'failed' && e.vantage !== region).map((e) => e.vantage))];
+    // A cut network gives no answer at all; an HTTP error is an answer from the region itself.
+    const failing = [...new Set(rows.filter((e) => e.health === 'failed' && e.vantage !== region && e.kind === 'unreachable').map((e) => e.vantage))];
     const ownHealthy = rows.some((e) => e.vantage === region && e.health === 'healthy') && !rows.some((e) => e.vantage === region && e.health === 'failed');
     const others = regions.filter((r) => r !== region);
     const seesCutFromInside = others.length > 0 && others.every((r) => verdicts[r]!.evidence.some((e) => e.vantage === region && critical.has(e.service) && e.health === 'failed'));
     const internetFails = rows.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed');
     // Every other region's replica with an opinion sees it failing, and nobody else does.
     const otherReplicas = new Set(rows.filter((e) => e.vantage !== region && regions.includes(e.vantage) && e.health !== 'unknown').map((e) => e.vantage));
-    const allOthers = failing.length > 0 && failing.length === otherReplicas.size && failing.every((v) => otherReplicas.has(v));
+    const allOthers = failing.length > 0 && failing.length === otherReplicas.size;
     if (allOthers && (ownHealthy || seesCutFromInside) && !internetFails) return { region, seenFailedBy: failing.sort() };
   }
   return undefined;
 }
 
 /** The raw cascade for one instant (stability.ts keeps it from flapping within a failure). */
-export function classify(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, cutOff: readonly VantageName[], partition: Partition | undefined): { classification: Classification; reason: string } {
+export function classify(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, cutOff: readonly VantageName[], partition: Partition | undefined): { classification: Classification; reason: string; region?: RegionName } {
   const failed = regions.filter((r) => verdicts[r]!.health === 'failed');
   const healthy = regions.filter((r) => verdicts[r]!.health === 'healthy');
   const degraded = regions.filter((r) => verdicts[r]!.health === 'degraded');
@@ -83,6 +84,7 @@ export function classify(regions: readonly RegionName[], verdicts: Record<Region
     const { region, seenFailedBy } = partition;
     return {
       classification: 'partition',
+      region,
       reason: `partition: ${region} is seen failing only from ${seenFailedBy.join(', ')} while its own vantage point and Route 53's checkers see it healthy; clients still reach it, so failover cannot help; replication to and from ${region} is at risk`,
     };
   }

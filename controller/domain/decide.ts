@@ -266,13 +266,19 @@ function withoutSuspicion(topology: Topology): Topology {
   return next;
 }
 
-/** The primary is not failed: accrued cost fades (half as fast while it is degraded); the suspicion ends when none is left. */
+/**
+ * The primary is not failed: accrued cost fades once it looks healthy (or unknown); the suspicion
+ * ends when none is left. While it is degraded (failing without confidence, as a gray failure on
+ * its way up does) the accrued cost is kept, neither growing nor fading.
+ */
 function fadeSuspicion(topology: Topology, degraded: boolean, config: DecideSettings, now: Millis): { topology: Topology; fading: string } {
   if (topology.phase !== 'suspect' || !topology.pressure) return { topology: withoutSuspicion(topology), fading: '' };
-  const rate = config.detection.cost.fade * (degraded ? 0.5 : 1);
+  const rounded = (value: number) => Math.round(value * 10) / 10;
+  if (degraded) return { topology: { ...topology, pressureAt: now }, fading: `; suspicion kept while degraded: cost of staying ${rounded(topology.pressure)}` };
+  const rate = config.detection.cost.fade;
   const left = fade(topology.pressure, topology.pressureAt ?? now, now, rate);
   if (left <= 0) return { topology: withoutSuspicion(topology), fading: '' };
-  return { topology: { ...topology, pressure: left, pressureAt: now }, fading: `; suspicion fading: cost of staying ${Math.round(left * 10) / 10} left (fades at ${rate}/s)` };
+  return { topology: { ...topology, pressure: left, pressureAt: now }, fading: `; suspicion fading: cost of staying ${rounded(left)} left (fades at ${rate}/s)` };
 }
 
 function automate(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decision: Decision } {

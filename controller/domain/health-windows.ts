@@ -34,8 +34,8 @@ interface PeerSighting {
 
 /**
  * Sliding windows of probe results, one per (region, service, vantage point, signal): a short window
- * (`detection.window`) for what is happening now and a longer one (`detection.ratioWindow`) for
- * failure ratios. Pure data: it never reads the clock; `now` is passed in, always this process's own.
+ * (`detection.window`) for what is happening now and longer ones (twice that, and
+ * `detection.ratioWindow`) for failure ratios that need more samples to be known. Pure data: it never reads the clock; `now` is passed in, always this process's own.
  *
  * It also ages other replicas' published summaries on this process's clock (`receive`): a summary
  * says how old its newest sample was when it was made (`ageMs`), and this process counts from when
@@ -47,13 +47,20 @@ export class HealthWindows {
   private readonly series = new Map<string, Series>();
   private readonly peers = new Map<string, PeerSighting>();
   private readonly windowMs: Millis;
+  /** The longer windows' lengths, shortest first; the last is the ratio window. */
+  private readonly widerMs: Millis[];
   private readonly keepMs: Millis;
   private readonly latencyBudgetMs: number;
+  /** A replica's summary whose newest probe result is older than this has stopped probing or publishing. */
+  private readonly silentAfterMs: Millis;
 
   constructor(settings: WindowSettings) {
-    this.windowMs = settings.detection.window;
-    this.keepMs = Math.max(settings.detection.window, settings.detection.ratioWindow);
+    const { window, ratioWindow } = settings.detection;
+    this.windowMs = window;
+    this.widerMs = [2 * window, ratioWindow].filter((w, i, all) => w > window && (i === all.length - 1 || w < all[all.length - 1]!));
+    this.keepMs = Math.max(window, ratioWindow);
     this.latencyBudgetMs = settings.probe.latencyBudget;
+    this.silentAfterMs = Math.min(settings.detection.staleAfter, 3 * settings.probe.interval);
   }
 
   add(observation: Observation): void {
@@ -99,7 +106,8 @@ export class HealthWindows {
   }
 
   private summarizeSeries(series: Series, shortFrom: Millis, now: Millis): WindowSummary | undefined {
-    const ratio: WindowCounts = { ok: 0, failed: 0, slow: 0 };
+    const wider: WindowCounts[] = this.widerMs.map(() => ({ ok: 0, failed: 0, slow: 0 }));
+    const widerFrom = this.widerMs.map((w) => now - w);
     let ok = 0;
     let failed = 0;
     let slow = 0;
@@ -124,9 +132,12 @@ export class HealthWindows {
       }
       const failure = sample.outcome !== 'ok';
       const tooSlow = !failure && sample.latencyMs > this.latencyBudgetMs;
-      if (failure) ratio.failed++;
-      else if (tooSlow) ratio.slow++;
-      else ratio.ok++;
+      for (let w = 0; w < wider.length; w++) {
+        if (sample.at <= widerFrom[w]!) continue;
+        if (failure) wider[w]!.failed++;
+        else if (tooSlow) wider[w]!.slow++;
+        else wider[w]!.ok++;
+      }
       if (streakOpen && failure) failStreak++;
       else streakOpen = false;
       if (!recent) continue;
@@ -145,14 +156,18 @@ export class HealthWindows {
     if (unreachable > 0) summary.unreachable = unreachable;
     if (unknown > 0) summary.unknown = unknown;
     if (failStreak > 0) summary.failStreak = failStreak;
-    if (ratio.ok + ratio.failed + ratio.slow > ok + failed + slow) summary.ratio = ratio;
+    const longest = wider[wider.length - 1];
+    if (longest && longest.ok + longest.failed + longest.slow > ok + failed + slow) summary.wider = wider;
     if (lastDetail !== undefined) summary.lastDetail = lastDetail;
     return summary;
   }
 
   /**
    * Other replicas' summaries with `lastAt` on this process's clock: first seen now, as old as the
-   * publisher said. A summary without `ageMs` (an older publisher) keeps its own timestamp.
+   * publisher said. A summary without `ageMs` (an older publisher) keeps its own timestamp. A
+   * probe summary whose newest result is more than three probe intervals old is left out: its
+   * replica has stopped probing or publishing (it is down, or cut off from the store), and its
+   * last opinion must not vouch for anything for the whole of `staleAfter`.
    */
   receive(summaries: readonly WindowSummary[], now: Millis): WindowSummary[] {
     const out: WindowSummary[] = [];
@@ -168,6 +183,7 @@ export class HealthWindows {
         sighting = { localLastAt: now - summary.ageMs, seenAt: now };
         this.peers.set(key, sighting);
       } else sighting.seenAt = now;
+      if (summary.signal === 'http' && now - sighting.localLastAt > this.silentAfterMs) continue;
       out.push({ ...summary, lastAt: sighting.localLastAt });
     }
     // Forget publications no longer offered; one still offered keeps the age it has.

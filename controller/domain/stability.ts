@@ -11,7 +11,8 @@ import type { Classification, ClassificationHold, RegionName, VantageName, Verdi
  *
  * An observer hold keeps excluding the vantage points it set aside (while they still report) and
  * does not block a regional classification: a regional failure confirmed by the other vantage
- * points is real. Global and partition holds do block it.
+ * points is real. Global and partition holds do block it; a partition hold ends when Route 53's
+ * checkers (the internet) see its region failing too: then it is an outage, not a partition.
  */
 
 const STRENGTH: Record<ClassificationHold['classification'], number> = { observer: 1, partition: 2, global: 3 };
@@ -34,10 +35,20 @@ export function failureOver(regions: readonly RegionName[], verdicts: Record<Reg
  * The classification to act on, and the hold to keep: `raw` is this instant's cascade, `over` says
  * whether the failure behind a hold has ended.
  */
-export function stabilize(raw: Classified, cutOff: readonly VantageName[], held: ClassificationHold | undefined, over: boolean, now: Millis): Classified & { hold: ClassificationHold | undefined } {
+export function stabilize(
+  raw: Classified & { region?: RegionName },
+  cutOff: readonly VantageName[],
+  previous: ClassificationHold | undefined,
+  over: boolean,
+  internetSeesFailing: (region: RegionName) => boolean,
+  now: Millis,
+): Classified & { hold: ClassificationHold | undefined } {
+  const held = previous?.classification === 'partition' && previous.region !== undefined && internetSeesFailing(previous.region) ? undefined : previous;
   if (holdable(raw.classification)) {
     if (!held || STRENGTH[raw.classification] > STRENGTH[held.classification] || (raw.classification === held.classification && over)) {
-      return { ...raw, hold: { classification: raw.classification, since: now, cutOff: [...cutOff], reason: raw.reason } };
+      const hold: ClassificationHold = { classification: raw.classification, since: now, cutOff: [...cutOff], reason: raw.reason };
+      if (raw.region !== undefined) hold.region = raw.region;
+      return { ...raw, hold };
     }
     if (raw.classification === held.classification) return { ...raw, hold: { ...held, cutOff: [...new Set([...held.cutOff, ...cutOff])].sort(), reason: raw.reason } };
     return { classification: held.classification, reason: heldReason(held, now), hold: held };

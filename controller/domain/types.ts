@@ -60,8 +60,11 @@ export interface WindowSummary extends WindowCounts {
   unknown?: number;
   /** Failures in a row up to the newest sample. */
   failStreak?: number;
-  /** Counts over the longer ratio window (`detection.ratioWindow`), which includes the short one. */
-  ratio?: WindowCounts;
+  /**
+   * Counts over longer windows, each including the shorter ones: twice the short window, then the
+   * ratio window (`detection.ratioWindow`). Omitted while they hold nothing the short one does not.
+   */
+  wider?: WindowCounts[];
   /** Timestamp of the newest sample, on the summarizing process's clock. */
   lastAt: Millis;
   /**
@@ -244,6 +247,8 @@ export interface ClassificationHold {
   since: Millis;
   /** The vantage points an observer hold keeps excluding. */
   cutOff: VantageName[];
+  /** The region a partition hold is about. */
+  region?: RegionName;
   reason: string;
 }
 

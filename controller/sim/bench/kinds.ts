@@ -78,14 +78,14 @@ export const KINDS: Kind[] = [
     make: (d, probe) => ({ kind: 'brownout', region: PRIMARY, addedLatency: round(d.between(1.5, 3) * probe.timeout, 10), spread: 0.5, for: round(d.between(1 * MINUTE, 4 * MINUTE)) }),
   },
   {
-    // An error rate ramping from 0 to 70-100% over 1-4 minutes, then holding for 2-4 minutes.
+    // An error rate ramping from 0 to 75-100% over 1-3 minutes, then holding for 2-4 minutes.
     label: 'slow-onset',
     expectation: 'warranted',
     group: 'slow-onset',
     weight: 3,
     make: (d) => {
-      const rampUp = round(d.between(1 * MINUTE, 4 * MINUTE));
-      return { kind: 'gray', region: PRIMARY, errorRate: d.between(0.7, 1), status: d.pick([500, 503, 429] as const), rampUp, for: rampUp + round(d.between(2 * MINUTE, 4 * MINUTE)) };
+      const rampUp = round(d.between(1 * MINUTE, 3 * MINUTE));
+      return { kind: 'gray', region: PRIMARY, errorRate: d.between(0.75, 1), status: d.pick([500, 503, 429] as const), rampUp, for: rampUp + round(d.between(2 * MINUTE, 4 * MINUTE)) };
     },
   },
   blip('503'),

@@ -24,25 +24,32 @@ describe('decide: automation', () => {
     expect(decisions).toEqual([{ kind: 'none', at: 1000, reason: 'no action: primary us-east-1 healthy' }]);
   });
 
-  it('suspects, confirms for confirmFor, accrues the cost of staying, then fails over once it exceeds the cost of moving', () => {
+  it('suspects, accrues the cost of staying, and fails over once it exceeds the cost of moving (and confirmFor has passed)', () => {
     let t = initialTopology(config);
     const first = run(t, 1000, outage(1000));
     t = first.topology;
     expect(t).toMatchObject({ phase: 'suspect', suspectSince: 1000, pressure: 0 });
     expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4 .*; confirming for 1s, 0ms so far; cost of staying 0 is below cost of moving 12.8/);
-    const second = run(t, 2000, outage(2000));
-    expect(second.topology.pressure).toBeCloseTo(11.8);
-    expect(last(second.decisions).reason).toBe(
-      'suspect: primary us-east-1 failed: api failed from 4/4 vantage points (HTTP 503); cost of staying 11.8 is below cost of moving 12.8 (staying: app errors 1/s + Route 53\'s checkers agree 0.8/s + writer unreachable for 3 reads 10/s; replication not read; moving: failover 12 + data at risk 0.8 (lag 200ms of the 5s RPO budget)); waiting',
-    );
-    const confirmed = run(second.topology, 3000, outage(3000));
+    const confirmed = run(t, 2000, outage(2000));
     const flip = last(confirmed.decisions);
     expect(flip).toMatchObject({ kind: 'flip', operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: 'us-east-1', to: 'us-west-2' });
     expect(flip.reason).toBe(
-      'failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 2s; cost of staying 23.6 exceeds cost of moving 12.8 (staying: app errors 1/s + Route 53\'s checkers agree 0.8/s + writer unreachable for 3 reads 10/s; replication not read; moving: failover 12 + data at risk 0.8 (lag 200ms of the 5s RPO budget))',
+      "failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s; cost of staying 16.8 exceeds cost of moving 12.8 (staying: app errors 1/s + Route 53's checkers agree 0.8/s + writer unreachable for 3 reads 15/s; replication not read; moving: failover 12 + data at risk 0.8 (lag 200ms of the 5s RPO budget))",
     );
-    expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [3000], active: { to: 'us-west-2' } });
+    expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [2000], active: { to: 'us-west-2' } });
     expect(confirmed.topology.pressure).toBeUndefined();
+  });
+
+  it('waits for confirmFor even when staying already costs more than moving', () => {
+    const slow = { ...config, detection: { ...config.detection, confirmFor: 3000 } };
+    const step = (t: Topology, at: number) => decide(t, { assessment: outage(at), commands: [], database: database(at), readiness: undefined }, slow, at);
+    let t = step(initialTopology(config), 0).topology;
+    const early = step(t, 2000);
+    expect(last(early.decisions).reason).toMatch(/^suspect: .*; confirming for 3s, 2s so far; cost of staying 25.6 exceeds cost of moving 12.8/);
+    // 2s at 16.8/s, capped at twice the cost of moving.
+    expect(early.topology.pressure).toBeCloseTo(25.6);
+    t = early.topology;
+    expect(last(step(t, 3000).decisions).kind).toBe('flip');
   });
 
   it('waits out an app-only failure for as long as staying costs less than moving', () => {
