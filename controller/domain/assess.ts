@@ -83,6 +83,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
   let health: Health = 'healthy';
   const lines: string[] = [];
   const failedVantages = new Set<VantageName>();
+  const failingVantages = new Set<VantageName>();
   const reportingVantages = new Set<VantageName>();
   let anyCritical = false;
 
@@ -101,6 +102,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
       if (service.critical) {
         reportingVantages.add(vantage);
         if (h === 'failed') failedVantages.add(vantage);
+        if (h === 'failed' || rows.some((r) => r.vantage === vantage && r.failing)) failingVantages.add(vantage);
       }
     }
     const reporting = perVantage.size;
@@ -121,7 +123,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
     health === 'healthy'
       ? `healthy: seen healthy by ${reportingVantages.size} vantage point${reportingVantages.size === 1 ? '' : 's'}`
       : `${health}: ${lines.join('; ') || `fewer than ${quorum} vantage points report`}`;
-  return { region, health, failedVantages: failedVantages.size, reportingVantages: reportingVantages.size, summary, evidence };
+  return { region, health, failedVantages: failedVantages.size, reportingVantages: reportingVantages.size, failingVantages: failingVantages.size, summary, evidence };
 }
 
 /**
@@ -158,6 +160,7 @@ function toEvidence(summary: WindowSummary, detection: Config['detection'], now:
   const health = vantageHealth(summary, detection, now);
   const evidence: Evidence = { vantage: summary.vantage, service: summary.service, signal: summary.signal, health, ok: summary.ok, failed: summary.failed, slow: summary.slow };
   if (health === 'failed' || health === 'degraded') evidence.kind = failureKind(summary);
+  if (health === 'degraded' && summary.failed / (summary.ok + summary.failed + summary.slow) >= detection.failureRatio) evidence.failing = true;
   if (summary.lastDetail !== undefined) evidence.detail = summary.lastDetail;
   return evidence;
 }
@@ -189,11 +192,21 @@ export function assess(reported: readonly WindowSummary[], settings: HealthSetti
   }
 
   const raw = classify(regions, verdicts, cutOffVantages, findPartition(regions, verdicts, critical));
-  const internetSeesFailing = (region: RegionName) => verdicts[region]?.evidence.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed') ?? false;
-  const stable = stabilize(raw, cutOffVantages, hold, failureOver(regions, verdicts, rawCutOff), internetSeesFailing, now);
+  const stable = stabilize(raw, cutOffVantages, hold, failureOver(regions, verdicts, rawCutOff), (region) => partitionBroken(region, regions, verdicts, critical), now);
   const assessment: Assessment = { at: now, verdicts, classification: stable.classification, cutOffVantages, reason: stable.reason };
   if (stable.hold) assessment.hold = stable.hold;
   return assessment;
+}
+
+/**
+ * Whether a held partition of `region` is contradicted: the internet sees it failing, its writer
+ * does not answer, or its own replica sees it failing while reaching the others.
+ */
+function partitionBroken(region: RegionName, regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, critical: ReadonlySet<string>): boolean {
+  const seen = (of: RegionName, by: VantageName, health: Health) => verdicts[of]?.evidence.some((e) => e.vantage === by && critical.has(e.service) && e.health === health) ?? false;
+  if (seen(region, ROUTE53_VANTAGE, 'failed')) return true;
+  if (verdicts[region]?.signals?.some((s) => s.signal === 'writer' && s.health === 'failing')) return true;
+  return seen(region, region, 'failed') && regions.some((other) => other !== region && seen(other, region, 'healthy'));
 }
 
 /** `3/4 vantage points for 2s` (or without the duration when acting at once) — used in decision reasons. */

@@ -50,9 +50,10 @@ export interface Partition {
 
 /**
  * A region cut off from the other regions, not from its clients: every other region's replica sees
- * it failing without any answer (a cut network; HTTP errors are answers), Route 53's checkers (the internet) do not, and its own replica either sees it healthy
- * or sees every other region failing (the same cut, from the inside; a noisy sample of its own
- * region must not hide that). Failing over would move clients away from a region they still
+ * it failing without any answer (a cut network; HTTP errors are answers), Route 53's checkers (the
+ * internet) do not, its writer still answers, and its own replica either sees it healthy or sees
+ * every other region failing (the same cut, from the inside; a noisy sample of its own region must
+ * not hide that), or says nothing while replication out of the region has stalled. Failing over would move clients away from a region they still
  * reach; replication is what is at risk.
  */
 export function findPartition(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, critical: ReadonlySet<string>): Partition | undefined {
@@ -66,10 +67,15 @@ export function findPartition(regions: readonly RegionName[], verdicts: Record<R
     const others = regions.filter((r) => r !== region);
     const seesCutFromInside = others.length > 0 && others.every((r) => verdicts[r]!.evidence.some((e) => e.vantage === region && critical.has(e.service) && e.health === 'failed'));
     const internetFails = rows.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed');
+    const signal = (name: string) => verdict.signals?.find((s) => s.signal === name)?.health;
+    // A region whose writer stops answering is down, not cut off; one whose replication stalls while
+    // its writer answers is alive on the far side of a cut, even when its own replica cannot say so.
+    const ownSilent = !rows.some((e) => e.vantage === region && e.health !== 'unknown');
+    const aliveBehindCut = ownSilent && signal('replication') === 'failing';
     // Every other region's replica with an opinion sees it failing, and nobody else does.
     const otherReplicas = new Set(rows.filter((e) => e.vantage !== region && regions.includes(e.vantage) && e.health !== 'unknown').map((e) => e.vantage));
     const allOthers = failing.length > 0 && failing.length === otherReplicas.size;
-    if (allOthers && (ownHealthy || seesCutFromInside) && !internetFails) return { region, seenFailedBy: failing.sort() };
+    if (allOthers && (ownHealthy || seesCutFromInside || aliveBehindCut) && !internetFails && signal('writer') !== 'failing') return { region, seenFailedBy: failing.sort() };
   }
   return undefined;
 }
@@ -107,6 +113,7 @@ export function classify(regions: readonly RegionName[], verdicts: Record<Region
   }
   return {
     classification: 'regional',
+    region: failed[0]!,
     reason: `regional: ${failed.map((r) => `${r} failed from ${verdicts[r]!.failedVantages}/${verdicts[r]!.reportingVantages} vantage points`).join(', ')}; healthy: ${healthy.join(', ') || 'none'}${cutNote}`,
   };
 }

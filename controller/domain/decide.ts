@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { describeConfirmation } from './assess.js';
-import { accrue, describeBalance, fade, movingCost, stayingRate } from './cost.js';
+import { accrue, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from './cost.js';
 import { checkGuards, completesFailedFlip, firstFailure, retryBlocked, type FlipProposal, type GuardContext } from './guards.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
@@ -290,8 +290,9 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   const primary = topology.primary;
   const verdict = assessment.verdicts[primary];
   const primaryFailed = verdict?.health === 'failed';
+  const unconfirmed = !primaryFailed && failingUnconfirmed(primary, assessment, config.detection.quorum);
 
-  if (!primaryFailed) {
+  if (!primaryFailed && !unconfirmed) {
     const { topology: next, fading } = fadeSuspicion(topology, verdict?.health === 'degraded', config, now);
     const recovered = topology.phase === 'suspect' && next.phase !== 'suspect' && topology.suspectSince !== undefined ? `primary ${primary} recovered after ${formatDuration(now - topology.suspectSince)}; ` : '';
     const lost = next.lostPrimary ? `; ${next.lostPrimary} was lost in a failover (fail back with \`fcp failback\` once it is healthy)` : '';
@@ -299,7 +300,7 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
     return none(next, `${recovered}no action: primary ${primary} ${verdict?.health ?? 'unknown'}${observer}${fading}${lost}`, now);
   }
 
-  if (assessment.classification !== 'regional') {
+  if (primaryFailed && assessment.classification !== 'regional') {
     return none(withoutSuspicion(topology), `no failover: ${assessment.reason}`, now);
   }
 
@@ -308,12 +309,15 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   const target = chooseTarget(topology, input, config, now);
   if (!target) return none(withoutSuspicion(topology), `no failover: primary ${primary} failed but there is no standby region`, now);
   const critical = new Set(config.services.filter((s) => s.critical).map((s) => s.name));
-  const staying = stayingRate(verdict, config.detection.cost, critical, assessment.cutOffVantages);
+  const staying = stayingRate(verdict!, config.detection.cost, critical, assessment.cutOffVantages, unconfirmed ? 0.5 : 1);
   const moving = movingCost(target, input.database, topology, config, now);
   // The first step of a suspicion accrues nothing: the failure is known to have lasted only since now.
   const pressure = starting ? 0 : accrue(topology.pressure ?? 0, topology.pressureAt ?? now, now, staying.rate, 2 * moving.cost, config.detection.window);
   const next: Topology = { ...topology, phase: 'suspect', suspectSince: since, suspectRegion: primary, pressure, pressureAt: now };
   const balance = describeBalance(pressure, staying, moving);
+  if (!primaryFailed) {
+    return none(next, `suspect: primary ${primary} ${verdict!.summary}, failing from ${verdict!.failingVantages}/${verdict!.reportingVantages} vantage points without confidence yet; ${balance}; a failover waits for a failed verdict`, now);
+  }
 
   if (now - since < config.detection.confirmFor) {
     return none(next, `suspect: primary ${primary} ${verdict.summary}; confirming for ${formatDuration(config.detection.confirmFor)}, ${formatDuration(now - since)} so far; ${balance}`, now);

@@ -11,8 +11,10 @@ import type { Classification, ClassificationHold, RegionName, VantageName, Verdi
  *
  * An observer hold keeps excluding the vantage points it set aside (while they still report) and
  * does not block a regional classification: a regional failure confirmed by the other vantage
- * points is real. Global and partition holds do block it; a partition hold ends when Route 53's
- * checkers (the internet) see its region failing too: then it is an outage, not a partition.
+ * points is real. Global and partition holds do block it; a partition hold ends as soon as its
+ * facts are contradicted (`partitionBroken`: the internet sees the region failing too, its writer
+ * stops answering, or its own replica sees it failing while it still reaches the others): then it
+ * is an outage. A partition hold of one region never blocks a regional failure of another.
  */
 
 const STRENGTH: Record<ClassificationHold['classification'], number> = { observer: 1, partition: 2, global: 3 };
@@ -24,6 +26,8 @@ function holdable(classification: Classification): classification is Classificat
 export interface Classified {
   classification: Classification;
   reason: string;
+  /** The region a partition or regional classification is about (regional: the first failed one). */
+  region?: RegionName;
 }
 
 /** Whether the failure is over: no region failed or degraded, and nobody sees every region failing. */
@@ -36,14 +40,14 @@ export function failureOver(regions: readonly RegionName[], verdicts: Record<Reg
  * whether the failure behind a hold has ended.
  */
 export function stabilize(
-  raw: Classified & { region?: RegionName },
+  raw: Classified,
   cutOff: readonly VantageName[],
   previous: ClassificationHold | undefined,
   over: boolean,
-  internetSeesFailing: (region: RegionName) => boolean,
+  partitionBroken: (region: RegionName) => boolean,
   now: Millis,
 ): Classified & { hold: ClassificationHold | undefined } {
-  const held = previous?.classification === 'partition' && previous.region !== undefined && internetSeesFailing(previous.region) ? undefined : previous;
+  const held = previous?.classification === 'partition' && previous.region !== undefined && partitionBroken(previous.region) ? undefined : previous;
   if (holdable(raw.classification)) {
     if (!held || STRENGTH[raw.classification] > STRENGTH[held.classification] || (raw.classification === held.classification && over)) {
       const hold: ClassificationHold = { classification: raw.classification, since: now, cutOff: [...cutOff], reason: raw.reason };
@@ -54,7 +58,9 @@ export function stabilize(
     return { classification: held.classification, reason: heldReason(held, now), hold: held };
   }
   if (!held || over) return { ...raw, hold: undefined };
-  if (held.classification === 'observer' && raw.classification === 'regional') return { ...raw, hold: held };
+  // An observer hold never blocks a regional failure; a partition hold only blocks one of its own region.
+  const otherRegion = held.classification === 'partition' && raw.region !== undefined && raw.region !== held.region;
+  if (raw.classification === 'regional' && (held.classification === 'observer' || otherRegion)) return { ...raw, hold: held };
   return { classification: held.classification, reason: heldReason(held, now), hold: held };
 }
 

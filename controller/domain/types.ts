@@ -92,6 +92,8 @@ export interface Evidence {
   slow: number;
   /** For a failed or degraded opinion: what the failures were. */
   kind?: FailureKind;
+  /** Degraded because its failures reach the failure ratio without confidence yet (a gray failure on its way). */
+  failing?: boolean;
   detail?: string;
 }
 
@@ -109,6 +111,8 @@ export interface Verdict {
   /** How many vantage points see the region's critical services failed, of those with an opinion. */
   failedVantages: number;
   reportingVantages: number;
+  /** Vantage points that see the critical services failed, or failing without confidence yet. */
+  failingVantages?: number;
   /** One line a human can read: `failed: api failing from 3/4 vantage points (HTTP 503)`. */
   summary: string;
   evidence: Evidence[];

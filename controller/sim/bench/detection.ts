@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { mergeSpans } from '../awake.js';
 import { BASELINES } from '../baselines/index.js';
 import type { BaselineContext } from '../baselines/policy.js';
 import { parseScenario } from '../scenario.js';
@@ -54,8 +55,10 @@ export function runDetectionBench(options: DetectionBenchOptions): DetectionRepo
     primary: scenario.config.regions.find((r) => r.role === 'primary')!.name,
     service: scenario.config.services.find((s) => s.critical)!.name,
     latency: { baseMs: scenario.latency.base, jitterMs: scenario.latency.jitter },
+    noise: scenario.noise,
   };
-  const spans = simulation.world.incidents.map((i) => ({ from: i.start, to: i.end + INCIDENT_TAIL_MS }));
+  // Baselines run over the scored incidents' windows (a profile's long background conditions are not incidents).
+  const spans = mergeSpans(workload.incidents.map((b) => ({ from: startAt + b.incident.at, to: startAt + b.incident.at + b.incident.for + INCIDENT_TAIL_MS })), 0);
   for (const baseline of BASELINES) {
     const failovers = baseline.run(context, spans).filter((f) => f.kind === 'failover');
     policies.push(scoreFailovers(baseline.name, failovers, workload.incidents, startAt, INCIDENT_TAIL_MS));
