@@ -30,6 +30,8 @@ function unanswered(sample: Sample): boolean {
 interface PeerSighting {
   localLastAt: Millis;
   seenAt: Millis;
+  source?: WindowSummary;
+  aged?: WindowSummary;
 }
 
 /**
@@ -183,11 +185,16 @@ export class HealthWindows {
         sighting = { localLastAt: now - summary.ageMs, seenAt: now };
         this.peers.set(key, sighting);
       } else sighting.seenAt = now;
+      // The very same object offered again (a simulated store hands out what it holds) keeps its aged copy.
+      if (sighting.source !== summary) {
+        sighting.source = summary;
+        sighting.aged = { ...summary, lastAt: sighting.localLastAt };
+      }
       if (summary.signal === 'http' && now - sighting.localLastAt > this.silentAfterMs) continue;
-      out.push({ ...summary, lastAt: sighting.localLastAt });
+      out.push(sighting.aged!);
     }
-    // Forget publications no longer offered; one still offered keeps the age it has.
-    for (const [key, sighting] of this.peers) if (sighting.seenAt !== now) this.peers.delete(key);
+    // Forget publications no longer offered (now and then: a replica's new publication replaces its old one); one still offered keeps the age it has.
+    if (this.peers.size > 2 * summaries.length + 16) for (const [key, sighting] of this.peers) if (sighting.seenAt !== now) this.peers.delete(key);
     return out;
   }
 }

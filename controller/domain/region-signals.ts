@@ -22,13 +22,22 @@ export function databaseObservations(database: DatabaseStatus, detection: Pick<C
   const writer: Observation = database.writerReachable
     ? { ...base, service: 'writer', outcome: 'ok', latencyMs: 0 }
     : { ...base, service: 'writer', outcome: 'fail', latencyMs: 0, detail: 'writer does not answer' };
-  const lags = Object.entries(database.lagMs).filter((entry): entry is [RegionName, number] => entry[1] !== undefined);
   // While the writer moves, lag says nothing about the old writer's region.
-  if (lags.length === 0 || database.transitioning) return [writer];
-  const stalled = lags.every(([, lag]) => lag > detection.replicationStall);
-  const worst = Math.max(...lags.map(([, lag]) => lag));
+  if (database.transitioning) return [writer];
+  let known = 0;
+  let stalled = true;
+  let worst = 0;
+  for (const region in database.lagMs) {
+    const lag = database.lagMs[region];
+    if (lag === undefined) continue;
+    known++;
+    if (lag <= detection.replicationStall) stalled = false;
+    if (lag > worst) worst = lag;
+  }
+  if (known === 0) return [writer];
+  const lags = () => Object.entries(database.lagMs).filter((entry): entry is [RegionName, number] => entry[1] !== undefined);
   const replication: Observation = stalled
-    ? { ...base, service: 'replication', outcome: 'fail', latencyMs: worst, detail: `lag ${lags.map(([r, lag]) => `${formatDuration(lag)} to ${r}`).join(', ')}` }
+    ? { ...base, service: 'replication', outcome: 'fail', latencyMs: worst, detail: `lag ${lags().map(([r, lag]) => `${formatDuration(lag)} to ${r}`).join(', ')}` }
     : { ...base, service: 'replication', outcome: 'ok', latencyMs: worst };
   return [writer, replication];
 }

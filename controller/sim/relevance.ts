@@ -41,10 +41,14 @@ export function smallestQuorum(scenario: Scenario, vantages: number): number {
   return quorumOf(Math.max(0, vantages - silent), detection.quorum);
 }
 
-/** The fewest failures among `n` samples (at most `maxSamples`) that can make a series failed. */
-export function fewestFailing(detection: Config['detection'], maxSamples: number): number {
-  for (let k = 1; k <= maxSamples; k++) if (wilsonLower(k, Math.max(k, detection.minSamples), detection.confidence) >= detection.failureRatio) return k;
-  return maxSamples + 1;
+/**
+ * The fewest failures that can make a series failed in a window of `windowProbes` probes holding at
+ * least `fewestKnown` judged samples (the short window: `minSamples`; a full ratio window: all of
+ * them, or half when a starved observer may have left some unknown).
+ */
+export function fewestFailing(detection: Config['detection'], fewestKnown: number, windowProbes: number): number {
+  for (let k = 1; k <= windowProbes; k++) if (wilsonLower(k, Math.max(k, fewestKnown), detection.confidence) >= detection.failureRatio) return k;
+  return windowProbes + 1;
 }
 
 /** Spans in which, for some region, at least `needed` distinct vantage points are marked at once. */
@@ -74,11 +78,10 @@ export interface RelevanceInput {
   scenario: Scenario;
   incidents: readonly TimedIncident[];
   streams: readonly ProbeStream[];
-  /** How long an incident's effect lasts past its end, and a disturbance's past its last result. */
+  /** How long an incident's effect lasts past its end. */
   incidentTail: Millis;
-  noiseTail: Millis;
-  /** How long a failed series keeps its verdict after its last failure (the short window), plus delivery. */
-  verdictTail: Millis;
+  /** How long after a series' last failure the holder may still read it (delivery of a peer's summary and a tick). */
+  readTail: Millis;
 }
 
 /** The stretches in which a flip is possible, before any extension by the engine's own state. */
@@ -95,21 +98,31 @@ export function flipRelevantSpans(input: RelevanceInput): Span[] {
   for (const incident of incidents) if (!ONE_VANTAGE.has(incident.kind)) spans.push({ from: incident.start - interval, to: incident.end + input.incidentTail });
   if (needed <= 1) return [{ from: start, to: end }];
 
-  // A failed verdict needs that many failures in the short window, or in the ratio window.
-  const windows = [config.detection.window, config.detection.ratioWindow].map((w) => Math.max(1, Math.round(w / interval)));
+  // A failed verdict needs that many failures in the short window, or in a longer one (full once
+  // the engine has been fed its lookback, or half full where a starved observer left unknowns).
+  const starving = incidents.some((i) => i.kind === 'starve');
+  const probesIn = (w: Millis) => Math.max(1, Math.round(w / interval));
+  const short = probesIn(config.detection.window);
+  const windows = [
+    { probes: short, needed: fewestFailing(config.detection, config.detection.minSamples, short) },
+    ...[2 * config.detection.window, config.detection.ratioWindow].map(probesIn).filter((p) => p > short).map((probes) => ({ probes, needed: fewestFailing(config.detection, starving ? Math.ceil(probes / 2) : probes, probes) })),
+  ];
+  // A series stays failed until its failures leave the window that judged it failed.
+  const tailOf = (probes: number) => probes * interval + input.readTail;
   for (const region of regions) {
     const marks: Mark[] = [];
     for (const stream of streams) {
       if (stream.region !== region) continue;
-      for (const probes of windows) {
-        for (const c of stream.failureClusters(start, end, fewestFailing(config.detection, probes), probes)) marks.push({ vantage: stream.vantage, from: c.from, to: c.to + input.verdictTail });
+      for (const { probes, needed: failures } of windows) {
+        for (const c of stream.failureClusters(start, end, failures, probes)) marks.push({ vantage: stream.vantage, from: c.from, to: c.to + tailOf(probes) });
       }
     }
     for (const i of incidents) {
       const touches = (i.kind === 'cutoff' && i.region === region) || i.kind === 'isolation' || i.kind === 'flaky';
-      if (touches && 'vantage' in i) marks.push({ vantage: i.vantage, from: i.start, to: i.end + input.verdictTail });
+      if (touches && 'vantage' in i) marks.push({ vantage: i.vantage, from: i.start, to: i.end + tailOf(windows[windows.length - 1]!.probes) });
     }
-    for (const c of coincidences(marks, needed)) spans.push({ from: c.from - interval, to: c.to + input.noiseTail });
+    // The marks already last as long as a verdict can stay failed; past them no flip is possible (a suspicion keeps the engine awake by itself).
+    for (const c of coincidences(marks, needed)) spans.push({ from: c.from - interval, to: c.to + interval });
   }
   return mergeSpans(spans, interval).map((s) => ({ from: Math.max(s.from, start), to: Math.min(s.to, end) })).filter((s) => s.from <= s.to);
 }

@@ -73,8 +73,21 @@ export class HealthCheck {
     return this.firstChecks[checker]! + n * this.intervalMs;
   }
 
+  /** Recent check results per checker (a pure function of (checker, n), so remembering them changes nothing). */
+  private readonly remembered = CHECKER_REGIONS.map(() => new Map<number, boolean>());
+
   /** Whether check `n` of checker `checker` passes. */
   checkPasses(checker: number, n: number): boolean {
+    const memo = this.remembered[checker]!;
+    const known = memo.get(n);
+    if (known !== undefined) return known;
+    const passes = this.computeCheck(checker, n);
+    if (memo.size >= 64) memo.delete(memo.keys().next().value as number);
+    memo.set(n, passes);
+    return passes;
+  }
+
+  private computeCheck(checker: number, n: number): boolean {
     const at = this.checkTime(checker, n);
     const effect = this.world.effect(ROUTE53_VANTAGE, this.region, this.service, at);
     return resolveProbe(this.stream, n * CHECKER_REGIONS.length + checker, effect, this.noise[checker]!.effectAt(n), this.timing).outcome === 'ok';

@@ -151,9 +151,11 @@ export class Simulation {
     const tail = incidentTail(this.scenario, this.peerLookback);
     const noiseTail = this.peerLookback + this.interval;
     if (mode === 'flips') {
-      const { detection, probe } = this.scenario.config;
-      const verdictTail = detection.window + this.scenario.delivery.delay + (this.scenario.delivery.late > 0 ? this.scenario.delivery.maxLate : 0) + probe.interval;
-      return flipRelevantSpans({ scenario: this.scenario, incidents: this.world.incidents, streams: this.streams, incidentTail: tail, noiseTail, verdictTail });
+      const { probe, detection } = this.scenario.config;
+      const readTail = this.scenario.delivery.delay + (this.scenario.delivery.late > 0 ? this.scenario.delivery.maxLate : 0) + probe.interval;
+      // After an incident, a flip stays possible only while some window can still hold it failed.
+      const flipTail = incidentTail(this.scenario, Math.max(detection.window, detection.ratioWindow) + readTail);
+      return flipRelevantSpans({ scenario: this.scenario, incidents: this.world.incidents, streams: this.streams, incidentTail: flipTail, readTail });
     }
     const spans: Span[] = [{ from: start, to: start }];
     for (const incident of this.world.incidents) spans.push({ from: incident.start - this.interval, to: incident.end + tail });

@@ -117,9 +117,28 @@ export class World {
     return found;
   }
 
+  /** The incidents active throughout [from, to): the last answer of `activeAt`, reused while it holds. */
+  private active: { from: Millis; to: Millis; incidents: TimedIncident[] } = { from: 0, to: 0, incidents: [] };
+
   /** Incidents active at `at` (start <= at < end). */
   activeAt(at: Millis): TimedIncident[] {
-    return this.overlapping(at, at);
+    const cached = this.active;
+    if (at >= cached.from && at < cached.to) return cached.incidents;
+    const incidents = this.overlapping(at, at);
+    // The set holds until the next start after `at` or the first end among them (and since the last change before `at`).
+    const next = this.startedBy(at);
+    let to = next < this.incidents.length ? this.incidents[next]!.start : Infinity;
+    for (const i of incidents) to = Math.min(to, i.end);
+    let from = -Infinity;
+    for (let i = next - 1; i >= 0; i--) {
+      const incident = this.incidents[i]!;
+      // Sorted by start: an incident that ended before the latest change found so far cannot be later.
+      if (incident.start + this.longest <= from) break;
+      from = Math.max(from, incident.start);
+      if (incident.end <= at) from = Math.max(from, incident.end);
+    }
+    this.active = { from, to, incidents };
+    return incidents;
   }
 
   /** Whether no incident overlaps [from, to]: the ground truth is quiet there. */
