@@ -157,7 +157,8 @@ export class Simulation {
       const flipTail = incidentTail(this.scenario, Math.max(detection.window, detection.ratioWindow) + readTail);
       return flipRelevantSpans({ scenario: this.scenario, incidents: this.world.incidents, streams: this.streams, incidentTail: flipTail, readTail });
     }
-    const spans: Span[] = [{ from: start, to: start }];
+    // The start, until every window has filled.
+    const spans: Span[] = [{ from: start, to: start + noiseTail }];
     for (const incident of this.world.incidents) spans.push({ from: incident.start - this.interval, to: incident.end + tail });
     for (const stream of this.streams) {
       for (const d of stream.disturbances(start, this.endAt)) spans.push({ from: d.from - this.interval, to: d.to + noiseTail });

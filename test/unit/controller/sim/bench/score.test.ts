@@ -5,10 +5,10 @@ import type { BenchIncident } from '../../../../../controller/sim/bench/workload
 const START = 1_000_000;
 const TAIL = 60_000;
 const incidents: BenchIncident[] = [
-  { label: 'outage', expectation: 'warranted', incident: { kind: 'outage', region: 'us-east-1', at: 100_000, for: 30_000 } },
-  { label: 'hang', expectation: 'warranted', incident: { kind: 'hang', region: 'us-east-1', at: 1_000_000, for: 60_000 } },
+  { label: 'outage', expectation: 'warranted', incident: { kind: 'outage', scope: 'region', region: 'us-east-1', at: 100_000, for: 30_000 } },
+  { label: 'hang', expectation: 'warranted', incident: { kind: 'hang', scope: 'region', region: 'us-east-1', at: 1_000_000, for: 60_000 } },
   { label: 'global-hang', expectation: 'futile', incident: { kind: 'global', mode: 'hang', errorRate: 1, status: 429, at: 2_000_000, for: 60_000 } },
-  { label: 'gray-degraded', expectation: 'unwarranted', incident: { kind: 'gray', region: 'us-east-1', errorRate: 0.05, status: 503, at: 3_000_000, for: 60_000 } },
+  { label: 'gray-degraded', expectation: 'unwarranted', incident: { kind: 'gray', region: 'us-east-1', errorRate: 0.05, status: 503, rampUp: 0, at: 3_000_000, for: 60_000 } },
   { label: 'flapping-above', expectation: 'tolerated', incident: { kind: 'flapping', region: 'us-east-1', down: 30_000, up: 30_000, at: 4_000_000, for: 120_000 } },
 ];
 const failover = (offset: number, from = 'us-east-1') => ({ at: START + offset, from, to: 'us-west-2' });
