@@ -91,6 +91,15 @@ export function movingCost(target: RegionName, database: DatabaseStatus | undefi
   return { cost: terms.reduce((sum, t) => sum + t.value, 0), terms };
 }
 
+/**
+ * The blip tolerance the cost settings give: how long an app-only failure (the region's own signals
+ * healthy) must last before staying could cost as much as the failover itself. Shorter blips never
+ * move traffic; the detection benchmark measures the curve.
+ */
+export function blipTolerance(cost: CostSettings): Millis {
+  return (1000 * cost.failover) / Math.max(cost.appErrors, cost.appUnreachable);
+}
+
 const round = (value: number) => Math.round(value * 10) / 10;
 
 /** `app errors 1/s + writer unreachable for 3 reads 10/s`. */
