@@ -13,7 +13,7 @@ import { scenario } from './fixture.js';
 const tolerance = blipTolerance(scenario().config.detection.cost);
 const noise = fc.constantFrom('default', 'noisy', 'bursty');
 const delivery = fc.constantFrom({}, { late: 0.2, maxLate: '8s' });
-const skew = fc.constantFrom({}, { 'eu-west-1': 8000, 'us-east-1': -8000 });
+const skew = fc.constantFrom<Record<string, number>>({}, { 'eu-west-1': 8000, 'us-east-1': -8000 });
 
 describe('judgement (property-based)', () => {
   it(`a blip shorter than the blip tolerance (${tolerance / 1000}s with the default costs) never moves traffic, whatever the noise`, () => {
