@@ -7,14 +7,17 @@ export const config: Config = loadConfig(new URL('../../../../examples/sandbox.y
 export const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
 export const VANTAGES = ['us-east-1', 'us-west-2', 'eu-west-1', 'route53'] as const;
 
-/** A vantage point's opinion in a fixture: `cut` is failed with no answer at all (timeouts), `failed` with HTTP 503s. */
-export type View = Exclude<Health, 'unknown'> | 'stale' | 'cut';
+/**
+ * A vantage point's opinion in a fixture: `cut` is failed with no answer at all (timeouts),
+ * `failed` with HTTP 503s, `failing` past the failure ratio without confidence yet (3 of 5).
+ */
+export type View = Exclude<Health, 'unknown'> | 'stale' | 'cut' | 'failing';
 
 /** A window summary that a vantage point with the given opinion would publish. */
 export function summary(region: string, vantage: string, health: View, at: number, detail = 'HTTP 503'): WindowSummary {
-  const counts = { healthy: [5, 0, 0], degraded: [1, 1, 3], failed: [0, 5, 0], cut: [0, 5, 0], stale: [5, 0, 0] }[health];
+  const counts = { healthy: [5, 0, 0], degraded: [1, 1, 3], failed: [0, 5, 0], cut: [0, 5, 0], failing: [2, 3, 0], stale: [5, 0, 0] }[health];
   const s: WindowSummary = { region, service: 'api', vantage, signal: vantage === 'route53' ? 'route53' : 'http', ok: counts[0]!, failed: counts[1]!, slow: counts[2]!, lastAt: health === 'stale' ? at - 60_000 : at };
-  if (health === 'failed' || health === 'degraded') s.lastDetail = detail;
+  if (health === 'failed' || health === 'degraded' || health === 'failing') s.lastDetail = detail;
   if (health === 'cut') {
     s.lastDetail = 'timeout after 800ms';
     s.unreachable = 5;
