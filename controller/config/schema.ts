@@ -70,7 +70,7 @@ const probe = z
 const cost = z
   .strictObject({
     /** What a failover costs: pages, clients reconnecting, the plan's own disruption. */
-    failover: z.number().min(0).default(12),
+    failover: z.number().min(0).default(11),
     /** What losing a whole RPO budget of writes costs; scaled by the target's lag / failover.rpoBudget. */
     dataLoss: z.number().min(0).default(20),
     /** What spending the flip budget costs (no flip left for the next outage); scaled by flips used / failover.maxFlips. */

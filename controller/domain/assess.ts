@@ -34,11 +34,19 @@ export function vantageHealth(summary: WindowSummary, detection: Config['detecti
   const streak = summary.failStreak ?? 0;
   if (streak >= detection.minSamples && wilsonLower(streak, streak, z) >= detection.failureRatio) return 'failed';
   if (failedIn(summary) || (summary.wider ?? []).some(failedIn)) return 'failed';
-  if (summary.failed / known >= detection.failureRatio) return 'degraded';
+  if (failingWithoutConfidence(summary, detection)) return 'degraded';
   const longest = summary.wider?.[summary.wider.length - 1] ?? summary;
   if (wilsonLower(longest.failed + longest.slow, longest.ok + longest.failed + longest.slow, z) >= detection.degradedRatio) return 'degraded';
   return 'healthy';
 }
+
+/** Whether some window's share of failures reaches the failure ratio, without the confidence to call it failed. */
+function failingWithoutConfidence(summary: WindowSummary, detection: Config['detection']): boolean {
+  return [summary, ...(summary.wider ?? [])].some((c) => c.failed / Math.max(1, c.ok + c.failed + c.slow) >= detection.failureRatio);
+}
+
+/** Answers in a row after which a failing vantage point sees the failure as over (its windows still remember it). */
+export const RECOVERED_AFTER = 3;
 
 /** What a failing series' failures mostly were. */
 function failureKind(summary: WindowSummary): FailureKind {
@@ -102,7 +110,8 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
       if (service.critical) {
         reportingVantages.add(vantage);
         if (h === 'failed') failedVantages.add(vantage);
-        if (h === 'failed' || rows.some((r) => r.vantage === vantage && r.failing)) failingVantages.add(vantage);
+        const still = rows.filter((r) => r.vantage === vantage && (r.health === 'failed' || r.failing));
+        if (still.length > 0 && !still.every((r) => r.recovered)) failingVantages.add(vantage);
       }
     }
     const reporting = perVantage.size;
@@ -160,7 +169,8 @@ function toEvidence(summary: WindowSummary, detection: Config['detection'], now:
   const health = vantageHealth(summary, detection, now);
   const evidence: Evidence = { vantage: summary.vantage, service: summary.service, signal: summary.signal, health, ok: summary.ok, failed: summary.failed, slow: summary.slow };
   if (health === 'failed' || health === 'degraded') evidence.kind = failureKind(summary);
-  if (health === 'degraded' && summary.failed / (summary.ok + summary.failed + summary.slow) >= detection.failureRatio) evidence.failing = true;
+  if (health === 'degraded' && failingWithoutConfidence(summary, detection)) evidence.failing = true;
+  if ((health === 'failed' || evidence.failing) && (summary.okStreak ?? 0) >= RECOVERED_AFTER) evidence.recovered = true;
   if (summary.lastDetail !== undefined) evidence.detail = summary.lastDetail;
   return evidence;
 }

@@ -41,7 +41,7 @@ export interface StayingRate {
  * Whether the primary is failing without confidence yet: degraded, with a quorum of its vantage
  * points seeing failures past the failure ratio (not yet confidently), while every other region is
  * healthy. A gray failure on its way up looks like this; so does nothing else in a clean regional
- * picture. It accrues cost at half rate and never moves traffic by itself.
+ * picture. It accrues cost like a failure, but never moves traffic by itself.
  */
 export function failingUnconfirmed(primary: RegionName, assessment: Assessment, quorum: number): boolean {
   const verdict = assessment.verdicts[primary];
@@ -50,9 +50,9 @@ export function failingUnconfirmed(primary: RegionName, assessment: Assessment, 
   return Object.values(assessment.verdicts).every((v) => v.region === primary || v.health === 'healthy');
 }
 
-/** How fast staying costs, from the primary's verdict (app evidence and region-level signals); `share` below 1 while not yet confident. */
-export function stayingRate(verdict: Verdict, cost: CostSettings, critical: ReadonlySet<string>, excluded: readonly VantageName[] = [], share = 1): StayingRate {
-  const failing = verdict.evidence.filter((e) => critical.has(e.service) && (e.health === 'failed' || (share < 1 && e.failing)) && !excluded.includes(e.vantage));
+/** How fast staying costs, from the primary's verdict (app evidence and region-level signals). */
+export function stayingRate(verdict: Verdict, cost: CostSettings, critical: ReadonlySet<string>, excluded: readonly VantageName[] = []): StayingRate {
+  const failing = verdict.evidence.filter((e) => critical.has(e.service) && (e.health === 'failed' || e.failing) && !excluded.includes(e.vantage));
   const replicas = failing.filter((e) => e.vantage !== ROUTE53_VANTAGE);
   const unreachable = replicas.length > 0 && replicas.every((e) => e.kind === 'unreachable');
   const terms: CostTerm[] = [
@@ -66,9 +66,7 @@ export function stayingRate(verdict: Verdict, cost: CostSettings, critical: Read
     if (signal.health === 'failing') terms.push({ name: signal.detail, value: signal.signal === 'writer' ? cost.writer : cost.replication, why: 'the region under the app fails too' });
     else healthySignals.push(signal.detail);
   }
-  const full = terms.reduce((sum, t) => sum + t.value, 0);
-  if (share < 1) terms.push({ name: 'not yet confident', value: full * (share - 1), why: `failing without confidence: ${share} of the rate` });
-  return { rate: full * share, terms, healthySignals };
+  return { rate: terms.reduce((sum, t) => sum + t.value, 0), terms, healthySignals };
 }
 
 export interface MovingCost {

@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.js';
-import { describeConfirmation } from './assess.js';
+import { describeConfirmation, quorumOf } from './assess.js';
 import { accrue, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from './cost.js';
 import { checkGuards, completesFailedFlip, firstFailure, retryBlocked, type FlipProposal, type GuardContext } from './guards.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
-import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, PlanReport, RegionName, StepKind, Topology } from './types.js';
+import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, PlanReport, RegionName, StepKind, Topology, Verdict } from './types.js';
 
 export type DecideSettings = Pick<Config, 'regions' | 'services' | 'failover' | 'detection'>;
 
@@ -267,18 +267,21 @@ function withoutSuspicion(topology: Topology): Topology {
 }
 
 /**
- * The primary is not failed: accrued cost fades once it looks healthy (or unknown); the suspicion
- * ends when none is left. While it is degraded (failing without confidence, as a gray failure on
- * its way up does) the accrued cost is kept, neither growing nor fading.
+ * The primary is not failed (nor failing from a quorum): accrued cost fades once fewer than half
+ * its vantage points see it failing (while half or more do, as on a gray failure's way up, it is
+ * kept), and the suspicion ends once none is left and it is older than a detection window (a
+ * failure that flickers in its first seconds keeps its suspicion instead of starting over).
  */
-function fadeSuspicion(topology: Topology, degraded: boolean, config: DecideSettings, now: Millis): { topology: Topology; fading: string } {
-  if (topology.phase !== 'suspect' || !topology.pressure) return { topology: withoutSuspicion(topology), fading: '' };
-  const rounded = (value: number) => Math.round(value * 10) / 10;
-  if (degraded) return { topology: { ...topology, pressureAt: now }, fading: `; suspicion kept while degraded: cost of staying ${rounded(topology.pressure)}` };
-  const rate = config.detection.cost.fade;
-  const left = fade(topology.pressure, topology.pressureAt ?? now, now, rate);
-  if (left <= 0) return { topology: withoutSuspicion(topology), fading: '' };
-  return { topology: { ...topology, pressure: left, pressureAt: now }, fading: `; suspicion fading: cost of staying ${rounded(left)} left (fades at ${rate}/s)` };
+function fadeSuspicion(topology: Topology, verdict: Verdict | undefined, config: DecideSettings, now: Millis): { topology: Topology; fading: string } {
+  if (topology.phase !== 'suspect') return { topology: withoutSuspicion(topology), fading: '' };
+  const kept = verdict !== undefined && verdict.health !== 'healthy' && verdict.reportingVantages > 0 && (verdict.failingVantages ?? 0) * 2 >= verdict.reportingVantages;
+  const rate = kept ? config.detection.cost.fade / 2 : config.detection.cost.fade;
+  const left = fade(topology.pressure ?? 0, topology.pressureAt ?? now, now, rate);
+  const young = now - (topology.suspectSince ?? now) < config.detection.window;
+  if (left <= 0 && !young) return { topology: withoutSuspicion(topology), fading: '' };
+  const rounded = Math.round(left * 10) / 10;
+  const fading = kept ? `; suspicion kept: failing from ${verdict.failingVantages}/${verdict.reportingVantages} vantage points, cost of staying ${rounded}` : `; suspicion fading: cost of staying ${rounded} left (fades at ${rate}/s)`;
+  return { topology: { ...topology, pressure: left, pressureAt: now }, fading };
 }
 
 function automate(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decision: Decision } {
@@ -289,15 +292,18 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   }
   const primary = topology.primary;
   const verdict = assessment.verdicts[primary];
-  const primaryFailed = verdict?.health === 'failed';
+  // A failure its vantage points see answered again is over, though their windows still remember it.
+  const answeringAgain = verdict?.health === 'failed' && (verdict.failingVantages ?? 0) < quorumOf(verdict.reportingVantages, config.detection.quorum);
+  const primaryFailed = verdict?.health === 'failed' && !answeringAgain;
   const unconfirmed = !primaryFailed && failingUnconfirmed(primary, assessment, config.detection.quorum);
 
   if (!primaryFailed && !unconfirmed) {
-    const { topology: next, fading } = fadeSuspicion(topology, verdict?.health === 'degraded', config, now);
+    const { topology: next, fading } = fadeSuspicion(topology, verdict, config, now);
     const recovered = topology.phase === 'suspect' && next.phase !== 'suspect' && topology.suspectSince !== undefined ? `primary ${primary} recovered after ${formatDuration(now - topology.suspectSince)}; ` : '';
     const lost = next.lostPrimary ? `; ${next.lostPrimary} was lost in a failover (fail back with \`fcp failback\` once it is healthy)` : '';
     const observer = assessment.classification === 'observer' || assessment.classification === 'partition' ? ` (${assessment.reason})` : '';
-    return none(next, `${recovered}no action: primary ${primary} ${verdict?.health ?? 'unknown'}${observer}${fading}${lost}`, now);
+    const again = answeringAgain ? ', answering again' : '';
+    return none(next, `${recovered}no action: primary ${primary} ${verdict?.health ?? 'unknown'}${again}${observer}${fading}${lost}`, now);
   }
 
   if (primaryFailed && assessment.classification !== 'regional') {
@@ -309,7 +315,8 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   const target = chooseTarget(topology, input, config, now);
   if (!target) return none(withoutSuspicion(topology), `no failover: primary ${primary} failed but there is no standby region`, now);
   const critical = new Set(config.services.filter((s) => s.critical).map((s) => s.name));
-  const staying = stayingRate(verdict!, config.detection.cost, critical, assessment.cutOffVantages, unconfirmed ? 0.5 : 1);
+  // Failing without confidence yet accrues at the full rate, but never moves traffic by itself.
+  const staying = stayingRate(verdict!, config.detection.cost, critical, assessment.cutOffVantages);
   const moving = movingCost(target, input.database, topology, config, now);
   // The first step of a suspicion accrues nothing: the failure is known to have lasted only since now.
   const pressure = starting ? 0 : accrue(topology.pressure ?? 0, topology.pressureAt ?? now, now, staying.rate, 2 * moving.cost, config.detection.window);

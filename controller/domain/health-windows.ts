@@ -116,6 +116,7 @@ export class HealthWindows {
     let unreachable = 0;
     let unknown = 0;
     let failStreak = 0;
+    let okStreak = 0;
     let streakOpen = true;
     let lastAt = -Infinity;
     let lastDetail: string | undefined;
@@ -140,7 +141,8 @@ export class HealthWindows {
         else if (tooSlow) wider[w]!.slow++;
         else wider[w]!.ok++;
       }
-      if (streakOpen && failure) failStreak++;
+      if (streakOpen && failure && okStreak === 0) failStreak++;
+      else if (streakOpen && !failure && failStreak === 0) okStreak++;
       else streakOpen = false;
       if (!recent) continue;
       if (sample.at > lastAt) lastAt = sample.at;
@@ -158,6 +160,7 @@ export class HealthWindows {
     if (unreachable > 0) summary.unreachable = unreachable;
     if (unknown > 0) summary.unknown = unknown;
     if (failStreak > 0) summary.failStreak = failStreak;
+    if (okStreak > 0) summary.okStreak = okStreak;
     const longest = wider[wider.length - 1];
     if (longest && longest.ok + longest.failed + longest.slow > ok + failed + slow) summary.wider = wider;
     if (lastDetail !== undefined) summary.lastDetail = lastDetail;

@@ -60,6 +60,8 @@ export interface WindowSummary extends WindowCounts {
   unknown?: number;
   /** Failures in a row up to the newest sample. */
   failStreak?: number;
+  /** Answers in a row up to the newest sample. */
+  okStreak?: number;
   /**
    * Counts over longer windows, each including the shorter ones: twice the short window, then the
    * ratio window (`detection.ratioWindow`). Omitted while they hold nothing the short one does not.
@@ -94,6 +96,8 @@ export interface Evidence {
   kind?: FailureKind;
   /** Degraded because its failures reach the failure ratio without confidence yet (a gray failure on its way). */
   failing?: boolean;
+  /** Failed or failing, but its newest results are answered again: the failure is over for this vantage point, though its windows still remember it. */
+  recovered?: boolean;
   detail?: string;
 }
 
@@ -111,7 +115,7 @@ export interface Verdict {
   /** How many vantage points see the region's critical services failed, of those with an opinion. */
   failedVantages: number;
   reportingVantages: number;
-  /** Vantage points that see the critical services failed, or failing without confidence yet. */
+  /** Vantage points that see the critical services failed, or failing without confidence yet, and not answered again since. */
   failingVantages?: number;
   /** One line a human can read: `failed: api failing from 3/4 vantage points (HTTP 503)`. */
   summary: string;

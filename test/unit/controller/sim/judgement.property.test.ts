@@ -17,7 +17,7 @@ const skew = fc.constantFrom<Record<string, number>>({}, { 'eu-west-1': 8000, 'u
 
 describe('judgement (property-based)', () => {
   it(`a blip shorter than the blip tolerance (${tolerance / 1000}s with the default costs) never moves traffic, whatever the noise`, () => {
-    expect(tolerance).toBe(12_000);
+    expect(tolerance).toBe(11_000);
     fc.assert(
       fc.property(
         fc.constantFrom('503', 'restart', 'stall'),
