@@ -72,6 +72,28 @@ describe('simulate: each scenario kind', () => {
     expect(finished?.at).toBe(flip!.at + 20_000);
   });
 
+  it('app blips: no failover on 10 s blips of each kind while the region is healthy; a failover on a minute-long app outage, naming the cost terms', () => {
+    const { result } = run('app-blips');
+    expect(result.flips).toHaveLength(1);
+    expect(offsets(result)[0]).toBeGreaterThan(6 * MINUTE + 10_000);
+    expect(offsets(result)[0]).toBeLessThan(6 * MINUTE + 20_000);
+    expect(result.flips[0]!.reason).toMatch(/cost of staying [\d.]+ exceeds cost of moving [\d.]+ \(staying: app unreachable 1\/s; writer reachable, replication flowing; moving: failover 11/);
+  });
+
+  it('slow onset: fails over within a minute of the error rate crossing the failure ratio', () => {
+    const { result } = run('slow-onset');
+    expect(result.flips).toHaveLength(1);
+    const crossing = 1 * MINUTE + (2 * MINUTE * 0.5) / 0.8;
+    expect(offsets(result)[0]).toBeGreaterThan(crossing);
+    expect(offsets(result)[0]).toBeLessThan(crossing + MINUTE);
+  });
+
+  it('starved observers: no region judged failed, no failover', () => {
+    const { result } = run('starved-observers');
+    expect(result.flips).toEqual([]);
+    expect(result.timeline.filter((e) => e.kind === 'verdict' && / -> failed/.test(e.text))).toEqual([]);
+  });
+
   it('global failure: never fails over, and says the failure is global', () => {
     const { result } = run('global-failure');
     expect(result.flips).toEqual([]);
