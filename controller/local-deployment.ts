@@ -1,4 +1,5 @@
 import { startSandbox, type RunningSandbox } from '../sandbox/up.js';
+import { join } from 'node:path';
 import type { Config } from './config/schema.js';
 import type { Assessment, Decision } from './domain/types.js';
 import type { ExecutorEvent } from './executor/executor.js';
@@ -38,7 +39,9 @@ export interface LocalDeployment {
  */
 export async function startLocalDeployment(base: Config, options: LocalDeploymentOptions): Promise<LocalDeployment> {
   const sandbox = await startSandbox(base, { dataDir: options.dataDir, ephemeralPorts: options.ephemeralPorts, logger: options.sandboxLogger ?? options.logger });
-  const config = sandbox.config;
+  // Audit checkpoints live beside this deployment's store, so each drill and test has its own.
+  const checkpoints = sandbox.config.audit.checkpoints;
+  const config: Config = checkpoints.mode === 'local' ? { ...sandbox.config, audit: { checkpoints: { ...checkpoints, dir: join(options.dataDir, 'audit') } } } : sandbox.config;
   try {
     const setup = openStateStore(config, { region: config.regions[0]!.name });
     try {

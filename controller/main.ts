@@ -10,12 +10,18 @@ import type { Assessment, Decision } from './domain/types.js';
 import type { ExecutorEvent } from './executor/executor.js';
 import type { Logger } from './logging.js';
 import { buildProviders, type Providers } from './providers/factory.js';
+import { attestAppends, Checkpointer } from './providers/audit/attest.js';
+import { openCheckpoints } from './providers/audit/from-config.js';
 import { openStateStore } from './providers/store/from-config.js';
 import type { StateStore } from './providers/store/port.js';
 import { DatabaseStatusReader } from './signals/database-status.js';
+import { PermissionProof, planPermissions } from './replica/permissions.js';
 import { checkReadiness } from './replica/readiness.js';
 import { createNotifier } from './notify/notifier.js';
 import { Replica } from './replica/replica.js';
+
+/** How often the replica looks whether an audit checkpoint is due. */
+const CHECKPOINT_POLL_MS = 500;
 
 export interface RunningReplica {
   region: string;
@@ -48,8 +54,11 @@ export function startReplica(config: Config, region: string, options: StartRepli
   const metrics = new ControllerMetrics(region, () => replica.status());
   const events = new EventHub(region);
   const providers = buildProviders(config, { replicaRegion: region, clock, hooks: { onCallError: (event) => metrics.onAwsCallError(event) } });
-  const store = openStateStore(config, { region });
+  // Every record this process appends is attested by its signed checkpoints (tamper evidence).
+  const opened = openStateStore(config, { region });
+  const { store, audit } = attestAppends(opened);
   const ports = { traffic: providers.traffic, database: providers.database, dbRecords: providers.dbRecords };
+  const permissions = new PermissionProof({ caller: providers.caller, region, needs: planPermissions(config, region) });
   const database = providers.signals.database ?? new DatabaseStatusReader({ database: providers.database, clock, timeout: 2 * config.aws.requestTimeout });
   const readers = [providers.signals.http, ...(providers.signals.route53 ? [providers.signals.route53] : [])];
   // Probe latencies feed the metrics on their way to the replica.
@@ -69,7 +78,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
     store,
     ports,
     signals,
-    readiness: () => checkReadiness(ports, config, clock),
+    readiness: () => checkReadiness(ports, config, clock, permissions),
     readDatabase: () => database.read(),
     clock,
     random: Math.random,
@@ -90,6 +99,10 @@ export function startReplica(config: Config, region: string, options: StartRepli
   const api = buildApiServer({ config, store, region, replica, metrics, events, logger, now: () => clock.now(), newId: newCommandId, readDatabase: recent(() => database.read(), config.probe.interval, () => clock.now()) });
   const apiUrl = listen(api, config.api.host, options.apiPort ?? config.api.ports?.[region] ?? config.api.port, logger, region);
   replica.start();
+  const checkpoints = openCheckpoints(config, { caller: providers.caller, region, sign: true });
+  const checkpointer = new Checkpointer({ audit, signer: checkpoints.signer!, log: checkpoints.log, writer: replica.holder, every: config.audit.checkpoints.every, clock, logger: logger.child({ replica: region }) });
+  const checkpointTimer = setInterval(() => void checkpointer.tick(), CHECKPOINT_POLL_MS);
+  checkpointTimer.unref();
   logger.info({ replica: region, mechanism: config.traffic.mechanism }, `controller replica ${region} started`);
   return {
     region,
@@ -100,12 +113,15 @@ export function startReplica(config: Config, region: string, options: StartRepli
     stop: async () => {
       await api.close();
       await replica.stop();
+      clearInterval(checkpointTimer);
+      await checkpointer.tick(true);
       await notifier.stop(2000);
       store.close();
       await providers.close();
     },
     crash: async () => {
       replica.crash();
+      clearInterval(checkpointTimer);
       store.close();
       await Promise.all([api.close(), notifier.stop(0)]);
       await providers.close();

@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import type { ConfigInput } from '../controller/config/schema.js';
-import type { ControllerConfigSource } from './outputs.js';
+import { CHECKPOINT_PREFIX, type ControllerConfigSource } from './outputs.js';
 
 /**
  * Renders the controller config (the `examples/aws.yaml` shape) from the stack's outputs. Only the
@@ -41,6 +41,8 @@ export function renderControllerConfig(source: ControllerConfigSource): ConfigIn
     // In the task the API listens on every interface so the container health check and the VPC reach it.
     api: { host: '0.0.0.0', port: source.controller.apiPort },
     signals: { route53HealthChecks: { ...traffic.originHealthChecks } },
+    // The key's id is the same in every region (a multi-Region key): each replica signs in its own region.
+    audit: { checkpoints: { mode: 'aws', kmsKeyId: source.auditCheckpoints.keyId, bucket: source.auditCheckpoints.bucket, bucketRegion: source.auditCheckpoints.bucketRegion, prefix: CHECKPOINT_PREFIX } },
   };
 }
 

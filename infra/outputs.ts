@@ -38,6 +38,8 @@ export const deploymentOutputsSchema = z.object({
     }),
   }),
   stateTable: z.object({ name: z.string().min(1), consistency: z.enum(['strong', 'eventual']), arns: z.array(z.string()) }),
+  /** The audit chain's checkpoints: the signing key (its id, and its ARN in each region) and the Object Lock bucket. */
+  auditCheckpoints: z.object({ keyId: z.string().min(1), keyArns: perRegion(z.string().min(1)), bucket: z.string().min(1), bucketRegion: z.string().min(1) }),
   controller: z.object({
     apiPort: z.number().int(),
     regions: perRegion(z.object({
@@ -52,6 +54,9 @@ export const deploymentOutputsSchema = z.object({
 });
 
 export type DeploymentOutputs = z.output<typeof deploymentOutputsSchema>;
+
+/** Where in the audit bucket the controller writes checkpoints (its role may write only there). */
+export const CHECKPOINT_PREFIX = 'audit-checkpoints/';
 
 /** What the controller config is rendered from: the outputs that exist before the controller service does. */
 export type ControllerConfigSource = Omit<DeploymentOutputs, 'controller'> & { controller: Pick<DeploymentOutputs['controller'], 'apiPort'> };

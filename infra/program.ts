@@ -4,6 +4,8 @@ import { ControllerService } from './components/controller-service.js';
 import { DatabaseEndpoints } from './components/database-endpoints.js';
 import { ARC_CONTROL_REGION, ROUTE53_CONTROL_REGION, RegionProviders, type RegionRole } from './components/providers.js';
 import { RegionStack } from './components/region-stack.js';
+import { AuditCheckpoints } from './components/audit-checkpoints.js';
+import { CHECKPOINT_PREFIX } from './outputs.js';
 import { StateTable } from './components/state-table.js';
 import { TrafficRouting } from './components/traffic-routing.js';
 import { renderControllerConfigYaml } from './controller-config.js';
@@ -66,6 +68,13 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
     replicaRegions,
   });
 
+  const checkpoints = new AuditCheckpoints(`${deployment}-audit`, {
+    deployment,
+    home: { region: home, provider: providers.forRegion(home) },
+    replicas: replicaRegions.map((region) => ({ region, provider: providers.forRegion(region) })),
+    retentionDays: settings.audit.retentionDays,
+  });
+
   const source = {
     deployment: pulumi.output(deployment),
     primaryRegion: pulumi.output(settings.primaryRegion),
@@ -98,21 +107,26 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
       },
     }),
     stateTable: pulumi.output({ name: table.tableName, consistency, arns: table.arns }),
+    auditCheckpoints: pulumi.output({ keyId: checkpoints.keyId, keyArns: checkpoints.keyArns, bucket: checkpoints.bucket, bucketRegion: checkpoints.bucketRegion }),
   };
   const configSource: pulumi.Output<ControllerConfigSource> = pulumi
     .output(source)
     .apply((values) => ({ ...values, controller: { apiPort: settings.controller.apiPort } }));
   const configYaml = configSource.apply(renderControllerConfigYaml);
 
-  const permissions = pulumi.all([source.traffic, source.database, source.stateTable]).apply(([traffic, database, state]) => ({
+  // Each region's role: only the private zone is read (public traffic moves through ARC routing
+  // controls) and only the state table's replica in its own region is written.
+  const permissionsIn = (region: string) => pulumi.all([source.traffic, source.database, source.stateTable, source.auditCheckpoints]).apply(([traffic, database, state, audit]) => ({
     changeZoneIds: [database.endpointRecords.hostedZoneId],
-    readZoneIds: [traffic.publicZoneId, database.endpointRecords.hostedZoneId],
+    readZoneIds: [database.endpointRecords.hostedZoneId],
     recordNames: [database.endpointRecords.writer, ...Object.values(database.endpointRecords.readers)],
     healthCheckIds: Object.values(traffic.originHealthChecks),
     routingControlArns: Object.values(traffic.routingControls),
     globalClusterArn: database.globalClusterArn,
     clusterArns: Object.values(database.clusters).map((c) => c.arn),
-    tableArns: state.arns,
+    tableArns: state.arns.filter((arn) => arn.split(':')[3] === region),
+    checkpointKeyArn: audit.keyArns[region]!,
+    checkpointObjects: `arn:aws:s3:::${audit.bucket}/${CHECKPOINT_PREFIX}*`,
   }));
 
   const controllers = stacks.map((stack) => ({
@@ -123,7 +137,7 @@ export function defineInfrastructure(settings: StackSettings): StackOutputs {
       settings: settings.controller,
       network: stack.network,
       configYaml,
-      permissions,
+      permissions: permissionsIn(stack.region),
     }, { provider: stack.provider }),
   }));
 

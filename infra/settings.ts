@@ -120,6 +120,14 @@ const stateTable = z
   })
   .prefault({});
 
+/** The audit chain's signed checkpoints (tamper evidence). */
+const audit = z
+  .strictObject({
+    /** Days a checkpoint can be neither changed nor deleted, by anyone (S3 Object Lock, compliance mode). */
+    retentionDays: z.number().int().min(1).max(3650).default(400),
+  })
+  .prefault({});
+
 const controller = z.strictObject({
   /** The image tag to run (built and pushed by the image workflow); pin a version, never `latest`. */
   imageTag: z
@@ -151,6 +159,7 @@ export const stackSettingsSchema = z
     traffic,
     database,
     stateTable,
+    audit,
     controller,
     services: z.array(service).min(1, 'list at least one service for the controller to probe'),
   })

@@ -22,6 +22,11 @@ export const sandboxSection = z.strictObject({
   failoverBase: duration().default(2000),
   /** Health checks run on their RequestInterval (10 s or 30 s) multiplied by this. */
   healthCheckTimeScale: z.number().min(0.01).max(1).default(0.1),
+  /**
+   * An IAM policy document (JSON file) every replica's role gets instead of the controller task role
+   * that `infra/` renders (the default). For drills of a missing permission.
+   */
+  iamPolicy: z.string().min(1).optional(),
   /** TTL (seconds) of the public records the sandbox seeds for `traffic.mechanism: arc`. */
   publicRecordTtl: z.number().int().min(0).max(60, 'health-checked records should have a TTL of 60 seconds or less').default(2),
 });

@@ -7,6 +7,10 @@ import { InputError, describeError } from '../controller/errors.js';
 import { RegionApp } from './apps/region-app.js';
 import type { SessionStore } from './apps/session-store.js';
 import { createArcCluster, type ArcCluster } from './arc/index.js';
+import { createIamEmulator, type IamEmulator } from './iam/api.js';
+import type { IamGate } from './iam/gate.js';
+import { sandboxAccount } from './iam/controller-role.js';
+import { sandboxIamGate } from './iam/principals.js';
 import { sandboxSection } from './config-schema.js';
 import { createDnsServer } from './dns/server.js';
 import { faultApiHandler } from './faults/api.js';
@@ -36,6 +40,8 @@ export interface SandboxEndpoints {
   cloudwatch?: string;
   arc: string[];
   dynamodb: string;
+  /** IAM and STS (one server). */
+  iam: string;
   /** `127.0.0.1:PORT` (UDP and TCP). */
   dns: string;
   faults: string;
@@ -45,7 +51,7 @@ export interface SandboxEndpoints {
 
 export interface SandboxStats {
   /** Requests each emulator served, per operation (`arc` summed over its endpoints). */
-  calls: { route53: Record<string, number>; rds: Record<string, number>; cloudwatch?: Record<string, number>; arc: Record<string, number> };
+  calls: { route53: Record<string, number>; rds: Record<string, number>; cloudwatch?: Record<string, number>; arc: Record<string, number>; iam: Record<string, number> };
   writesCommitted: number;
   writesLost: number;
   /** Replication lag per secondary region, in ms. */
@@ -73,6 +79,7 @@ interface Parts {
   rds: RdsEmulator;
   cloudwatch: CloudWatchEmulator | undefined;
   arc: ArcCluster;
+  iam: IamEmulator;
   store: EmbeddedStore;
 }
 
@@ -90,7 +97,9 @@ export async function startSandbox(config: Config, options: StartSandboxOptions)
   const log = options.logger ?? pino({ level: 'silent' });
   const configured = sandboxLayout(config);
   const layout = options.ephemeralPorts ? ephemeral(configured) : configured;
-  const parts = createParts(config, layout, options.dataDir);
+  // Every emulated call is evaluated against the caller's IAM policy (by default the role infra/ renders).
+  const gate = await sandboxIamGate(config);
+  const parts = createParts(config, layout, options.dataDir, gate);
   const stack = new Teardown(log);
   stack.push(async () => {
     parts.faults.close();
@@ -98,6 +107,7 @@ export async function startSandbox(config: Config, options: StartSandboxOptions)
     parts.rds.stop();
     parts.cloudwatch?.stop();
     parts.arc.stop();
+    parts.iam.stop();
   });
   try {
     const stats = () => sandboxStats(parts, config);
@@ -114,7 +124,7 @@ export async function startSandbox(config: Config, options: StartSandboxOptions)
   }
 }
 
-function createParts(config: Config, layout: SandboxLayout, dataDir: string): Parts {
+function createParts(config: Config, layout: SandboxLayout, dataDir: string, iam: IamGate): Parts {
   const settings = config.sandbox ?? sandboxSection.parse({});
   const credentials = config.aws.credentials;
   const faults = new FaultRegistry({
@@ -122,24 +132,27 @@ function createParts(config: Config, layout: SandboxLayout, dataDir: string): Pa
     arcEndpointRegions: config.traffic.mechanism === 'arc' ? config.traffic.clusterEndpoints.map((e) => e.region) : [],
     ...(credentials.mode === 'static' ? { accessKeyIdPrefix: credentials.accessKeyIdPrefix } : {}),
   });
-  const rds = createRdsEmulator({ faults, ...rdsTimings(settings) });
+  const rds = createRdsEmulator({ faults, iam, ...rdsTimings(settings) });
   const arc = createArcCluster({
     faults,
+    iam,
     endpointCount: layout.arc.length || 5,
     ...(config.traffic.mechanism === 'arc' && { endpointRegions: config.traffic.clusterEndpoints.map((e) => e.region) }),
   });
   return {
     faults,
     rds,
-    cloudwatch: layout.cloudwatch ? createCloudWatchEmulator({ faults, rds }) : undefined,
+    cloudwatch: layout.cloudwatch ? createCloudWatchEmulator({ faults, rds, iam }) : undefined,
     arc,
+    iam: createIamEmulator({ faults, gate: iam }),
     route53: createRoute53Emulator({
       faults,
+      iam,
       propagationDelayMs: settings.dnsPropagation,
       timeScale: settings.healthCheckTimeScale,
       routingControlState: (arn) => arc.state(arn),
     }),
-    store: new EmbeddedStore({ host: layout.dynamodb.host, port: layout.dynamodb.port, dataDir: join(dataDir, 'dynamodb') }),
+    store: new EmbeddedStore({ host: layout.dynamodb.host, port: layout.dynamodb.port, dataDir: join(dataDir, 'dynamodb'), iam: { gate: iam, account: sandboxAccount(config) } }),
   };
 }
 
@@ -163,13 +176,14 @@ async function bindAll(
   const route53 = await serve(layout.route53, parts.route53.handle);
   const rds = await serve(layout.rds, parts.rds.handle);
   const cloudwatch = layout.cloudwatch && parts.cloudwatch ? await serve(layout.cloudwatch, parts.cloudwatch.handle) : undefined;
+  const iam = await serve(layout.iam, parts.iam.handle);
   const arc: ListenAddress[] = [];
   for (const [index, address] of layout.arc.entries()) {
     arc.push(await serve(address, parts.arc.endpoints[index] as (req: IncomingMessage, res: ServerResponse) => void));
   }
 
   await parts.store.start();
-  stack.push(() => parts.store.stop());
+  stack.push(() => parts.store.close());
 
   const dnsServer = createDnsServer({ source: parts.route53, host: layout.dns.host, port: layout.dns.port });
   const dnsPort = await dnsServer.start().then(
@@ -203,6 +217,7 @@ async function bindAll(
       ...(cloudwatch ? { cloudwatch } : {}),
       arc,
       dynamodb: { ...layout.dynamodb, port: Number(new URL(parts.store.url).port) },
+      iam,
       dns: { ...layout.dns, port: dnsPort },
       faults: faultsApi,
       apps: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, { ...a, port: Number(new URL(apps[region]?.url ?? '').port) }])),
@@ -287,6 +302,7 @@ function describeEndpoints(config: Config, layout: SandboxLayout, plan: SeedPlan
     ...(layout.cloudwatch ? { cloudwatch: addressUrl(layout.cloudwatch) } : {}),
     arc: layout.arc.map(addressUrl),
     dynamodb: addressUrl(layout.dynamodb),
+    iam: addressUrl(layout.iam),
     dns: `${layout.dns.host}:${layout.dns.port}`,
     faults: addressUrl(layout.faults),
     regions: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, { app: addressUrl(a) }])),
@@ -303,6 +319,7 @@ function sandboxStats(parts: Parts, config: Config): SandboxStats {
       rds: parts.rds.callCounts(),
       ...(parts.cloudwatch ? { cloudwatch: parts.cloudwatch.callCounts() } : {}),
       arc: parts.arc.callCounts(),
+      iam: parts.iam.callCounts(),
     },
     writesCommitted: data.writesCommitted,
     writesLost: data.writesLost,

@@ -20,62 +20,35 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Why a call was not authenticated; these are also the `reason` labels of the refusal metric. */
+export type AuthRefusal = 'no-token' | 'bad-token' | 'expired-token';
+
+export type TokenCheck = { ok: true; principal: Principal } | { ok: false; refusal: AuthRefusal; message: string };
+
 /**
  * Resolves bearer tokens against the configured SHA-256 hashes. Every configured hash is compared
- * (in constant time), so neither the comparison nor the loop tells how close a guess came.
+ * (in constant time), so neither the comparison nor the loop tells how close a guess came. A token
+ * past its `notAfter` is refused as expired.
  */
 export class TokenVerifier {
-  private readonly entries: { principal: Principal; hash: Buffer }[];
+  private readonly entries: { principal: Principal; hash: Buffer; notAfter?: Millis }[];
 
   constructor(tokens: Config['api']['tokens']) {
-    this.entries = tokens.map((t) => ({ principal: { name: t.name, role: t.role }, hash: Buffer.from(t.sha256, 'hex') }));
+    this.entries = tokens.map((t) => ({ principal: { name: t.name, role: t.role }, hash: Buffer.from(t.sha256, 'hex'), ...(t.notAfter !== undefined && { notAfter: t.notAfter }) }));
   }
 
-  /** The token's holder, or undefined for a missing or unknown token. */
-  verify(authorization: string | undefined): Principal | undefined {
-    const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? '');
-    if (!match) return undefined;
-    const presented = createHash('sha256').update(match[1]!, 'utf8').digest();
-    let found: Principal | undefined;
+  verify(authorization: string | undefined, now: Millis): TokenCheck {
+    if (!authorization) return { ok: false, refusal: 'no-token', message: 'missing bearer token' };
+    const match = /^Bearer ([^\s]+)$/i.exec(authorization.trim());
+    const presented = match ? createHash('sha256').update(match[1]!, 'utf8').digest() : undefined;
+    let found: (typeof this.entries)[number] | undefined;
     for (const entry of this.entries) {
-      if (timingSafeEqual(presented, entry.hash)) found = entry.principal;
+      if (presented && timingSafeEqual(presented, entry.hash)) found = entry;
     }
-    return found;
-  }
-}
-
-/**
- * Counts failed authentications per client address in a fixed window; past the limit the address
- * is refused (429) until its window ends, so tokens cannot be guessed at speed.
- */
-export class FailureLimiter {
-  private readonly windows = new Map<string, { start: Millis; failures: number }>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: Millis,
-  ) {}
-
-  /** Milliseconds until `client` may try again; 0 when it is not limited. */
-  blockedFor(client: string, now: Millis): Millis {
-    const entry = this.current(client, now);
-    return entry && entry.failures >= this.limit ? entry.start + this.windowMs - now : 0;
-  }
-
-  recordFailure(client: string, now: Millis): void {
-    // Many guessing addresses must not grow the map without bound: drop ended windows now and then.
-    if (this.windows.size > 10_000) for (const address of [...this.windows.keys()]) this.current(address, now);
-    const entry = this.current(client, now) ?? { start: now, failures: 0 };
-    entry.failures += 1;
-    this.windows.set(client, entry);
-  }
-
-  private current(client: string, now: Millis) {
-    const entry = this.windows.get(client);
-    if (entry && now - entry.start >= this.windowMs) {
-      this.windows.delete(client);
-      return undefined;
+    if (!found) return { ok: false, refusal: 'bad-token', message: 'the bearer token is not valid' };
+    if (found.notAfter !== undefined && now > found.notAfter) {
+      return { ok: false, refusal: 'expired-token', message: `the bearer token expired at ${new Date(found.notAfter).toISOString()}; ask for a new one` };
     }
-    return entry;
+    return { ok: true, principal: found.principal };
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FcpError, InputError, RefusedError, TimeoutError } from '../errors.js';
+import { describeIssues, routeFor } from './routes.js';
 
 export interface ApiClientOptions {
   /** A replica's API base URL, e.g. http://127.0.0.1:7101. */
@@ -40,7 +41,16 @@ export class ApiClient {
     return this.call<T>('GET', `${path}${search}`);
   }
 
-  post<T>(path: string, body: unknown, idempotencyKey: string = randomUUID()): Promise<T> {
+  /**
+   * Sends a change. A body the replica would refuse (a reason with control characters or nothing
+   * visible, say) is refused here first, naming the CLI option (`--reason`), and never sent.
+   */
+  async post<T>(path: string, body: unknown, idempotencyKey: string = randomUUID()): Promise<T> {
+    const schema = routeFor('POST', path.split('?')[0]!)?.body;
+    const checked = schema?.safeParse(body);
+    if (checked && !checked.success) {
+      throw new InputError(`not sent: the input of POST ${path} would be refused`, describeIssues(checked.error, 'body').map((problem) => `--${problem}`));
+    }
     return this.call<T>('POST', path, body, idempotencyKey);
   }
 

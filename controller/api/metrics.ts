@@ -18,6 +18,7 @@ export class ControllerMetrics {
   private readonly probeSeconds: Histogram;
   private readonly awsErrors: Counter;
   private readonly apiRequests: Counter;
+  private readonly unauthenticatedRefusals: Counter;
 
   constructor(replica: string, status: () => { holder: boolean; conditions: readonly Condition[] }) {
     this.registry.setDefaultLabels({ replica });
@@ -28,6 +29,12 @@ export class ControllerMetrics {
     this.probeSeconds = new Histogram({ name: 'fcp_probe_latency_seconds', help: 'Latency of health probes from this replica', labelNames: ['region', 'service', 'signal', 'outcome'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers: [this.registry] });
     this.awsErrors = new Counter({ name: 'fcp_aws_call_errors_total', help: 'Failed AWS API call attempts by service, operation, region and error code', labelNames: ['service', 'operation', 'region', 'code', 'transient'], registers: [this.registry] });
     this.apiRequests = new Counter({ name: 'fcp_api_requests_total', help: 'API requests by route and status code', labelNames: ['route', 'status'], registers: [this.registry] });
+    this.unauthenticatedRefusals = new Counter({
+      name: 'fcp_api_unauthenticated_refusals_total',
+      help: 'API calls refused before the caller was identified (never audited), by route and reason',
+      labelNames: ['route', 'reason'],
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'fcp_lease_holder',
       help: '1 while this replica holds the lease',
@@ -76,6 +83,10 @@ export class ControllerMetrics {
 
   onApiRequest(route: string, status: number): void {
     this.apiRequests.inc({ route, status: String(status) });
+  }
+
+  onUnauthenticatedRefusal(route: string, reason: string): void {
+    this.unauthenticatedRefusals.inc({ route, reason });
   }
 
   exposition(): Promise<string> {

@@ -19,8 +19,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
       description:
         'Every replica serves this API. Send `Authorization: Bearer <token>`; roles nest (approver > operator > viewer). ' +
         '`/healthz`, `/readyz`, `/metrics`, this document and the dashboard files need no token. Mutating calls need an ' +
-        '`Idempotency-Key` header: repeating a key returns the first answer (from any replica). Repeated authentication ' +
-        'failures from one address are refused with 429.',
+        '`Idempotency-Key` header and a JSON body (`Content-Type: application/json`, else 415): repeating a key within ' +
+        '`api.idempotencyTtl` returns the first answer (from any replica). Repeated authentication failures from one ' +
+        'address, counted across all replicas, are refused with 429. Only identified callers\' calls are audited.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
@@ -43,11 +44,14 @@ function operation(route: RouteSpec): Record<string, unknown> {
   };
   if (route.body || route.query || route.mutating) responses['400'] = { description: 'Bad input: the problems name the field', ...json(ERROR) };
   if (route.role) {
-    responses['401'] = { description: 'Missing or unknown token', ...json(ERROR) };
+    responses['401'] = { description: 'Missing, unknown or expired token', ...json(ERROR) };
     responses['403'] = { description: `Needs role ${route.role}`, ...json(ERROR) };
     responses['429'] = { description: 'Too many failed authentications from this address', ...json(ERROR) };
   }
-  if (route.mutating) responses['409'] = { description: 'Refused: conflicting state, guard, or a call with this key still running', ...json(ERROR) };
+  if (route.mutating) {
+    responses['409'] = { description: 'Refused: conflicting state, guard, or a call with this key still running', ...json(ERROR) };
+    responses['415'] = { description: 'The body was not sent as application/json (checked before authentication)', ...json(ERROR) };
+  }
   return {
     summary: route.summary,
     operationId: `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,

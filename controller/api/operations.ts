@@ -3,7 +3,7 @@ import { buildPlan, renderPlan } from '../domain/plan.js';
 import type { Millis } from '../domain/time.js';
 import type { Command, DatabaseStatus } from '../domain/types.js';
 import { FcpError, type FcpErrorOptions } from '../errors.js';
-import type { ApprovalRequest, StateStore } from '../providers/store/port.js';
+import type { ApprovalRequest, FlipCommand, StateStore } from '../providers/store/port.js';
 import type { ReplicaStatus } from '../replica/replica.js';
 import { dryRun, readSnapshot } from '../status.js';
 import type { Principal } from './auth.js';
@@ -67,19 +67,24 @@ export class Operations {
     return { statusCode: 200, body: { decision, plan, text: renderPlan(plan) } };
   }
 
-  async flip(kind: 'failover' | 'switchover', body: z.output<typeof flipBody>, principal: Principal): Promise<Answer> {
+  flip(kind: 'failover' | 'switchover', body: z.output<typeof flipBody>, principal: Principal): Promise<Answer> {
     const to = this.requireRegion(body.to, 'to');
-    const now = this.deps.now();
-    const command: Command = { kind, id: this.deps.newId(kind), to, reason: body.reason, actor: principal.name, force: body.force, at: now };
-    const approval = this.deps.config.failover.approval;
-    if (!approval.required) return this.submit(command);
-    const request: ApprovalRequest = { id: this.deps.newId('request'), command, requestedBy: principal.name, createdAt: now, expiresAt: now + approval.window, status: 'pending' };
-    await this.deps.store.requests.create(request);
-    return { statusCode: 202, body: { request, message: `${kind} to ${to} waits for a different approver until ${new Date(request.expiresAt).toISOString()}` } };
+    return this.moveThePrimary({ kind, id: this.deps.newId(kind), to, reason: body.reason, actor: principal.name, force: body.force, at: this.deps.now() }, principal);
   }
 
   failback(body: z.output<typeof failbackBody>, principal: Principal): Promise<Answer> {
-    return this.submit({ kind: 'failback', id: this.deps.newId('failback'), reason: body.reason, actor: principal.name, force: body.force, at: this.deps.now() });
+    return this.moveThePrimary({ kind: 'failback', id: this.deps.newId('failback'), reason: body.reason, actor: principal.name, force: body.force, at: this.deps.now() }, principal);
+  }
+
+  /** One rule for every command that moves the primary or the writer: under the two-person rule it waits for an approver. */
+  private async moveThePrimary(command: FlipCommand, principal: Principal): Promise<Answer> {
+    const approval = this.deps.config.failover.approval;
+    if (!approval.required) return this.submit(command);
+    const now = command.at;
+    const request: ApprovalRequest = { id: command.id, command, requestedBy: principal.name, createdAt: now, expiresAt: now + approval.window, status: 'pending' };
+    await this.deps.store.requests.create(request);
+    const target = command.kind === 'failback' ? 'the configured primary' : command.to;
+    return { statusCode: 202, body: { request, message: `${command.kind} to ${target} waits for a different approver until ${new Date(request.expiresAt).toISOString()}` } };
   }
 
   pauseOrResume(kind: 'pause' | 'resume', body: z.output<typeof reasonBody>, principal: Principal): Promise<Answer> {
@@ -98,19 +103,17 @@ export class Operations {
     if (request.requestedBy === principal.name) {
       throw new ApiError(403, 'two-person rule: the requester cannot approve their own request', [`approver: ${principal.name} requested it; another approver must approve`]);
     }
-    // Submit first: it is idempotent for the same command, so a lost answer or a concurrent
-    // approval cannot queue it twice; then record the approval (only one decision wins).
-    const command = { ...request.command, actor: `${request.requestedBy} (approved by ${principal.name})` };
-    const record = await this.deps.store.commands.submit(command, now);
-    const decided = await this.deps.store.requests.decide(id, { status: 'approved', decidedBy: principal.name, decidedAt: now, ...(body.note && { note: body.note }) });
-    return { statusCode: 202, body: { request: decided, command: record } };
+    // One conditional write decides the request and queues its command; a concurrent reject or
+    // approve loses with 409, and a rejected request's command can never be taken.
+    const { request: decided, command } = await this.deps.store.requests.decide(id, { status: 'approved', decidedBy: principal.name, decidedAt: now, ...(body.note && { note: body.note }) });
+    return { statusCode: 202, body: { request: decided, command } };
   }
 
   async reject(id: string, body: z.output<typeof rejectBody>, principal: Principal): Promise<Answer> {
     const now = this.deps.now();
     await this.openRequest(id, now);
-    const decided = await this.deps.store.requests.decide(id, { status: 'rejected', decidedBy: principal.name, decidedAt: now, note: body.reason });
-    return { statusCode: 200, body: { request: decided } };
+    const { request } = await this.deps.store.requests.decide(id, { status: 'rejected', decidedBy: principal.name, decidedAt: now, note: body.reason });
+    return { statusCode: 200, body: { request } };
   }
 
   async command(id: string): Promise<Answer> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from './auth.js';
+import { operatorText } from './text.js';
 
 /**
  * The API's routes in one table: the server wires them, the OpenAPI document describes them, the
@@ -19,13 +20,14 @@ export interface RouteSpec {
   produces?: string;
 }
 
-const reason = z.string().trim().min(1, 'say why, for the audit trail (e.g. "us-east-1 API errors since 03:12, INC-123")').max(500);
-const region = z.string().min(1, 'name a configured region');
+const reason = operatorText({ max: 500, empty: 'say why, for the audit trail (e.g. "us-east-1 API errors since 03:12, INC-123")' });
+const note = operatorText({ max: 500, empty: 'leave the note out, or write one', multiline: true });
+const region = operatorText({ max: 64, empty: 'name a configured region' });
 
 export const flipBody = z.strictObject({ to: region, reason, force: z.boolean().default(false) });
 export const failbackBody = z.strictObject({ reason, force: z.boolean().default(false) });
 export const reasonBody = z.strictObject({ reason });
-export const approveBody = z.strictObject({ note: z.string().max(500).optional() });
+export const approveBody = z.strictObject({ note: note.optional() });
 export const rejectBody = z.strictObject({ reason });
 export const planQuery = z.strictObject({ to: region, kind: z.enum(['failover', 'switchover']).default('failover') });
 export const auditQuery = z.strictObject({
@@ -54,6 +56,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', url: '/', summary: 'The dashboard (no token; it asks for one)', produces: 'text/html' },
   { method: 'GET', url: '/assets/*', summary: 'The dashboard static files (no token)', produces: 'application/octet-stream' },
 ];
+
+/** The route that serves `method path` (a concrete path such as `/v1/requests/r-1/approve`), if any. */
+export function routeFor(method: RouteSpec['method'], path: string): RouteSpec | undefined {
+  return ROUTES.find((route) => route.method === method && new RegExp(`^${route.url.replace(/:\w+/g, '[^/]+').replace(/\*$/, '.*')}$`).test(path));
+}
 
 /** Names the field and what is wrong with it, one line per problem. */
 export function describeIssues(error: z.ZodError, where: 'body' | 'query'): string[] {

@@ -1,18 +1,19 @@
-import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../config/schema.js';
-import { InputError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { canonicalJson } from '../providers/store/canonical-json.js';
-import { ConflictError, StoreUnavailableError } from '../providers/store/errors.js';
-import type { StateStore } from '../providers/store/port.js';
-import { FailureLimiter, roleAllows, TokenVerifier, type Principal } from './auth.js';
+import type { AuditPhase, StateStore } from '../providers/store/port.js';
+import { TokenVerifier, type Principal } from './auth.js';
 import { formatEvent, type EventHub } from './events.js';
+import { FailureLimit } from './failure-limit.js';
+import { gate } from './gate.js';
+import { SECURITY_HEADERS } from './headers.js';
 import type { ControllerMetrics } from './metrics.js';
+import { mutation, toApiError } from './mutation.js';
 import { openApiDocument } from './openapi.js';
 import { ApiError, Operations, type Answer, type OperationsDeps } from './operations.js';
+import { LogThrottle, UnauthenticatedRefusals } from './refusals.js';
 import { auditQuery, describeIssues, planQuery, ROUTES, type RouteSpec } from './routes.js';
 import type { approveBody, failbackBody, flipBody, reasonBody, rejectBody } from './routes.js';
 import { DASHBOARD_DIR, readStatic } from './static.js';
@@ -29,10 +30,8 @@ export interface ApiServerDeps extends Omit<OperationsDeps, 'store' | 'config'> 
   version?: string;
 }
 
-const ANONYMOUS = 'anonymous';
-const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
-/** A call that failed without an answer (5xx) leaves its key claimed; after this, a retry with the key runs again. */
-const UNANSWERED_CLAIM_STALE_MS = 30_000;
+/** At most one log line per route and reason this often for unauthenticated refusals and store trouble of the failure limit. */
+const THROTTLED_LOG_INTERVAL_MS = 60_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,21 +49,26 @@ declare module 'fastify' {
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const { config, store } = deps;
   const app = Fastify({ loggerInstance: deps.logger.child({ part: 'api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024, requestTimeout: 30_000 });
-  const verifier = new TokenVerifier(config.api.tokens);
-  const limiter = new FailureLimiter(config.api.authFailureLimit, config.api.authFailureWindow);
   const operations = new Operations({ ...deps, store, config });
   const dashboardDir = deps.dashboardDir ?? DASHBOARD_DIR;
+  const storeTrouble = new LogThrottle(THROTTLED_LOG_INTERVAL_MS);
+  const limit = new FailureLimit(store.authFailures, config.api.authFailureLimit, config.api.authFailureWindow, (error) => {
+    const held = storeTrouble.admit('failure-limit', deps.now());
+    if (held !== undefined) app.log.warn({ err: error, heldBack: held }, 'the shared failed-authentication count is unreachable; this replica\'s own count limits meanwhile');
+  });
+  const refusals = new UnauthenticatedRefusals(deps.metrics, app.log, THROTTLED_LOG_INTERVAL_MS);
   // Open event streams never end by themselves: closing the server ends them, or close would wait for ever.
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
   });
 
-  const audit = async (request: FastifyRequest, phase: 'intent' | 'refused', details: Record<string, unknown>) => {
+  /** Audit records of calls name their caller: only identified callers' calls are ever audited. */
+  const audit = async (request: FastifyRequest, phase: AuditPhase, details: Record<string, unknown>) => {
     const spec = request.routeOptions.config.spec;
     await store.audit.append({
       at: deps.now(),
-      actor: request.principal?.name ?? ANONYMOUS,
+      actor: request.principal!.name,
       action: `api${spec?.url ?? request.url}`.replace('/v1/', '/'),
       phase,
       details: { method: request.method, path: request.url.split('?')[0], client: request.ip, replica: deps.region, ...details },
@@ -72,44 +76,24 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   };
 
   /**
-   * Sends a refusal; on a mutating route it is audited first (the audit must not be lost to a crash).
-   * Except 429: an address past the failure limit was audited up to the limit, and appending each of
-   * its further attempts would let it flood the chain that plans append to during an incident.
+   * Sends a refusal; when an identified caller is refused on a mutating route, it is audited first
+   * (the audit must not be lost to a crash). Refusals of callers nobody identified never reach the
+   * chain (see gate.ts): anyone could send them, as many as they like.
    */
   const refuse = async (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
-    if (error.statusCode === 429) request.log.warn({ client: request.ip, route: request.routeOptions.url }, 'refused: too many failed authentications from this address');
-    else if (request.routeOptions.config.spec?.mutating) {
+    if (request.principal && request.routeOptions.config.spec?.mutating) {
       await audit(request, 'refused', { status: error.statusCode, reason: error.message, problems: error.problems }).catch((cause: unknown) => request.log.error({ err: cause }, 'audit of a refused call failed'));
     }
     return reply.code(error.statusCode).send({ error: error.message, ...(error.problems.length > 0 && { problems: error.problems }) });
   };
 
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+  });
   app.addHook('onResponse', async (request, reply) => {
     deps.metrics.onApiRequest(request.routeOptions.url ?? 'unmatched', reply.statusCode);
   });
-
-  // Authentication and roles, before the body is even parsed.
-  app.addHook('onRequest', async (request, reply) => {
-    const spec = request.routeOptions.config.spec;
-    if (!spec?.role) return;
-    const now = deps.now();
-    const wait = limiter.blockedFor(request.ip, now);
-    if (wait > 0) {
-      reply.header('retry-after', String(Math.ceil(wait / 1000)));
-      return refuse(request, reply, new ApiError(429, 'too many failed authentications from this address; try again later'));
-    }
-    const principal = verifier.verify(request.headers.authorization);
-    if (!principal) {
-      limiter.recordFailure(request.ip, now);
-      reply.header('www-authenticate', 'Bearer');
-      const message = request.headers.authorization ? 'the bearer token is not valid' : 'missing bearer token';
-      return refuse(request, reply, new ApiError(401, message, ['Authorization: send "Bearer <token>"']));
-    }
-    request.principal = principal;
-    if (!roleAllows(principal.role, spec.role)) {
-      return refuse(request, reply, new ApiError(403, `${principal.name} has role ${principal.role}; ${spec.method} ${spec.url} needs ${spec.role}`));
-    }
-  });
+  app.addHook('onRequest', gate({ verifier: new TokenVerifier(config.api.tokens), limit, refusals, now: deps.now, refuse }));
 
   app.setErrorHandler(async (error, request, reply) => {
     const answer = toApiError(error);
@@ -124,40 +108,12 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     if (!result.success) throw new ApiError(400, `invalid request ${where}`, describeIssues(result.error, where));
     return result.data;
   };
-
-  /**
-   * A mutating call: key required, body validated, then claimed under its Idempotency-Key so a
-   * repeat (on any replica) gets the first answer; the intent is audited before the change.
-   */
-  const mutation = (spec: RouteSpec, run: (request: FastifyRequest, body: never) => Promise<Answer>) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const key = request.headers['idempotency-key'];
-    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-      throw new ApiError(400, 'an Idempotency-Key header is required', ['Idempotency-Key: 1-200 letters, digits, ".", "_", ":" or "-"; a new random one per intended change (e.g. a UUID)']);
-    }
-    const body = parse(spec.body!, request.body, 'body');
-    const principal = request.principal!;
-    const fingerprint = createHash('sha256').update(canonicalJson({ method: request.method, path: request.url, by: principal.name, body })).digest('hex');
-    const claim = await store.requests.claimKey(key, fingerprint, deps.now(), UNANSWERED_CLAIM_STALE_MS);
-    if (!claim.claimed) {
-      if (claim.record.fingerprint !== fingerprint) throw new ApiError(422, 'this Idempotency-Key was used for a different call', ['Idempotency-Key: use a new key for a new change']);
-      if (!claim.record.response) throw new ApiError(409, 'a call with this Idempotency-Key is still running, or failed less than 30s ago; retry shortly');
-      reply.header('idempotent-replayed', 'true');
-      return reply.code(claim.record.response.statusCode).send(claim.record.response.body);
-    }
-    let answer: Answer;
-    try {
-      const why = (body as { reason?: unknown }).reason;
-      await audit(request, 'intent', { idempotencyKey: key, body, ...(typeof why === 'string' && { reason: why }) });
-      answer = await run(request, body as never);
-    } catch (error) {
-      const refused = toApiError(error);
-      // A refusal is the call's answer too: a replay must not run it a second time.
-      if (refused.statusCode < 500) await store.requests.completeKey(key, { statusCode: refused.statusCode, body: { error: refused.message, problems: refused.problems } });
-      throw refused;
-    }
-    await store.requests.completeKey(key, answer);
-    request.log.info({ route: spec.url, actor: principal.name, status: answer.statusCode }, `${spec.method} ${spec.url} by ${principal.name}: ${answer.statusCode}`);
-    return reply.code(answer.statusCode).send(answer.body);
+  const changes = {
+    idempotency: store.idempotency,
+    idempotencyTtl: config.api.idempotencyTtl,
+    now: deps.now,
+    audit,
+    parseBody: (request: FastifyRequest) => parse(request.routeOptions.config.spec!.body!, request.body, 'body'),
   };
 
   const read = (run: (request: FastifyRequest) => Promise<Answer>) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -170,14 +126,14 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const handlers: Record<string, (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>> = {
     'GET /v1/status': read(() => operations.status()),
     'GET /v1/plan': read((request) => operations.plan(parse(planQuery, request.query, 'query'), request.principal!)),
-    'POST /v1/failover': mutation(spec('POST /v1/failover'), (request, body: z.output<typeof flipBody>) => operations.flip('failover', body, request.principal!)),
-    'POST /v1/switchover': mutation(spec('POST /v1/switchover'), (request, body: z.output<typeof flipBody>) => operations.flip('switchover', body, request.principal!)),
-    'POST /v1/failback': mutation(spec('POST /v1/failback'), (request, body: z.output<typeof failbackBody>) => operations.failback(body, request.principal!)),
-    'POST /v1/pause': mutation(spec('POST /v1/pause'), (request, body: z.output<typeof reasonBody>) => operations.pauseOrResume('pause', body, request.principal!)),
-    'POST /v1/resume': mutation(spec('POST /v1/resume'), (request, body: z.output<typeof reasonBody>) => operations.pauseOrResume('resume', body, request.principal!)),
+    'POST /v1/failover': mutation(changes, (request, body: z.output<typeof flipBody>) => operations.flip('failover', body, request.principal!)),
+    'POST /v1/switchover': mutation(changes, (request, body: z.output<typeof flipBody>) => operations.flip('switchover', body, request.principal!)),
+    'POST /v1/failback': mutation(changes, (request, body: z.output<typeof failbackBody>) => operations.failback(body, request.principal!)),
+    'POST /v1/pause': mutation(changes, (request, body: z.output<typeof reasonBody>) => operations.pauseOrResume('pause', body, request.principal!)),
+    'POST /v1/resume': mutation(changes, (request, body: z.output<typeof reasonBody>) => operations.pauseOrResume('resume', body, request.principal!)),
     'GET /v1/requests': read(() => operations.requests()),
-    'POST /v1/requests/:id/approve': mutation(spec('POST /v1/requests/:id/approve'), (request, body: z.output<typeof approveBody>) => operations.approve(param(request, 'id'), body, request.principal!)),
-    'POST /v1/requests/:id/reject': mutation(spec('POST /v1/requests/:id/reject'), (request, body: z.output<typeof rejectBody>) => operations.reject(param(request, 'id'), body, request.principal!)),
+    'POST /v1/requests/:id/approve': mutation(changes, (request, body: z.output<typeof approveBody>) => operations.approve(param(request, 'id'), body, request.principal!)),
+    'POST /v1/requests/:id/reject': mutation(changes, (request, body: z.output<typeof rejectBody>) => operations.reject(param(request, 'id'), body, request.principal!)),
     'GET /v1/commands/:id': read((request) => operations.command(param(request, 'id'))),
     'GET /v1/audit': read((request) => operations.audit(parse(auditQuery, request.query, 'query'))),
     'GET /v1/events': async (request, reply) => streamEvents(deps.events, streams, request, reply),
@@ -202,12 +158,6 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   return app;
 }
 
-function spec(id: string): RouteSpec {
-  const found = ROUTES.find((r) => `${r.method} ${r.url}` === id);
-  if (!found) throw new Error(`no route ${id}`);
-  return found;
-}
-
 async function sendStatic(reply: FastifyReply, dir: string, file: string) {
   const found = await readStatic(dir, file);
   if (!found) return reply.code(404).send({ error: `no dashboard file ${file}` });
@@ -219,7 +169,7 @@ function streamEvents(hub: EventHub, streams: Set<ServerResponse>, request: Fast
   reply.hijack();
   const raw = reply.raw;
   streams.add(raw);
-  raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  raw.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
   raw.write(': connected\n\n');
   const unsubscribe = hub.subscribe((event) => raw.write(formatEvent(event)));
   // A comment line now and then keeps proxies from closing an idle stream.
@@ -232,18 +182,3 @@ function streamEvents(hub: EventHub, streams: Set<ServerResponse>, request: Fast
   request.raw.on('close', close);
   raw.on('close', close);
 }
-
-/** Maps any thrown value to the answer the client gets. */
-function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof InputError) return new ApiError(400, error.message, error.problems, { cause: error });
-  if (error instanceof ConflictError) return new ApiError(409, error.message, [], { cause: error });
-  if (error instanceof StoreUnavailableError) return new ApiError(503, 'the state store is unreachable; retry, or see `fcp status`', [], { cause: error });
-  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    const problem = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fastifyError.message ?? '') ? 'body: not valid JSON' : `body: ${fastifyError.message ?? 'rejected'}`;
-    return new ApiError(fastifyError.statusCode, fastifyError.message ?? 'bad request', [problem], { cause: error });
-  }
-  return new ApiError(500, 'internal error; see the replica log', [], { cause: error });
-}
-

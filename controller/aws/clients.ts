@@ -1,13 +1,19 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
+import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Config } from '../config/schema.js';
 import type { RegionName } from '../domain/types.js';
 
 /** Route 53's control plane (changes, GetChange, health-check status) is served from us-east-1 only. */
 export const ROUTE53_CONTROL_REGION = 'us-east-1';
+/** IAM's control plane (policy simulation) is global, served from us-east-1. */
+export const IAM_CONTROL_REGION = 'us-east-1';
 
 type AwsSettings = Config['aws'];
 
@@ -40,6 +46,23 @@ export class AwsClients {
 
   cloudwatch(region: RegionName): CloudWatchClient {
     return this.cached(`cloudwatch:${region}`, () => new CloudWatchClient(this.options(region, this.aws.endpoints.cloudwatch?.[region])));
+  }
+
+  iam(): IAMClient {
+    return this.cached('iam', () => new IAMClient(this.options(IAM_CONTROL_REGION, this.aws.endpoints.iam)));
+  }
+
+  /** STS in the replica's own region (regional STS keeps working when another region's does not). */
+  sts(): STSClient {
+    return this.cached('sts', () => new STSClient(this.options(this.replicaRegion, this.aws.endpoints.sts)));
+  }
+
+  kms(region: RegionName): KMSClient {
+    return this.cached(`kms:${region}`, () => new KMSClient(this.options(region, this.aws.endpoints.kms)));
+  }
+
+  s3(region: RegionName): S3Client {
+    return this.cached(`s3:${region}`, () => new S3Client({ ...this.options(region, this.aws.endpoints.s3), forcePathStyle: this.aws.endpoints.s3 !== undefined }));
   }
 
   /** An ARC cluster's data-plane endpoint: each of the five is its own client, signed for its region. */

@@ -1,6 +1,6 @@
 import type { RegionName } from '../domain/types.js';
 
-export type AwsServiceName = 'route53' | 'rds' | 'cloudwatch' | 'arc';
+export type AwsServiceName = 'route53' | 'rds' | 'cloudwatch' | 'arc' | 'iam' | 'sts' | 'kms' | 's3';
 
 /** What one AWS call is aimed at: named in errors, logs and error counts. */
 export interface AwsTarget {

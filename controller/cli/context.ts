@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command as Cli } from 'commander';
 import { ApiClient } from '../api/client.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { InputError } from '../errors.js';
+import { verifiedIdentity } from './identity.js';
 import { openStateStore } from '../providers/store/from-config.js';
 import type { StateStore } from '../providers/store/port.js';
 
@@ -14,7 +14,6 @@ export interface CommonOptions {
   config: string;
   region?: string;
   json?: boolean;
-  actor?: string;
   api?: string;
 }
 
@@ -24,7 +23,6 @@ export function withCommonOptions(command: Cli): Cli {
   return command
     .option('-c, --config <file>', 'controller config (env FCP_CONFIG)', DEFAULT_CONFIG)
     .option('--region <region>', 'region whose endpoints and credentials this command uses (default: the configured primary)')
-    .option('--actor <name>', 'who is acting, for the audit trail (env FCP_ACTOR, default: the OS user)')
     .option('--json', 'print one JSON object instead of text')
     .option('--api <url>', "go through a replica's HTTP API instead of the state store; the token comes from env FCP_TOKEN (env FCP_API)");
 }
@@ -39,7 +37,8 @@ export function apiClientOf(options: CommonOptions): ApiClient | undefined {
 export interface CliContext {
   config: Config;
   region: string;
-  actor: string;
+  /** Who runs this command, as AWS verifies it (asked once, when a command is about to be written). */
+  identity(): Promise<string>;
   store: StateStore;
   close(): void;
 }
@@ -52,16 +51,14 @@ export function resolveRegion(config: Config, region: string | undefined): strin
   return name;
 }
 
-export function actorOf(options: CommonOptions): string {
-  return options.actor ?? process.env.FCP_ACTOR ?? `user/${userInfo().username}`;
-}
 
 /** Loads the config and opens the state store the way the replicas see it. */
 export function openContext(options: CommonOptions): CliContext {
   const config = loadConfig(options.config);
   const region = resolveRegion(config, options.region);
   const store = openStateStore(config, { region });
-  return { config, region, actor: actorOf(options), store, close: () => store.close() };
+  let identity: Promise<string> | undefined;
+  return { config, region, store, identity: () => (identity ??= verifiedIdentity(config, region)), close: () => store.close() };
 }
 
 export function newCommandId(kind: string): string {
@@ -87,6 +84,10 @@ export async function confirm(question: string, yes: boolean | undefined, flag: 
 }
 
 /** Writes the result: one JSON object with --json, else the text. */
+/** JSON.stringify escapes the C0 controls but leaves C1 and bidirectional controls raw: escape them too. */
+const RAW_IN_JSON = /[\u007f-\u009f\p{Bidi_Control}\u2028\u2029]/gu;
+
 export function output(options: { json?: boolean }, value: unknown, text: () => string): void {
-  process.stdout.write(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+  const json = () => JSON.stringify(value, null, 2).replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  process.stdout.write(options.json ? `${json()}\n` : `${text()}\n`);
 }

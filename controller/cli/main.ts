@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../errors.js';
 import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerOperateCommands } from './commands/operate.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerBenchCommands(program);
   registerConfigCommands(program);
   registerOperateCommands(program);
+  registerAuditCommand(program);
   registerRunCommands(program);
   registerSimulateCommand(program);
   registerSandboxCommands(program);

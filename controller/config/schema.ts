@@ -3,6 +3,7 @@ import { isAwsRegion } from './aws-regions.js';
 import { sandboxSection } from '../../sandbox/config-schema.js';
 import { notificationsSchema } from '../notify/config.js';
 import { duration } from './duration.js';
+import { isHttpUrl, redactUrl } from './validate.js';
 
 /**
  * The controller's configuration. Validated once at the edge (`loadConfig`); inside, the parsed
@@ -17,9 +18,7 @@ const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, starting with a letter (at most 63 characters)');
 
-const httpUrl = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL` });
+const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `${redactUrl(issue.input)} is not an http(s) URL` });
 
 const arn = (service: string) =>
   z
@@ -27,6 +26,19 @@ const arn = (service: string) =>
     .refine((value) => new RegExp(`^arn:aws[a-z-]*:${service}:`).test(value), {
       error: (issue) => `${JSON.stringify(issue.input)} is not an ${service} ARN (it should start with "arn:aws:${service}:")`,
     });
+
+/** RDS stores global-cluster and DB-cluster identifiers in lower case; the config holds them as RDS returns them. */
+const RDS_IDENTIFIER = /^[a-z](?:-?[a-z0-9])*$/;
+const validRdsIdentifier = (id: string) => id.length <= 63 && RDS_IDENTIFIER.test(id.toLowerCase());
+const rdsIdentifier = z
+  .string()
+  .refine(validRdsIdentifier, { error: (issue) => `${JSON.stringify(issue.input)} is not an RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen (RDS stores it in lower case)` })
+  .transform((id) => id.toLowerCase());
+const clusterArn = arn('rds')
+  .refine((value) => /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:/i.test(value) && validRdsIdentifier(value.slice(value.lastIndexOf(':') + 1)), {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a DB cluster ARN with an RDS identifier (arn:aws:rds:<region>:<account>:cluster:<1-63 letters, digits and single hyphens>)`,
+  })
+  .transform((value) => value.toLowerCase());
 
 const ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const dnsName = z
@@ -182,11 +194,11 @@ const traffic = z.discriminatedUnion('mechanism', [arcTraffic, route53Traffic], 
 
 const auroraGlobal = z.strictObject({
   engine: z.literal('aurora-global'),
-  globalClusterIdentifier: z.string().min(1),
+  globalClusterIdentifier: rdsIdentifier,
   /** Each region's member cluster of the global database. */
   clusters: perRegion(
     z.strictObject({
-      arn: arn('rds'),
+      arn: clusterArn,
       /** The cluster's own endpoints, which the DB endpoint records point at. */
       writerEndpoint: z.string().min(1),
       readerEndpoint: z.string().min(1),
@@ -242,12 +254,26 @@ const api = z
           name: z.string().regex(/^[A-Za-z0-9._@/-]{1,64}$/, 'use letters, digits and . _ @ / - (at most 64 characters)'),
           role: z.enum(['viewer', 'operator', 'approver'], 'must be "viewer", "operator" or "approver"'),
           sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 of the token as 64 lower-case hex digits (e.g. `printf %s "$TOKEN" | sha256sum`)'),
+          /**
+           * The last moment the token is accepted; after it the API answers 401 "expired". A date
+           * and time with its zone, or epoch milliseconds (the parsed form, so configs round-trip).
+           */
+          notAfter: z
+            .union([z.iso.datetime({ offset: true }).transform((at) => Date.parse(at)), z.number().int().min(0)], {
+              error: 'must be a date and time with its zone, such as "2026-06-30T00:00:00Z"',
+            })
+            .optional(),
         }),
       )
       .default([]),
-    /** Failed authentications from one client address allowed per window before it gets 429. */
+    /**
+     * Failed authentications from one client address allowed per window before it gets 429. The
+     * count is kept in the state store, so it is shared by every replica.
+     */
     authFailureLimit: z.number().int().min(1).default(10),
     authFailureWindow: duration({ min: 1000 }).default(60_000),
+    /** How long a repeated Idempotency-Key returns the first answer; after that the key is new again. */
+    idempotencyTtl: duration({ min: 60_000 }).default(24 * 3_600_000),
   })
   .superRefine((api, ctx) => {
     const hashes = api.tokens.map((t) => t.sha256);
@@ -268,6 +294,12 @@ const aws = z
         cloudwatch: perRegion(httpUrl).optional(),
         dynamodb: httpUrl.optional(),
         sns: httpUrl.optional(),
+        /** IAM (policy simulation) and STS (caller identity), for readiness's permission proof. */
+        iam: httpUrl.optional(),
+        sts: httpUrl.optional(),
+        /** KMS (signing audit checkpoints) and S3 (keeping them), with `audit.checkpoints.mode: aws`. */
+        kms: httpUrl.optional(),
+        s3: httpUrl.optional(),
       })
       .prefault({}),
     /**
@@ -291,6 +323,32 @@ const aws = z
       .prefault({}),
   })
   .prefault({});
+
+/**
+ * Signed checkpoints of the audit chain's head, kept where the store's writers cannot rewrite them,
+ * so that `fcp audit --verify` finds truncation, re-chaining, forged records and a wiped chain.
+ */
+const checkpoints = z.discriminatedUnion(
+  'mode',
+  [
+    /** The sandbox and single-machine use: an Ed25519 key file and an append-only checkpoint file in `dir`. */
+    z.strictObject({ mode: z.literal('local'), dir: z.string().min(1).default('.data/audit'), every: duration({ min: 1000 }).default(30_000) }),
+    /** Production: an asymmetric KMS key signs (the controller can use it, not export it); checkpoints go to an S3 bucket with Object Lock in compliance mode. */
+    z.strictObject({
+      mode: z.literal('aws'),
+      /** The KMS key (ECC_NIST_P256, SIGN_VERIFY); a multi-Region key lets every region's replica sign in its own region. */
+      kmsKeyId: z.string().min(1),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (lower case letters, digits, "." and "-")'),
+      /** The bucket's region. */
+      bucketRegion: regionName,
+      prefix: z.string().default('audit-checkpoints/'),
+      every: duration({ min: 1000 }).default(30_000),
+    }),
+  ],
+  { error: 'mode must be "local" (a key file and a checkpoint file) or "aws" (KMS and S3 Object Lock)' },
+);
+
+const audit = z.strictObject({ checkpoints: checkpoints.prefault({ mode: 'local' }) }).prefault({});
 
 const signals = z
   .strictObject({
@@ -316,6 +374,7 @@ export const configSchema = z
     api,
     aws,
     signals,
+    audit,
     /** Where decisions, plan progress and refusals are announced (webhook, SNS). */
     notifications: notificationsSchema,
     /** Settings only the local sandbox reads (sandbox/config-schema.ts); the controller ignores them. */

@@ -3,6 +3,23 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 
+/** An absolute http(s) URL that parses, with no white space: what config fields holding endpoints accept. */
+export function isHttpUrl(value: string): boolean {
+  return /^https?:\/\/[^\s/]+\S*$/.test(value) && URL.canParse(value);
+}
+
+/**
+ * A URL as an error message may show it: its scheme and host, never the rest. A webhook URL's path
+ * is its secret, and user info or a query may hold credentials; a value without a recognisable
+ * `scheme://host` is not shown at all, since it may be a secret pasted in the wrong place.
+ */
+export function redactUrl(value: unknown): string {
+  const text = String(value);
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)(?:[^/?#@\s]*@)?([a-z0-9.:[\]%-]*)/i.exec(text);
+  if (!match || match[2] === '') return `a value of ${text.length} characters (not shown)`;
+  return JSON.stringify(`${match[1]}${match[2]}${match[0].length < text.length ? '/…' : ''}`);
+}
+
 /** `['regions', 1, 'name']` -> `regions[1].name`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -120,6 +120,7 @@ export function buildPlan(decision: FlipDecision, config: PlanSettings): Plan {
     reason: decision.reason,
     createdAt: decision.at,
     overridden: decision.guards.filter((g) => g.overridden).map((g) => g.guard),
+    ...(decision.commandId !== undefined && { commandId: decision.commandId }),
     steps: steps.map((step, i) => ({ ...step, index: i + 1, deadlineMs: limit[step.kind] })),
   };
 }

@@ -315,6 +315,8 @@ export interface PlanStep {
 
 export interface Plan extends FlipSpec {
   id: string;
+  /** The operator command the plan carries out, if one asked for it. */
+  commandId?: string;
   createdAt: Millis;
   /** Guards that an operator overrode with `--force`, for the record. */
   overridden: string[];

@@ -124,7 +124,8 @@ export async function executePlan(plan: Plan, deps: ExecutorDeps): Promise<Execu
     const existing = await record('the journal', () => writer.read(plan.id));
     if (!existing) await record('the plan start', () => writer.begin(lease, plan, clock.now()));
     else if (existing.head.status !== 'running') return stop(`the journal says the plan already ${existing.head.status}`);
-    emit({ type: 'plan-start', plan, resumed: existing !== undefined, at: clock.now() });
+    // Resumed: some step of it ran before (the reconciler begins a new plan's journal itself).
+    emit({ type: 'plan-start', plan, resumed: existing?.steps.some((s) => s.status !== 'pending') ?? false, at: clock.now() });
     const journal: PlanJournal | undefined = existing ?? (await record('the journal', () => writer.read(plan.id)));
 
     for (const step of plan.steps) {

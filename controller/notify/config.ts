@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { isAwsRegion } from '../config/aws-regions.js';
 import { duration } from '../config/duration.js';
+import { isHttpUrl, redactUrl } from '../config/validate.js';
 
 /**
  * The `notifications` section of the controller config: where decisions, plan progress and
  * refusals are announced. Additive: without it (or with neither destination) nothing is sent.
  */
 
-const webhookUrl = z
-  .string()
-  .refine((value) => /^https?:\/\/[^\s/]+/.test(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an http(s) URL; use the webhook URL your chat tool gave you` });
+// A webhook URL is a secret (whoever has it can post): errors never show more than its host.
+const webhookUrl = z.string().refine(isHttpUrl, { error: (issue) => `${redactUrl(issue.input)} is not an http(s) URL; use the webhook URL your chat tool gave you` });
 
 const snsTopicArn = z
   .string()

@@ -6,18 +6,25 @@ import { formatDuration } from '../domain/time.js';
 import type { Condition } from '../domain/types.js';
 import { describeError, FcpError } from '../errors.js';
 import type { StepPorts } from '../executor/steps.js';
+import type { StepBudget } from '../providers/ports.js';
 
 /** A replica whose credentials are refused must not hold the lease: it could decide but not act. */
 export function credentialsRefused(conditions: readonly Condition[]): Condition | undefined {
   return conditions.find((c) => c.status === 'false' && refusesCredentials(c.reason));
 }
 
+/** The permission proof (`permissions.ts`): its conditions, never a throw. */
+export interface PermissionConditions {
+  conditions(budget: StepBudget): Promise<Condition[]>;
+}
+
 /**
  * Readiness checks: continuous proof that the failover path would work from this replica, with
  * its credentials, right now (DESIGN.md: a rollback once failed on a permission nothing had
- * exercised). Each check makes the read calls the plan's steps would make.
+ * exercised). Each check makes the read calls the plan's steps would make; `permissions` proves
+ * the write calls by simulating them with IAM.
  */
-export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'regions' | 'failover' | 'aws'>, clock: Clock): Promise<Condition[]> {
+export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'regions' | 'failover' | 'aws'>, clock: Clock, permissions?: PermissionConditions): Promise<Condition[]> {
   const at = clock.now();
   const budget = { deadlineAt: at + config.aws.requestTimeout * 2 };
   const standbys = config.regions.filter((r) => r.role === 'standby').map((r) => r.name);
@@ -62,6 +69,7 @@ export async function checkReadiness(ports: StepPorts, config: Pick<Config, 'reg
       return ready.map((c) => ({ ...c, region: c.region ?? region }));
     }),
     ...standbys.map((region) => check('ReplicationLagWithinBudget', region, lag(region))),
+    ...(permissions ? [permissions.conditions(budget)] : []),
   ]);
   return conditions.flat();
 }

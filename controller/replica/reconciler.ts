@@ -72,9 +72,15 @@ export class Reconciler {
     const topology = stored?.topology ?? initialTopology(config);
     const journal = topology.active ? await store.journal.read(topology.active.planId) : undefined;
     const commands: Command[] = [];
+    // A command taken by an earlier pass may have started its plan before its decision was written
+    // (the store went away in between): that command is done, not a new request.
+    const started = open.some((r) => r.status === 'taken') ? await store.journal.listPlans() : [];
     for (const record of open) {
       const taken = await store.commands.take(lease, record.command.id, now);
-      if (taken) commands.push(taken.command);
+      if (!taken) continue;
+      const plan = started.find((head) => head.plan.commandId === record.command.id)?.plan;
+      if (plan) await store.commands.decide(lease, record.command.id, { status: 'done', reason: plan.reason, result: { planId: plan.id } }, now);
+      else commands.push(taken.command);
     }
 
     const step = engineStep(
@@ -127,6 +133,7 @@ export class Reconciler {
       await this.persist(lease, topology, next, stored?.version ?? 0, now);
     }
     for (const decision of step.decisions) await this.record(decision, commands, assessment, lease);
+    await this.recordAdoption(topology, next, step.decisions, lease, now);
     if (run?.resumed) {
       await store.audit.append({ at: now, actor: this.deps.holder, action: 'plan/resumed', phase: 'intent', details: { planId: run.plan.id, fenceToken: lease.token, reason: `the journal says it is running and nobody runs it${acting}` } });
     }
@@ -160,6 +167,13 @@ export class Reconciler {
   private async persist(lease: Lease, before: Topology, after: Topology, version: number, now: Millis): Promise<void> {
     if (version > 0 && JSON.stringify(before) === JSON.stringify(after)) return;
     await this.deps.store.topology.write(lease, after, version, now);
+  }
+
+  /** A primary that changed without a plan succeeding was adopted from the world (a writer moved outside the controller): on the record. */
+  private async recordAdoption(before: Topology, after: Topology, decisions: readonly Decision[], lease: Lease, now: Millis): Promise<void> {
+    if (after.primary === before.primary || decisions.some((d) => d.kind === 'plan-finished' && d.ok)) return;
+    const reason = decisions.find((d) => d.kind === 'none' && d.reason.startsWith('adopted'))?.reason ?? `primary changed from ${before.primary} to ${after.primary}`;
+    await this.deps.store.audit.append({ at: now, actor: this.deps.holder, action: 'topology/adopted', phase: 'result', details: { from: before.primary, to: after.primary, reason, fenceToken: lease.token } });
   }
 
   /** Logs a decision (once per distinct reason) and hands it to the hooks. */

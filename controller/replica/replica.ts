@@ -192,6 +192,9 @@ export class Replica {
     const observations = (await Promise.all(this.deps.signals.map((s) => s.read()))).flat();
     this.windows.addAll(observations);
     this.checks = this.readiness.poll(now) ?? this.checks;
+    // Every replica keeps the database's status fresh, so a replica that takes the lease can judge
+    // replication lag on its very first pass instead of refusing for want of a reading.
+    this.database.poll(now);
     if (this.shutdown.signal.aborted) return;
 
     let kept: KeepResult;

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { StackSettings } from '../settings.js';
-import { controllerPolicyDocument, executionPolicyDocument, type ControllerPolicyInputs } from './controller-policy.js';
+import { alarmKeyPolicy, controllerPolicyDocument, controllerRoleName, executionPolicyDocument, type ControllerPolicyInputs } from './controller-policy.js';
 import type { Network } from './network.js';
 
 /** Where the task writes the config it reads from SSM, and the image's `fcp controller --config` path. */
@@ -16,8 +16,8 @@ export interface ControllerServiceArgs {
   network: Network;
   /** The rendered controller config, the same for every region. */
   configYaml: pulumi.Output<string>;
-  /** What the controller may act on (the alarm topic is added here). */
-  permissions: pulumi.Output<Omit<ControllerPolicyInputs, 'alarmTopicArn'>>;
+  /** What this region's controller may act on (the role itself is added here). */
+  permissions: pulumi.Output<Omit<ControllerPolicyInputs, 'principalArn'>>;
 }
 
 /**
@@ -49,9 +49,18 @@ export class ControllerService extends pulumi.ComponentResource {
       name: `/fcp/${args.deployment}/controller`,
       retentionInDays: settings.logRetentionDays,
     }, child);
+    const caller = aws.getCallerIdentityOutput({}, { provider: opts.provider });
+    // CloudWatch cannot publish to a topic encrypted with the AWS-managed `alias/aws/sns` key: the
+    // topic gets a key of its own whose policy lets CloudWatch use it.
+    const alarmKey = new aws.kms.Key(`${name}-alarms`, {
+      description: `${prefix}: the controller's alarm topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: caller.accountId.apply((accountId) => JSON.stringify(alarmKeyPolicy(accountId))),
+    }, child);
     const topic = new aws.sns.Topic(`${name}-alarms`, {
       name: `${prefix}-controller-alarms`,
-      kmsMasterKeyId: 'alias/aws/sns',
+      kmsMasterKeyId: alarmKey.arn,
     }, child);
     settings.alarmEmails.forEach((email, index) => {
       new aws.sns.TopicSubscription(`${name}-alarms-${index}`, { topic: topic.arn, protocol: 'email', endpoint: email }, child);
@@ -65,7 +74,6 @@ export class ControllerService extends pulumi.ComponentResource {
       value: args.configYaml,
     }, child);
 
-    const caller = aws.getCallerIdentityOutput({}, { provider: opts.provider });
     const assumeByEcsTasks = caller.accountId.apply((accountId) => JSON.stringify({
       Version: '2012-10-17',
       Statement: [{
@@ -88,15 +96,15 @@ export class ControllerService extends pulumi.ComponentResource {
         .apply(([repositoryArn, logGroupArn, configParameterArn]) => JSON.stringify(executionPolicyDocument({ repositoryArn, logGroupArn, configParameterArn }))),
     }, child);
     const taskRole = new aws.iam.Role(`${name}-task`, {
-      name: `${prefix}-controller`,
+      name: controllerRoleName(args.deployment, region),
       description: 'The failover controller: flips its routing controls and DB records, promotes its global database, keeps state in its table',
       assumeRolePolicy: assumeByEcsTasks,
     }, child);
     new aws.iam.RolePolicy(`${name}-task`, {
       role: taskRole.id,
       policy: pulumi
-        .all([args.permissions, topic.arn])
-        .apply(([permissions, alarmTopicArn]) => JSON.stringify(controllerPolicyDocument({ ...permissions, alarmTopicArn }))),
+        .all([args.permissions, taskRole.arn])
+        .apply(([permissions, principalArn]) => JSON.stringify(controllerPolicyDocument({ ...permissions, principalArn }))),
     }, child);
 
     const cluster = new aws.ecs.Cluster(`${name}-cluster`, {

@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { EXPIRES_AT } from '../../controller/providers/store/expiry.js';
 
 export interface StateTableArgs {
   tableName: string;
@@ -35,6 +36,8 @@ export class StateTable extends pulumi.ComponentResource {
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: true,
       serverSideEncryption: { enabled: true },
+      // Idempotency records and failed-login windows carry their expiry; DynamoDB deletes them after it.
+      ttl: { attributeName: EXPIRES_AT, enabled: true },
       replicas: args.replicaRegions.map((regionName) => ({
         regionName,
         pointInTimeRecovery: true,

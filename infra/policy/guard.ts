@@ -1,6 +1,7 @@
 import { TAG_REGION_ROLE } from '../components/providers.js';
 import { MAX_RECORD_TTL } from '../settings.js';
 import { PROVIDER_TYPE, type Inventory, type InventoryResource } from '../synth/inventory.js';
+import { checkRoleFitsCode, RULE_ID as ROLE_FIT_RULE } from './role-fits-code.js';
 
 /**
  * The policy guard: rules every deployment must keep, checked on a resource inventory (from the
@@ -18,7 +19,7 @@ export interface Violation {
 export interface GuardRule {
   id: string;
   description: string;
-  check(inventory: Inventory): Violation[];
+  check(inventory: Inventory): Violation[] | Promise<Violation[]>;
 }
 
 const T = {
@@ -217,6 +218,12 @@ const controllerInEveryRegion: GuardRule = {
   },
 };
 
+const controllerRoleFitsCode: GuardRule = {
+  id: ROLE_FIT_RULE,
+  description: 'The controller task role allows every action the controller code sends, names only real IAM actions and grants no unused write action',
+  check: async (inventory) => (await checkRoleFitsCode(inventory)).map((v) => ({ rule: ROLE_FIT_RULE, resource: at(v.resource), message: v.message })),
+};
+
 export const GUARD_RULES: readonly GuardRule[] = [
   explicitProviders,
   databaseProtected,
@@ -225,10 +232,11 @@ export const GUARD_RULES: readonly GuardRule[] = [
   noWildcardActions,
   stateTableReplicated,
   controllerInEveryRegion,
+  controllerRoleFitsCode,
 ];
 
-export function checkInventory(inventory: Inventory): Violation[] {
-  return GUARD_RULES.flatMap((rule) => rule.check(inventory));
+export async function checkInventory(inventory: Inventory): Promise<Violation[]> {
+  return (await Promise.all(GUARD_RULES.map((rule) => rule.check(inventory)))).flat();
 }
 
 export function formatViolation(violation: Violation): string {

@@ -8,7 +8,8 @@ import { PROVIDER_TYPE, type InventoryResource } from './inventory.js';
  * rendered controller config validates. Nothing leaves the process.
  */
 
-export const MOCK_ACCOUNT = '123456789012';
+export { MOCK_ACCOUNT } from './mock-account.js';
+import { MOCK_ACCOUNT } from './mock-account.js';
 /** The five regions of a mocked ARC cluster's data-plane endpoints. */
 const ARC_ENDPOINT_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'ap-northeast-1'];
 
@@ -36,8 +37,17 @@ function computed(type: string, name: string, inputs: State, region: string): { 
     case 'aws:ec2/securityGroup:SecurityGroup':
       return { id: `sg-${hex(seed, 17)}`, state: {} };
     case 'aws:kms/key:Key': {
-      const keyId = uuid(seed);
+      // A multi-Region key's id starts with `mrk-` and is the same for its replicas.
+      const keyId = inputs.multiRegion === true ? `mrk-${hex(seed, 32)}` : uuid(seed);
       return { id: keyId, state: { keyId, arn: `${arnBase('kms')}:key/${keyId}` } };
+    }
+    case 'aws:kms/replicaKey:ReplicaKey': {
+      const keyId = str(inputs.primaryKeyArn, '').split('/').pop() || `mrk-${hex(seed, 32)}`;
+      return { id: keyId, state: { keyId, arn: `${arnBase('kms')}:key/${keyId}` } };
+    }
+    case 'aws:s3/bucketV2:BucketV2': {
+      const bucket = `${str(inputs.bucketPrefix, 'bucket-')}${hex(seed, 20)}`;
+      return { id: bucket, state: { bucket, arn: `arn:aws:s3:::${bucket}` } };
     }
     case 'aws:rds/globalCluster:GlobalCluster': {
       const id = str(inputs.globalClusterIdentifier, name);

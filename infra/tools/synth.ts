@@ -104,7 +104,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.out(options.json ? JSON.stringify(inventory, null, 2) : formatInventory(inventory));
   }
 
-  const violations = checkInventory(inventory);
+  const violations = await checkInventory(inventory);
   if (violations.length > 0) {
     io.err([`policy guard: ${violations.length} violation(s)`, ...violations.map((v) => `  - ${formatViolation(v)}`)].join('\n'));
     return 1;

@@ -21,6 +21,11 @@ export class ArcApiError extends FcpError {
   }
 }
 
+/** The cluster API's refusal of a caller that IAM does not allow (HTTP 403). */
+export function accessDenied(message: string): ArcApiError {
+  return new ArcApiError('AccessDeniedException', 403, message);
+}
+
 export type ValidationReason = 'unknownOperation' | 'cannotParse' | 'fieldValidationFailed' | 'other';
 
 export function validationError(reason: ValidationReason, message: string, field?: string): ArcApiError {

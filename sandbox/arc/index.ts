@@ -3,7 +3,8 @@ import { InputError } from '../../controller/errors.js';
 import type { AwsApiFault, AwsCaller, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import { HeldRequests, applySilentFault } from '../rds/transport.js';
-import { ArcApiError, validationError } from './errors.js';
+import type { IamCheck, IamGate } from '../iam/gate.js';
+import { ArcApiError, accessDenied, validationError } from './errors.js';
 import { readJsonCall, sendJson, sendJsonError, type JsonObject } from './json-protocol.js';
 import { RoutingControlStore, type AssertionRule, type ControlState, type GatingRule, type RoutingControl, type RuleConfig, type StateUpdate } from './routing-controls.js';
 import { TokenBucket } from '../../controller/token-bucket.js';
@@ -28,6 +29,8 @@ export interface ArcClusterOptions {
   /** Mutating calls per second each endpoint accepts (bursts of the same size). Default 3. */
   mutationsPerSecond?: number;
   clock?: () => number;
+  /** IAM: each request is evaluated against its caller's policy. Default: every call allowed. */
+  iam?: IamGate;
 }
 
 export interface ArcCluster {
@@ -61,7 +64,7 @@ function faultError(fault: AwsApiFault): ArcApiError | undefined {
     case 'server-error':
       return new ArcApiError('InternalServerException', 500, 'Internal server error');
     case 'access-denied':
-      return new ArcApiError('AccessDeniedException', 403, 'User is not authorized to perform this action');
+      return accessDenied('User is not authorized to perform this action');
     case 'expired-token':
       return new ArcApiError('AccessDeniedException', 403, 'The security token included in the request is expired');
     default:
@@ -116,6 +119,24 @@ function pageStart(input: JsonObject, total: number): number {
     throw validationError('fieldValidationFailed', 'NextToken is not valid; pass the NextToken of the previous response', 'NextToken');
   }
   return start;
+}
+
+/** The cluster API's mutating operations: they carry the safety-rule override condition key. */
+const MUTATING = new Set(['UpdateRoutingControlState', 'UpdateRoutingControlStates']);
+
+/**
+ * The IAM resources of one cluster-API request: the routing controls it reads or changes, and
+ * whether it overrides safety rules (`route53-recovery-cluster:AllowSafetyRulesOverrides`).
+ */
+function arcIamCheck(operation: string, input: JsonObject): IamCheck {
+  const entries = Array.isArray(input.UpdateRoutingControlStateEntries) ? (input.UpdateRoutingControlStateEntries as unknown[]) : [];
+  const arns = [input.RoutingControlArn, ...entries.map((entry) => (entry as JsonObject | null)?.RoutingControlArn)].filter((arn): arn is string => typeof arn === 'string');
+  const overrides = Array.isArray(input.SafetyRulesToOverride) && input.SafetyRulesToOverride.length > 0;
+  return {
+    action: `route53-recovery-cluster:${operation}`,
+    resources: arns.length > 0 ? arns : ['*'],
+    ...(MUTATING.has(operation) && { context: { 'route53-recovery-cluster:AllowSafetyRulesOverrides': overrides } }),
+  };
 }
 
 export function createArcCluster(options: ArcClusterOptions): ArcCluster {
@@ -210,6 +231,8 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
     try {
       const call = await readJsonCall(req, TARGET_PREFIX);
       if (!call.ok) throw validationError(call.reason, call.message);
+      const denial = options.iam?.authorize(caller, arcIamCheck(call.operation, call.input));
+      if (denial) throw accessDenied(denial.message);
       const served = counts[index];
       served?.set(call.operation, (served.get(call.operation) ?? 0) + 1);
       sendJson(res, 200, invoke(index, caller, call.operation, call.input));

@@ -27,8 +27,8 @@ export const FAULT_KINDS = {
 
 export type FaultKind = keyof typeof FAULT_KINDS;
 
-/** The services whose faults the CLI and API accept (`cloudwatch` follows RDS's replication state). */
-export const AWS_SERVICES = ['route53', 'rds', 'arc', 'cloudwatch'] as const;
+/** The services whose faults the CLI and API accept (`cloudwatch` follows RDS's replication state; `iam` is IAM and STS). */
+export const AWS_SERVICES = ['route53', 'rds', 'arc', 'cloudwatch', 'iam'] as const;
 
 /** What a fault request may name: the deployment's regions and the ARC cluster's endpoint regions. */
 export interface FaultContext {

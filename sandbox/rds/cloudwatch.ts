@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonCall, sendJson, sendJsonError, type JsonError, type JsonObject } from '../arc/json-protocol.js';
+import type { IamGate } from '../iam/gate.js';
 import type { FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import type { SecondaryLag } from './global-database.js';
@@ -28,6 +29,8 @@ export interface CloudWatchEmulatorOptions {
   /** How long samples are kept. Default 3 hours. */
   retentionMs?: number;
   clock?: () => number;
+  /** IAM: each request is evaluated against its caller's policy. Default: every call allowed. */
+  iam?: IamGate;
 }
 
 export interface CloudWatchEmulator {
@@ -205,6 +208,12 @@ export function createCloudWatchEmulator(options: CloudWatchEmulatorOptions): Cl
       }
       if (region === undefined) {
         sendJsonError(res, cloudWatchError('MissingAuthenticationTokenException', 'MissingAuthenticationToken', 'Request is missing Authentication Token', 403));
+        return;
+      }
+      // GetMetricData has no resource-level permissions: IAM evaluates it on `*`.
+      const denial = options.iam?.authorize(callerFromAuthorization(req.headers.authorization), { action: `cloudwatch:${call.operation}`, resources: ['*'] });
+      if (denial) {
+        sendJsonError(res, cloudWatchError('AccessDeniedException', 'AccessDenied', denial.message, 403));
         return;
       }
       counts.set(call.operation, (counts.get(call.operation) ?? 0) + 1);

@@ -37,6 +37,9 @@ export type RdsErrorCode =
   | 'AccessDenied'
   | 'ExpiredToken';
 
+/** RDS's refusal of a caller that IAM does not allow (HTTP 403). */
+export const accessDenied = (message: string): RdsApiError => new RdsApiError('AccessDenied', message, 403);
+
 export const notFound = {
   globalCluster: (id: string) => new RdsApiError('GlobalClusterNotFoundFault', `Global cluster ${id} not found.`, 404),
   cluster: (id: string) => new RdsApiError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404),

@@ -99,6 +99,9 @@ function checkIdentifier(field: string, value: string): void {
   }
 }
 
+/** RDS stores global-cluster, cluster and instance identifiers (and so their ARNs) in lower case; inputs are case-insensitive. */
+const lower = (value: string) => value.toLowerCase();
+
 export class GlobalDatabase {
   private readonly globals = new Map<string, GlobalClusterRecord>();
   /** Clusters by `region/id` (identifiers are unique per region). */
@@ -117,8 +120,9 @@ export class GlobalDatabase {
 
   // --- creation -------------------------------------------------------------------------------
 
-  createGlobalCluster(input: { id: string; engine?: string; engineVersion?: string; sourceClusterArn?: string; endpoint?: string }): GlobalClusterRecord {
-    checkIdentifier('GlobalClusterIdentifier', input.id);
+  createGlobalCluster(request: { id: string; engine?: string; engineVersion?: string; sourceClusterArn?: string; endpoint?: string }): GlobalClusterRecord {
+    checkIdentifier('GlobalClusterIdentifier', request.id);
+    const input = { ...request, id: lower(request.id) };
     if (this.globals.has(input.id)) {
       throw new RdsApiError('GlobalClusterAlreadyExistsFault', `Global cluster ${input.id} already exists`);
     }
@@ -142,8 +146,9 @@ export class GlobalDatabase {
     return global;
   }
 
-  createCluster(input: CreateClusterInput): ClusterRecord {
-    checkIdentifier('DBClusterIdentifier', input.id);
+  createCluster(request: CreateClusterInput): ClusterRecord {
+    checkIdentifier('DBClusterIdentifier', request.id);
+    const input = { ...request, id: lower(request.id), globalClusterId: request.globalClusterId === undefined ? undefined : lower(request.globalClusterId) };
     const key = `${input.region}/${input.id}`;
     if (this.clusters.has(key)) throw new RdsApiError('DBClusterAlreadyExistsFault', `DB Cluster already exists`);
     const global = input.globalClusterId === undefined ? undefined : this.globalCluster(input.globalClusterId);
@@ -178,8 +183,9 @@ export class GlobalDatabase {
     return cluster;
   }
 
-  createInstance(input: CreateInstanceInput): InstanceRecord {
-    checkIdentifier('DBInstanceIdentifier', input.id);
+  createInstance(request: CreateInstanceInput): InstanceRecord {
+    checkIdentifier('DBInstanceIdentifier', request.id);
+    const input = { ...request, id: lower(request.id) };
     const key = `${input.region}/${input.id}`;
     if (this.instances.has(key)) throw new RdsApiError('DBInstanceAlreadyExists', `DB instance already exists`);
     const cluster = this.cluster(input.region, input.clusterId);
@@ -219,7 +225,8 @@ export class GlobalDatabase {
 
   // --- lookups --------------------------------------------------------------------------------
 
-  globalCluster(idOrArn: string): GlobalClusterRecord {
+  globalCluster(given: string): GlobalClusterRecord {
+    const idOrArn = lower(given);
     const global = this.globals.get(idOrArn) ?? [...this.globals.values()].find((g) => g.arn === idOrArn);
     if (!global) throw notFound.globalCluster(idOrArn);
     return global;
@@ -230,7 +237,8 @@ export class GlobalDatabase {
   }
 
   /** A cluster of `region` by identifier or ARN; an ARN of another region is not found there. */
-  cluster(region: string, idOrArn: string): ClusterRecord {
+  cluster(region: string, given: string): ClusterRecord {
+    const idOrArn = lower(given);
     const arn = parseClusterArn(idOrArn);
     const cluster = arn ? (arn.region === region ? this.clusters.get(`${region}/${arn.id}`) : undefined) : this.clusters.get(`${region}/${idOrArn}`);
     if (!cluster) throw notFound.cluster(idOrArn);
@@ -307,7 +315,8 @@ export class GlobalDatabase {
     return global;
   }
 
-  private memberOf(global: GlobalClusterRecord, idOrArn: string): ClusterRecord {
+  private memberOf(global: GlobalClusterRecord, given: string): ClusterRecord {
+    const idOrArn = lower(given);
     const member = global.members.find((m) => m.arn === idOrArn || m.id === idOrArn);
     if (!member) throw notFound.cluster(idOrArn);
     return member;

@@ -5,7 +5,9 @@ import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import { ACTIONS } from './actions.js';
 import { readItem, writeItem, type DataItem, type WriteReceipt } from './data-api.js';
-import { RdsApiError } from './errors.js';
+import { RdsApiError, accessDenied } from './errors.js';
+import type { IamGate } from '../iam/gate.js';
+import { rdsIamCheck } from './iam.js';
 import { GlobalDatabase, type DataStats, type GlobalDatabaseTimings, type SecondaryLag } from './global-database.js';
 import { QueryParams, RDS_API_VERSION, renderError, renderResult } from './query-protocol.js';
 import { clusterArn, parseClusterArn } from './records.js';
@@ -34,6 +36,8 @@ export interface RdsEmulatorOptions extends Partial<GlobalDatabaseTimings> {
   account?: string;
   /** Milliseconds since the epoch; default `Date.now`. */
   clock?: () => number;
+  /** IAM: each request is evaluated against its caller's policy. Default: every call allowed. */
+  iam?: IamGate;
 }
 
 export interface ClusterSeed {
@@ -98,7 +102,7 @@ function faultError(fault: AwsApiFault): RdsApiError | undefined {
     case 'server-error':
       return new RdsApiError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500);
     case 'access-denied':
-      return new RdsApiError('AccessDenied', 'User is not authorized to perform this operation', 403);
+      return accessDenied('User is not authorized to perform this operation');
     case 'expired-token':
       return new RdsApiError('ExpiredToken', 'The security token included in the request is expired', 403);
     default:
@@ -153,6 +157,8 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
       if (caller.region === undefined) {
         throw new RdsApiError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
       }
+      const denial = options.iam?.authorize(caller, rdsIamCheck(action, params, caller.region, account));
+      if (denial) throw accessDenied(denial.message);
       counts.set(action, (counts.get(action) ?? 0) + 1);
       db.advance();
       send(res, 200, renderResult(action, handler({ db, params, region: caller.region })));
@@ -175,9 +181,9 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
     }
     // Validate everything before creating anything: bad input changes nothing.
     const ordered = [writer, ...entries.filter((entry) => entry !== writer)].map(([region, cluster]) => {
-      const parsed = parseClusterArn(cluster.arn);
+      const parsed = parseClusterArn(cluster.arn.toLowerCase());
       const expected = clusterArn(account, region, parsed?.id ?? '');
-      if (!parsed || cluster.arn !== expected) {
+      if (!parsed || cluster.arn.toLowerCase() !== expected) {
         throw new InputError(`clusters.${region}.arn "${cluster.arn}" must be an RDS cluster ARN of account ${account} in ${region} (arn:aws:rds:${region}:${account}:cluster:<id>)`);
       }
       return { region, id: parsed.id, cluster };
@@ -209,7 +215,7 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
     setReplicationLag: (region, lagMs) => db.setReplicationLag(region, lagMs),
     writerRegion: (id) => {
       db.advance();
-      return db.listGlobalClusters().find((global) => global.id === id)?.writer?.region;
+      return db.listGlobalClusters().find((global) => global.id === id.toLowerCase())?.writer?.region;
     },
     resolveEndpoint: (host) => {
       db.advance();

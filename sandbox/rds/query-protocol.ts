@@ -7,7 +7,7 @@ import { RdsApiError } from './errors.js';
  */
 
 export const RDS_API_VERSION = '2014-10-31';
-const XML_NAMESPACE = `http://rds.amazonaws.com/doc/${RDS_API_VERSION}/`;
+const RDS_NAMESPACE = `http://rds.amazonaws.com/doc/${RDS_API_VERSION}/`;
 
 export interface QueryFilter {
   name: string;
@@ -49,6 +49,20 @@ export class QueryParams {
       throw new RdsApiError('InvalidParameterValue', `Invalid value for ${name}: "${value}"; it must be an integer from ${min} to ${max}`);
     }
     return parsed;
+  }
+
+  /** A list member by member: `<name>.member.1`, `<name>.member.2`, ... until one is missing. */
+  list(name: string): string[] {
+    const items: string[] = [];
+    for (let n = 1; this.values.has(`${name}.member.${n}`); n++) items.push(this.values.get(`${name}.member.${n}`) ?? '');
+    return items;
+  }
+
+  /** How many structures a list of structures holds: `<name>.member.N.<field>` for N = 1, 2, ... */
+  count(name: string, field: string): number {
+    let n = 0;
+    while (this.values.has(`${name}.member.${n + 1}.${field}`)) n++;
+    return n;
   }
 
   /** `Filters.Filter.N.Name` / `Filters.Filter.N.Values.Value.M`, in order. */
@@ -101,18 +115,18 @@ function renderElement(name: string, value: XmlValue): string {
   return `<${name}>${renderContent(value)}</${name}>`;
 }
 
-/** `<XResponse><XResult>...</XResult><ResponseMetadata>...` for action X. */
-export function renderResult(action: string, result: { readonly [element: string]: XmlValue }): string {
+/** `<XResponse><XResult>...</XResult><ResponseMetadata>...` for action X (RDS's namespace unless another Query service's is given). */
+export function renderResult(action: string, result: { readonly [element: string]: XmlValue }, namespace = RDS_NAMESPACE): string {
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${XML_NAMESPACE}">` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${namespace}">` +
     renderElement(`${action}Result`, result) +
     `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`
   );
 }
 
-export function renderError(error: RdsApiError): string {
+export function renderError(error: { type: string; code: string; message: string }, namespace = RDS_NAMESPACE): string {
   return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${XML_NAMESPACE}">` +
+    `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${namespace}">` +
     renderElement('Error', { Type: error.type, Code: error.code, Message: error.message }) +
     `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`
   );

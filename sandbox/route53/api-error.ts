@@ -34,6 +34,9 @@ export const noSuchChange = (id: string): Route53ApiError =>
 export const noSuchHealthCheck = (id: string): Route53ApiError =>
   new Route53ApiError('NoSuchHealthCheck', 404, `A health check with id ${id} does not exist.`);
 
+/** Route 53's refusal of a caller that IAM does not allow (HTTP 403). */
+export const accessDenied = (message: string): Route53ApiError => new Route53ApiError('AccessDenied', 403, message);
+
 export const throttling = (): Route53ApiError => new Route53ApiError('Throttling', 400, 'Rate exceeded');
 
 export const invalidDomainName = (name: string, problem: string): Route53ApiError =>

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
-import { Route53ApiError, throttling } from './api-error.js';
+import { Route53ApiError, accessDenied, throttling } from './api-error.js';
 import { newRequestId } from './ids.js';
-import type { Operation, OperationResponse } from './operations/operation.js';
+import type { IamGate } from '../iam/gate.js';
+import { iamCheck, type Operation, type OperationResponse } from './operations/operation.js';
 import type { Route53Throttle } from './throttle.js';
 import { XmlSyntaxError, escapeXml, parseXml, tag, xmlDocument } from './xml.js';
 import type { XmlElement } from './xml.js';
@@ -20,6 +21,8 @@ export interface Route53HttpDeps {
   countCall: (operation: string) => void;
   /** Requests answered with a `hang` fault; the owner closes them on shutdown. */
   hung: Set<ServerResponse>;
+  /** Evaluates each request against the caller's IAM policy; undefined: every call is allowed. */
+  iam?: IamGate;
 }
 
 function errorBody(error: Route53ApiError, requestId: string): string {
@@ -48,7 +51,7 @@ function faultError(fault: AwsApiFault): Route53ApiError | undefined {
     case 'server-error':
       return new Route53ApiError('ServiceUnavailable', 500, 'Service is unavailable. Please try again later.');
     case 'access-denied':
-      return new Route53ApiError('AccessDenied', 403, 'User is not authorized to perform this action on this resource.');
+      return accessDenied('User is not authorized to perform this action on this resource.');
     case 'expired-token':
       return new Route53ApiError('ExpiredToken', 403, 'The security token included in the request is expired');
     case 'hang':
@@ -124,13 +127,16 @@ export function createRoute53Listener(deps: Route53HttpDeps): (req: IncomingMess
       sendError(res, requestId, throttling());
       return;
     }
-    deps.countCall(operation.name);
-    const run = operation.run;
+    const caller = callerFromAuthorization(req.headers.authorization);
     readBody(req)
       .then((text) => {
         const params = captures.map((param) => decodeURIComponent(param));
         const body: XmlElement | undefined = req.method === 'POST' ? parseXml(text) : undefined;
-        send(res, requestId, run({ params, query: url.searchParams, body }));
+        const request = { params, query: url.searchParams, body };
+        const denial = deps.iam?.authorize(caller, iamCheck(operation, request));
+        if (denial) throw accessDenied(denial.message);
+        deps.countCall(operation.name);
+        send(res, requestId, operation.run(request));
       })
       .catch((error: unknown) => sendError(res, requestId, asApiError(error)));
   };

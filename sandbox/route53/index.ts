@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../../controller/errors.js';
 import { NO_FAULTS } from '../shared/faults.js';
 import type { FaultView } from '../shared/faults.js';
+import type { IamGate } from '../iam/gate.js';
 import type { HealthCheckInput } from './health-check-config.js';
 import { HealthChecks } from './health-checks.js';
 import type { HealthCheck, RoutingControlLookup } from './health-checks.js';
@@ -45,6 +46,8 @@ export interface Route53EmulatorOptions {
   routingControlState?: RoutingControlLookup;
   /** Randomness for weighted answers; seed it in tests. Default Math.random. */
   random?: () => number;
+  /** IAM: each request is evaluated against its caller's policy. Default: every call allowed. */
+  iam?: IamGate;
 }
 
 export interface SeedZone {
@@ -112,6 +115,7 @@ export function createRoute53Emulator(options: Route53EmulatorOptions = {}): Rou
       counts[operation] = (counts[operation] ?? 0) + 1;
     },
     hung,
+    ...(options.iam && { iam: options.iam }),
   });
 
   return {

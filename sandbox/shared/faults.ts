@@ -6,9 +6,9 @@
 
 /**
  * An emulated AWS API; the DynamoDB store is faulted as a whole (`store-down`). `cloudwatch` is the
- * replication-lag metric served beside RDS.
+ * replication-lag metric served beside RDS; `iam` is IAM's policy simulation and STS's caller identity.
  */
-export type AwsService = 'route53' | 'rds' | 'arc' | 'cloudwatch';
+export type AwsService = 'route53' | 'rds' | 'arc' | 'cloudwatch' | 'iam';
 
 /** Who is calling an emulated AWS API, read from the request's SigV4 Authorization header. */
 export interface AwsCaller {

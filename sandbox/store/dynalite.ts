@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import type { IamGate } from '../iam/gate.js';
 import { closeServer, listen } from '../world/listen.js';
+import { dynamoIamProxy } from './iam-proxy.js';
 
 export interface EmbeddedStoreOptions {
   host: string;
@@ -10,21 +12,30 @@ export interface EmbeddedStoreOptions {
   port: number;
   /** Where LevelDB keeps the tables, so data survives a restart. */
   dataDir: string;
+  /** IAM: each request is evaluated against its caller's policy before dynalite sees it. */
+  iam?: { gate: IamGate; account: string };
 }
 
 /**
  * The sandbox's DynamoDB: dynalite on loopback, persisted under a data directory. It can go down
- * (clients get connection refused) and come back on the same port with its data.
+ * (clients get connection refused) and come back on the same port with its data. With `iam`,
+ * clients reach dynalite through an IAM front (`iam-proxy.ts`), and going down closes the front.
  */
 export class EmbeddedStore {
-  private readonly server: Server;
+  private readonly backend: Server;
+  /** What clients connect to: the IAM front, or dynalite itself. */
+  private readonly front: Server;
   private port: number;
   private running = false;
 
   constructor(private readonly options: EmbeddedStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     // Tables become ACTIVE quickly so a controller's first start does not wait on CREATING.
-    this.server = dynalite({ path: options.dataDir, createTableMs: 50, deleteTableMs: 50, updateTableMs: 50 });
+    this.backend = dynalite({ path: options.dataDir, createTableMs: 50, deleteTableMs: 50, updateTableMs: 50 });
+    const iam = options.iam;
+    this.front = iam
+      ? createServer(dynamoIamProxy({ iam: iam.gate, account: iam.account, backend: () => `http://127.0.0.1:${(this.backend.address() as AddressInfo).port}` }))
+      : this.backend;
     this.port = options.port;
   }
 
@@ -38,8 +49,9 @@ export class EmbeddedStore {
 
   async start(): Promise<void> {
     if (this.running) return;
-    await listen(this.server, this.options.host, this.port, 'dynamodb');
-    this.port = (this.server.address() as AddressInfo).port;
+    if (this.front !== this.backend && !this.backend.listening) await listen(this.backend, '127.0.0.1', 0, 'dynamodb (behind its IAM front)');
+    await listen(this.front, this.options.host, this.port, 'dynamodb');
+    this.port = (this.front.address() as AddressInfo).port;
     this.running = true;
   }
 
@@ -47,6 +59,12 @@ export class EmbeddedStore {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    await closeServer(this.server);
+    await closeServer(this.front);
+  }
+
+  /** Stops for good: the front and dynalite behind it. */
+  async close(): Promise<void> {
+    await this.stop();
+    await closeServer(this.backend);
   }
 }

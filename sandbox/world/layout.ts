@@ -22,12 +22,27 @@ export interface SandboxLayout {
   cloudwatch?: ListenAddress;
   arc: ListenAddress[];
   dynamodb: ListenAddress;
+  /** IAM and STS, served by one listener. */
+  iam: ListenAddress;
   dns: ListenAddress;
   faults: ListenAddress;
   apps: Record<string, AppAddress>;
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost)$/;
+const DEFAULT_HOST = '127.0.0.1';
+const listenHost = (hostname: string) => (hostname === 'localhost' ? DEFAULT_HOST : hostname);
+
+/**
+ * The loopback address of the sandbox's own servers without a URL in the config (DNS, the fault
+ * API): the address its AWS APIs are given (`aws.endpoints.route53`), so sandboxes on different
+ * loopback addresses do not collide.
+ */
+export function sandboxHost(config: Config): string {
+  const url = config.aws.endpoints.route53;
+  const hostname = url === undefined ? DEFAULT_HOST : new URL(url).hostname;
+  return LOOPBACK.test(hostname) ? listenHost(hostname) : DEFAULT_HOST;
+}
 
 /**
  * Reads the sandbox's listen addresses from the config (the config is the source of truth). Throws
@@ -38,12 +53,12 @@ export function sandboxLayout(config: Config): SandboxLayout {
   const address = (url: string | undefined, path: string, part: string, example: string): ListenAddress => {
     if (url === undefined) {
       problems.push(`${path}: the sandbox serves ${part} here; set it to a loopback URL such as ${example}`);
-      return { part, host: '127.0.0.1', port: 0 };
+      return { part, host: DEFAULT_HOST, port: 0 };
     }
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:') problems.push(`${path}: the sandbox serves plain HTTP; use http:// (got ${url})`);
     if (!LOOPBACK.test(parsed.hostname)) problems.push(`${path}: the sandbox listens on loopback only; use a 127.x.y.z address (got ${parsed.hostname})`);
-    return { part, host: parsed.hostname === 'localhost' ? '127.0.0.1' : parsed.hostname, port: Number(parsed.port || 80) };
+    return { part, host: listenHost(parsed.hostname), port: Number(parsed.port || 80) };
   };
   /** One server answers for every region, so every region must name the same URL. */
   const sharedUrl = (urls: Record<string, string> | undefined, path: string, part: string): string | undefined => {
@@ -58,13 +73,15 @@ export function sandboxLayout(config: Config): SandboxLayout {
   const cloudwatchUrl = sharedUrl(endpoints.cloudwatch, 'aws.endpoints.cloudwatch', 'cloudwatch');
   const cloudwatch = cloudwatchUrl === undefined ? undefined : address(cloudwatchUrl, 'aws.endpoints.cloudwatch', 'cloudwatch', 'http://127.0.0.1:4623');
   const dynamodb = address(endpoints.dynamodb, 'aws.endpoints.dynamodb', 'dynamodb', 'http://127.0.0.1:4617');
+  const iam = address(endpoints.iam, 'aws.endpoints.iam', 'iam', 'http://127.0.0.1:4624');
+  if (endpoints.sts !== endpoints.iam) problems.push(`aws.endpoints.sts: one server serves IAM and STS; give it the same URL as aws.endpoints.iam (${endpoints.iam ?? 'unset'})`);
   const arc =
     config.traffic.mechanism === 'arc'
       ? config.traffic.clusterEndpoints.map((e, i) => address(e.url, `traffic.clusterEndpoints[${i}].url`, `arc[${i}]`, `http://127.0.0.1:${4612 + i}`))
       : [];
   const settings = config.sandbox;
-  const dns = { part: 'dns', host: '127.0.0.1', port: settings?.dnsPort ?? 0 };
-  const faults = { part: 'faults', host: '127.0.0.1', port: settings?.faultsPort ?? 0 };
+  const dns = { part: 'dns', host: sandboxHost(config), port: settings?.dnsPort ?? 0 };
+  const faults = { part: 'faults', host: sandboxHost(config), port: settings?.faultsPort ?? 0 };
 
   const apps: Record<string, AppAddress> = {};
   for (const { name: region } of config.regions) {
@@ -87,7 +104,7 @@ export function sandboxLayout(config: Config): SandboxLayout {
     problems.push('services[*].endpoints: give each region its own loopback address (e.g. 127.0.1.1, 127.0.1.2, ...) so DNS answers tell regions apart');
   }
 
-  const all = [route53, rds, ...(cloudwatch ? [cloudwatch] : []), ...arc, dynamodb, dns, faults, ...appList.map(([, a]) => a)];
+  const all = [route53, rds, ...(cloudwatch ? [cloudwatch] : []), ...arc, dynamodb, iam, dns, faults, ...appList.map(([, a]) => a)];
   const seen = new Map<string, string>();
   for (const a of all) {
     if (a.port === 0) continue;
@@ -98,7 +115,7 @@ export function sandboxLayout(config: Config): SandboxLayout {
   }
 
   if (problems.length > 0) throw new InputError(`the config cannot drive the sandbox (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
-  return { route53, rds, ...(cloudwatch ? { cloudwatch } : {}), arc, dynamodb, dns, faults, apps };
+  return { route53, rds, ...(cloudwatch ? { cloudwatch } : {}), arc, dynamodb, iam, dns, faults, apps };
 }
 
 /** The same layout with every port 0: each part binds a free port (tests, drills). */
@@ -110,6 +127,7 @@ export function ephemeral(layout: SandboxLayout): SandboxLayout {
     ...(layout.cloudwatch ? { cloudwatch: free(layout.cloudwatch) } : {}),
     arc: layout.arc.map(free),
     dynamodb: free(layout.dynamodb),
+    iam: free(layout.iam),
     dns: free(layout.dns),
     faults: free(layout.faults),
     apps: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, free(a)])),

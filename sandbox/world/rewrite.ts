@@ -19,6 +19,8 @@ export function rewriteConfig(config: Config, bound: SandboxLayout): Config {
   endpoints.rds = perRegion(endpoints.rds, bound.rds);
   if (bound.cloudwatch) endpoints.cloudwatch = perRegion(endpoints.cloudwatch, bound.cloudwatch);
   endpoints.dynamodb = url(bound.dynamodb);
+  endpoints.iam = url(bound.iam);
+  endpoints.sts = url(bound.iam);
   if (copy.traffic.mechanism === 'arc') {
     copy.traffic.clusterEndpoints = copy.traffic.clusterEndpoints.map((e, i) => ({ ...e, url: url(bound.arc[i] as ListenAddress) }));
   }

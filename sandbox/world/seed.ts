@@ -37,13 +37,13 @@ export interface SeededResources {
 }
 
 /** `login.auth.sandbox` -> `auth.sandbox`: the zone a name lives in (itself when it has two labels). */
-function parentZone(name: string): string {
+export function parentZone(name: string): string {
   const labels = name.split('.');
   return labels.length > 2 ? labels.slice(1).join('.') : name;
 }
 
 /** The longest label suffix shared by every name: the private zone that holds the DB records. */
-function commonZone(names: readonly string[]): string {
+export function commonZone(names: readonly string[]): string {
   const split = names.map((n) => n.split('.').reverse());
   const shared: string[] = [];
   for (let i = 0; split.every((labels) => labels.length > i + 1 && labels[i] === split[0]?.[i]); i++) shared.push(split[0]?.[i] ?? '');

@@ -46,7 +46,6 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
   });
 
   it.each([
-    'aws:kms/key:Key',
     'aws:rds/cluster:Cluster',
     'aws:ecs/cluster:Cluster',
     'aws:ecs/service:Service',
@@ -58,6 +57,18 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
     const resources = ofType(three, type);
     expect(resources).toHaveLength(3);
     expect(regionsOf(resources)).toEqual(regions);
+  });
+
+  it('has two KMS keys in every region: one for the database, one for the alarm topic that CloudWatch may use (and the audit signing key)', () => {
+    const keys = ofType(three, 'aws:kms/key:Key').filter((k) => k.props.keyUsage !== 'SIGN_VERIFY');
+    expect(regionsOf(keys)).toEqual(regions);
+    expect(keys).toHaveLength(6);
+    const alarmKey = named(three, 'aws:kms/key:Key', 'auth-prod-us-west-2-controller-alarms');
+    const policy = JSON.parse(String(alarmKey.props.policy)) as { Statement: { Principal: Record<string, string> }[] };
+    expect(policy.Statement.map((s) => s.Principal)).toContainEqual({ Service: 'cloudwatch.amazonaws.com' });
+    const topic = named(three, 'aws:sns/topic:Topic', 'auth-prod-us-west-2-controller-alarms');
+    expect(topic.props.kmsMasterKeyId).not.toBe('alias/aws/sns');
+    expect(topic.props.kmsMasterKeyId).toMatch(/^arn:aws:kms:us-west-2:/);
   });
 
   it('creates VPCs only where the stack gives a CIDR; the existing VPC is used as given', () => {
@@ -146,16 +157,43 @@ describe('three-region stack (Pulumi.example.yaml)', () => {
   it('gives each region its own least-privilege task role scoped to the deployment', () => {
     const policy = JSON.parse(String(named(three, 'aws:iam/rolePolicy:RolePolicy', 'auth-prod-us-east-2-controller-task').props.policy)) as { Statement: { Sid: string; Resource: string[] }[] };
     const resources = (sid: string) => policy.Statement.find((s) => s.Sid === sid)?.Resource;
-    // Public traffic moves through ARC; the only records the controller may change are the DB endpoint names.
-    expect(resources('FlipOwnedRecords')).toEqual([`arn:aws:route53:::hostedzone/${three.outputs.database.endpointRecords.hostedZoneId}`]);
+    // Public traffic moves through ARC; the only records the controller reads or changes are the DB endpoint names.
+    const privateZone = `arn:aws:route53:::hostedzone/${three.outputs.database.endpointRecords.hostedZoneId}`;
+    expect(resources('FlipOwnedRecords')).toEqual([privateZone]);
+    expect(resources('ReadOwnedZones')).toEqual([privateZone]);
     expect(resources('FlipRoutingControls')).toEqual(Object.values(three.outputs.traffic.routingControls));
     expect(resources('PromoteGlobalDatabase')).toEqual([three.outputs.database.globalClusterArn, ...Object.values(three.outputs.database.clusters).map((c) => c.arn)]);
-    expect(resources('StateTable')).toEqual(three.outputs.stateTable.arns);
-    expect(resources('Notify')).toEqual(['arn:aws:sns:us-east-2:123456789012:auth-prod-us-east-2-controller-alarms']);
+    // Only the table replica in its own region, and only its own role to simulate.
+    expect(resources('StateTable')).toEqual(three.outputs.stateTable.arns.filter((arn) => arn.includes(':us-east-2:')));
+    expect(resources('StateTable')).toHaveLength(1);
+    expect(resources('ProveOwnPermissions')).toEqual(['arn:aws:iam::123456789012:role/auth-prod-us-east-2-controller']);
+    expect(resources('Notify')).toBeUndefined();
   });
 
-  it('passes the policy guard', () => {
-    expect(checkInventory(three.inventory)).toEqual([]);
+  it('keeps the audit chain\'s checkpoints out of the state store\'s reach: a signing key that never leaves KMS, and an Object Lock bucket in compliance mode', () => {
+    const [signing] = ofType(three, 'aws:kms/key:Key').filter((k) => k.props.keyUsage === 'SIGN_VERIFY');
+    expect(signing?.props).toMatchObject({ customerMasterKeySpec: 'ECC_NIST_P256', multiRegion: true });
+    expect(regionsOf(ofType(three, 'aws:kms/replicaKey:ReplicaKey'))).toEqual(regions.filter((r) => r !== 'us-east-1'));
+    const [bucket] = ofType(three, 'aws:s3/bucketV2:BucketV2');
+    expect(bucket?.props.objectLockEnabled).toBe(true);
+    expect(ofType(three, 'aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2')[0]?.props.rule).toEqual({ defaultRetention: { mode: 'COMPLIANCE', days: 400 } });
+    expect(ofType(three, 'aws:s3/bucketVersioningV2:BucketVersioningV2')).toHaveLength(1);
+    expect(ofType(three, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock')[0]?.props).toMatchObject({ blockPublicPolicy: true, restrictPublicBuckets: true });
+    // Each region's role signs with its own region's key and may only add checkpoints: no read, no delete.
+    const policy = JSON.parse(String(named(three, 'aws:iam/rolePolicy:RolePolicy', 'auth-prod-us-west-2-controller-task').props.policy)) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+    const sign = policy.Statement.find((s) => s.Sid === 'SignAuditCheckpoints')!;
+    expect(sign.Action).toEqual(['kms:Sign']);
+    expect(sign.Resource).toEqual([expect.stringMatching(/^arn:aws:kms:us-west-2:\d+:key\/mrk-/)]);
+    const write = policy.Statement.find((s) => s.Sid === 'WriteAuditCheckpoints')!;
+    expect(write).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(/^arn:aws:s3:::auth-prod-audit-[0-9a-f]+\/audit-checkpoints\/\*$/)] });
+    expect(policy.Statement.flatMap((s) => s.Action).filter((a) => /^s3:(Delete|PutObjectRetention|BypassGovernance)/.test(a))).toEqual([]);
+    // Expiring items (idempotency records, failed-login windows) are deleted by DynamoDB TTL.
+    expect(ofType(three, 'aws:dynamodb/table:Table')[0]?.props.ttl).toEqual({ attributeName: 'expiresAtEpochSeconds', enabled: true });
+    expect(renderControllerConfig(three.outputs).audit).toEqual({ checkpoints: { mode: 'aws', kmsKeyId: expect.stringMatching(/^mrk-/), bucket: three.outputs.auditCheckpoints.bucket, bucketRegion: 'us-east-1', prefix: 'audit-checkpoints/' } });
+  });
+
+  it('passes the policy guard', async () => {
+    expect(await checkInventory(three.inventory)).toEqual([]);
   });
 
   it('exports outputs that render a valid controller config', () => {
@@ -214,8 +252,8 @@ describe('two-region stack (Pulumi.example-two-region.yaml)', () => {
     expect(table?.props.replicas).toEqual([{ regionName: 'us-east-1', pointInTimeRecovery: true, deletionProtectionEnabled: true, propagateTags: true }]);
   });
 
-  it('passes the policy guard and renders a valid controller config', () => {
-    expect(checkInventory(two.inventory)).toEqual([]);
+  it('passes the policy guard and renders a valid controller config', async () => {
+    expect(await checkInventory(two.inventory)).toEqual([]);
     expect(parseConfig(renderControllerConfig(two.outputs)).regions.map((r) => r.role)).toEqual(['primary', 'standby']);
   });
 });

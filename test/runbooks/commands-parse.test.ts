@@ -53,6 +53,6 @@ describe('the checker itself', () => {
   });
 
   it('splits words like a shell: quotes, escapes, comments', () => {
-    expect(shellWords(`fcp pause --reason "CHG-1: \\"db\\" work" --actor 'a b' # why`)).toEqual(['fcp', 'pause', '--reason', 'CHG-1: "db" work', '--actor', 'a b']);
+    expect(shellWords(`fcp pause --reason "CHG-1: \\"db\\" work" --region 'us west' # why`)).toEqual(['fcp', 'pause', '--reason', 'CHG-1: "db" work', '--region', 'us west']);
   });
 });

@@ -9,7 +9,7 @@ function requestRow(request, act) {
   return el(
     'li',
     { class: 'request', 'data-request': request.id },
-    el('strong', {}, `${command.kind} to ${command.to}`),
+    el('strong', {}, command.kind === 'failback' ? 'failback to the configured primary' : `${command.kind} to ${command.to}`),
     ` requested by ${request.requestedBy} at ${clock(request.createdAt)}: ${command.reason}`,
     el('span', { class: 'muted' }, ` (can be approved until ${clock(request.expiresAt)})`),
     el(

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command as Cli } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { runDrill } from '../../drill/drill.js';
@@ -7,6 +8,7 @@ import { loadDrillScenario, shippedScenarios } from '../../drill/scenario.js';
 import { BOUNDARIES, pick, renderMatrixRow, runMatrix, WAYS, type Way } from '../../drill/matrix.js';
 import { startLocalDeployment } from '../../local-deployment.js';
 import { createLogger } from '../../logging.js';
+import { StartView } from '../start-view.js';
 import { startReplica } from '../../main.js';
 import { DEFAULT_CONFIG, resolveRegion } from '../context.js';
 
@@ -43,29 +45,52 @@ export function registerRunCommands(program: Cli): void {
     .option('--keep-data', 'keep the store from the last run (by default each start begins clean, like the sandbox world)')
     .action(async (options: { config: string; dataDir: string; keepData?: boolean }) => {
       const config = loadConfig(options.config);
-      const logger = createLogger({ name: 'fcp' });
       if (!options.keepData) await rm(options.dataDir, { recursive: true, force: true });
-      const deployment = await startLocalDeployment(config, { dataDir: options.dataDir, ephemeralPorts: false, logger, sandboxLogger: logger.child({ part: 'sandbox' }, { level: 'warn' }) });
+      // On a terminal: a compact view, the full structured log in a file. Otherwise: JSON logs on stdout only.
+      const tty = Boolean(process.stdout.isTTY);
+      const logFile = join(options.dataDir, 'fcp.log');
+      const logger = tty ? createLogger({ name: 'fcp', file: logFile }) : createLogger({ name: 'fcp', pretty: false });
+      let view: StartView | undefined;
+      const deployment = await startLocalDeployment(config, {
+        dataDir: options.dataDir,
+        ephemeralPorts: false,
+        logger,
+        sandboxLogger: logger.child({ part: 'sandbox' }, { level: 'warn' }),
+        onDecision: (region, decision) => view?.onDecision(region, decision),
+        onExecutorEvent: (region, event) => view?.onExecutorEvent(region, event),
+      });
       const regions = deployment.config.regions.map((r) => r.name);
       const cfg = options.config === DEFAULT_CONFIG ? '' : ` --config ${options.config}`;
-      process.stderr.write(
-        [
+      const dashboards = Object.fromEntries(deployment.apiUrls);
+      const tryThese = {
+        status: `node bin/fcp.js status${cfg}`,
+        'break it': `node bin/fcp.js sandbox fault region-down --region ${regions[0]} --for 60s${cfg}`,
+        'client view': `node bin/fcp.js sandbox traffic --for 30s${cfg}`,
+        'game day': `node bin/fcp.js switchover --to ${regions[1]} --reason "game day"${cfg}`,
+        faults: `node bin/fcp.js sandbox faults${cfg}    (clear: node bin/fcp.js sandbox faults clear)`,
+      };
+      const demoTokens = deployment.config.api.tokens.length > 0 && options.config === DEFAULT_CONFIG;
+      if (tty) {
+        const banner = [
           '',
           `Sandbox up on loopback; controller replicas running in ${regions.join(', ')} (primary ${regions[0]}).`,
-          ...[...deployment.apiUrls].map(([region, url]) => `  dashboard (${region}): ${url}/`),
-          ...(deployment.config.api.tokens.length > 0 && options.config === DEFAULT_CONFIG
-            ? ['  dashboard tokens (sandbox only): viewer-demo, operator-demo, approver-demo, approver2-demo']
-            : []),
-          `  status:        node bin/fcp.js status${cfg}`,
-          `  break it:      node bin/fcp.js sandbox fault region-down --region ${regions[0]} --for 60s${cfg}`,
-          `  client view:   node bin/fcp.js sandbox traffic --for 30s${cfg}`,
-          `  game day:      node bin/fcp.js switchover --to ${regions[1]} --reason "game day"${cfg}`,
-          `  faults:        node bin/fcp.js sandbox faults${cfg}    (clear: node bin/fcp.js sandbox faults clear)`,
-          'Ctrl-C stops everything.',
+          ...Object.entries(dashboards).map(([region, url]) => `  dashboard (${region}): ${url}/`),
+          ...(demoTokens ? ['  dashboard tokens (sandbox only): viewer-demo, operator-demo, approver-demo, approver2-demo'] : []),
+          ...Object.entries(tryThese).map(([what, command]) => `  ${`${what}:`.padEnd(14)} ${command}`),
+          `  full log:      ${logFile}`,
+          'Press Enter to see this again; Ctrl-C stops everything.',
           '',
-        ].join('\n'),
-      );
+          '',
+        ].join('\n');
+        view = new StartView(banner, `dashboards: ${Object.values(dashboards).join(' ')} (Enter: commands; full log ${logFile})`, (text) => process.stdout.write(text));
+        view.start(process.stdin);
+        deployment.sandbox.faults.onChange(() => view?.onFaults(deployment.sandbox.faults.list()));
+      } else {
+        logger.info({ dashboards, ...(demoTokens && { demoTokens: ['viewer-demo', 'operator-demo', 'approver-demo', 'approver2-demo'] }), try: tryThese }, `sandbox up; controller replicas running in ${regions.join(', ')}`);
+      }
       await untilSignal();
+      view?.stop();
+      process.stdin.pause();
       logger.info('stopping replicas and the sandbox');
       await deployment.stop();
     });

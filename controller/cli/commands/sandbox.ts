@@ -12,7 +12,7 @@ import { AWS_SERVICES, FAULT_KINDS } from '../../../sandbox/faults/spec.js';
 import { CachingResolver } from '../../../sandbox/net/resolver.js';
 import { startTraffic } from '../../../sandbox/traffic/generator.js';
 import { startSandbox } from '../../../sandbox/up.js';
-import { sandboxLayout } from '../../../sandbox/world/layout.js';
+import { sandboxHost, sandboxLayout } from '../../../sandbox/world/layout.js';
 
 const DEFAULT_CONFIG = 'examples/sandbox.yaml';
 const DEFAULT_DATA_DIR = '.data/sandbox';
@@ -134,7 +134,7 @@ export function registerSandboxCommands(program: Command): void {
       const traffic = startTraffic({
         publicName: config.traffic.publicName,
         port: apps[0]?.port ?? 0,
-        resolver: new CachingResolver({ host: '127.0.0.1', port: dnsPort, timeoutMs }),
+        resolver: new CachingResolver({ host: sandboxHost(config), port: dnsPort, timeoutMs }),
         rate: options.rate,
         durationMs: durationOption(options.for, '--for'),
         writeRatio: options.writeRatio,
@@ -176,7 +176,7 @@ function faultClient(options: { faults?: unknown; config?: unknown }): FaultApiC
   const config: Config = loadConfig(String(options.config ?? DEFAULT_CONFIG));
   const port = config.sandbox?.faultsPort ?? 0;
   if (port === 0) throw new InputError('the config does not say where the fault API listens', ['--faults: pass the URL `fcp sandbox up` printed, or set sandbox.faultsPort']);
-  return new FaultApiClient(`http://127.0.0.1:${port}`);
+  return new FaultApiClient(`http://${sandboxHost(config)}:${port}`);
 }
 
 function describeFault(fault: ActiveFault): string {

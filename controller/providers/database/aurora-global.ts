@@ -10,11 +10,11 @@ import { AwsCallError, UnexpectedAnswerError } from '../../aws/errors.js';
 import { InTurn } from '../../aws/in-turn.js';
 import type { Config } from '../../config/schema.js';
 import { FcpError, RefusedError, TimeoutError } from '../../errors.js';
-import type { Millis } from '../../domain/time.js';
+import { formatDuration, type Millis } from '../../domain/time.js';
 import type { Condition, DatabaseStatus, FlipMode, RegionName } from '../../domain/types.js';
 import type { GlobalDatabase, PromotePolicy, PromoteResult, StepBudget } from '../ports.js';
 import { requireRegion } from '../traffic/common.js';
-import { ClusterDirectory } from './clusters.js';
+import { ClusterDirectory, rdsName } from './clusters.js';
 import { choosePromotion } from './promotion.js';
 import { ReplicationLagReader } from './replication-lag.js';
 
@@ -75,16 +75,11 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
 
     const [membership, cluster] = await Promise.all([
       this.describeGlobal(budget).then(
-        (view) => {
-          const sync = view.members.get(region);
+        async (view) => {
           if (!view.members.has(region)) return [condition('DatabaseTargetMember', 'false', 'NotMember', `the cluster in ${region} is not a member of ${this.settings.globalClusterIdentifier}`)];
           return [
             condition('DatabaseTargetMember', 'true', 'Member', `the cluster in ${region} is a member of ${this.settings.globalClusterIdentifier}`),
-            view.writerRegion === region
-              ? condition('DatabaseTargetReplicating', 'true', 'IsWriter', `${region} is the writer`)
-              : sync === undefined
-                ? condition('DatabaseTargetReplicating', 'unknown', 'NotReported', `RDS does not report the synchronization status of ${region}`)
-                : condition('DatabaseTargetReplicating', sync === 'connected' ? 'true' : 'false', sync, `replication to ${region} is ${sync}`),
+            await this.replicating(region, view, budget, condition),
           ];
         },
         (error: unknown) => [unknown('DatabaseTargetMember', error)],
@@ -100,6 +95,31 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
       ),
     ]);
     return [...membership, cluster];
+  }
+
+  /**
+   * Whether replication to `region` works. RDS may leave out SynchronizationStatus (it is optional
+   * in the API): then the evidence that remains decides: an operation in progress (FailoverState)
+   * means not ready; otherwise a lag datapoint means the secondary is replicating, and no datapoint
+   * means unknown. The reason names the fallback.
+   */
+  private async replicating(
+    region: RegionName,
+    view: GlobalView,
+    budget: StepBudget,
+    condition: (type: string, status: Condition['status'], reason: string, message: string) => Condition,
+  ): Promise<Condition> {
+    const type = 'DatabaseTargetReplicating';
+    if (view.writerRegion === region) return condition(type, 'true', 'IsWriter', `${region} is the writer`);
+    const sync = view.members.get(region);
+    if (sync !== undefined) return condition(type, sync === 'connected' ? 'true' : 'false', sync, `replication to ${region} is ${sync}`);
+    const notReported = `RDS does not report the synchronization status of ${region}`;
+    if (view.inProgress) {
+      return condition(type, 'false', 'OperationInProgress', `${notReported}, and a ${view.inProgress.status ?? 'global cluster operation'} toward ${view.inProgress.to ?? 'another region'} is in progress`);
+    }
+    const lag = await this.lag.lagMs(region, budget).catch(() => undefined);
+    if (lag === undefined) return condition(type, 'unknown', 'NotReported', `${notReported}, and CloudWatch has no lag datapoint for it`);
+    return condition(type, 'true', 'NotReportedLagSeen', `${notReported}; it replicates: a lag datapoint of ${formatDuration(lag)} and no operation in progress`);
   }
 
   async promote(region: RegionName, mode: FlipMode, policy: PromotePolicy, budget: StepBudget): Promise<PromoteResult> {
@@ -185,7 +205,7 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
         clients.rds(region).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: this.settings.globalClusterIdentifier }), { abortSignal: signal }),
       budget,
     );
-    const global = answer.GlobalClusters?.find((candidate) => candidate.GlobalClusterIdentifier === this.settings.globalClusterIdentifier);
+    const global = answer.GlobalClusters?.find((candidate) => rdsName(candidate.GlobalClusterIdentifier ?? '') === rdsName(this.settings.globalClusterIdentifier));
     if (!global) {
       throw new UnexpectedAnswerError(`RDS does not list the global cluster ${this.settings.globalClusterIdentifier}`, {
         context: { globalClusterIdentifier: this.settings.globalClusterIdentifier },

@@ -61,6 +61,12 @@ export class Route53Zone {
         page.IsTruncated && !leftTheName && page.NextRecordName && sameDnsName(page.NextRecordName, name) && page.NextRecordType === type
           ? { name: page.NextRecordName, type, ...(page.NextRecordIdentifier ? { identifier: page.NextRecordIdentifier } : {}) }
           : undefined;
+      // A page must move the listing on; asking for the same start again would loop for ever.
+      if (start && start.identifier === from.identifier) {
+        throw new UnexpectedAnswerError(`Route 53 listed ${name} ${type} from ${from.identifier ?? 'its first record set'} and the listing did not advance`, {
+          context: { hostedZoneId: this.hostedZoneId, name, type, identifier: from.identifier },
+        });
+      }
     }
     return found;
   }

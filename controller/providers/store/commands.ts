@@ -92,7 +92,7 @@ export class DynamoCommandStore implements CommandStore {
   }
 }
 
-function toRecord(item: Item): CommandRecord {
+export function toRecord(item: Item): CommandRecord {
   const takenBy = optionalString(item, 'takenBy');
   const takenAt = optionalNumber(item, 'takenAt');
   const decidedAt = optionalNumber(item, 'decidedAt');
@@ -111,6 +111,6 @@ function toRecord(item: Item): CommandRecord {
   };
 }
 
-function validateCommandId(id: string): void {
+export function validateCommandId(id: string): void {
   requireText(id, 'id', 'a non-empty command id');
 }

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Millis } from '../../domain/time.js';
 import { InputError } from '../../errors.js';
 import { DynamoAuditStore } from './audit.js';
+import { DynamoAuthFailureStore } from './auth-failures.js';
 import { DynamoCommandStore } from './commands.js';
 import { Fence } from './fence.js';
 import { DynamoJournalStore } from './journal.js';
@@ -9,6 +10,7 @@ import { Keys } from './keys.js';
 import { DynamoLeaseStore } from './lease.js';
 import { DynamoObservationStore } from './observations.js';
 import type { Lease, StateStore, TakeOverState } from './port.js';
+import { DynamoIdempotencyStore } from './idempotency.js';
 import { DynamoRequestStore } from './requests.js';
 import { Table } from './table.js';
 import { DynamoTopologyStore } from './topology.js';
@@ -31,6 +33,8 @@ export class DynamoStateStore implements StateStore {
   readonly commands: DynamoCommandStore;
   readonly observations: DynamoObservationStore;
   readonly requests: DynamoRequestStore;
+  readonly idempotency: DynamoIdempotencyStore;
+  readonly authFailures: DynamoAuthFailureStore;
   readonly namespace: string;
   private readonly table: Table;
   private readonly client: DynamoDBClient;
@@ -53,6 +57,8 @@ export class DynamoStateStore implements StateStore {
     this.commands = new DynamoCommandStore(this.table, keys, fence);
     this.observations = new DynamoObservationStore(this.table, keys);
     this.requests = new DynamoRequestStore(this.table, keys);
+    this.idempotency = new DynamoIdempotencyStore(this.table, keys);
+    this.authFailures = new DynamoAuthFailureStore(this.table, keys);
   }
 
   /** Creates the table if missing and waits until it is ACTIVE. Embedded store only. */

@@ -25,9 +25,8 @@ export class Fence {
    */
   async update(lease: Lease, now: Millis, key: Key, change: Change, condition?: Expression): Promise<FencedResult> {
     await this.checkLease(lease, now);
-    const set = [...change.set, 'fenceToken = :fenceToken'].join(', ');
     const fenceUpdate: Expression = {
-      expression: change.remove.length > 0 ? `SET ${set} REMOVE ${change.remove.join(', ')}` : `SET ${set}`,
+      expression: changeExpression({ ...change, set: [...change.set, 'fenceToken = :fenceToken'] }),
       names: change.names,
       values: { ...change.values, ':fenceToken': num(lease.token) },
     };
@@ -74,6 +73,14 @@ export interface Change {
   remove: string[];
   names: Record<string, string>;
   values: Item;
+}
+
+/** The update expression of a change: its `SET` clauses, then its `REMOVE`s. */
+export function changeExpression(change: Change): string {
+  const parts = [];
+  if (change.set.length > 0) parts.push(`SET ${change.set.join(', ')}`);
+  if (change.remove.length > 0) parts.push(`REMOVE ${change.remove.join(', ')}`);
+  return parts.join(' ');
 }
 
 /** Sets each field to its value, or removes it when the value is undefined. */

@@ -71,4 +71,9 @@ export class Keys {
   idempotency(key: string): Key {
     return { pk: `${this.namespace}#idempotency#${key}`, sk: 'key' };
   }
+
+  /** Failed authentications of one client address in the fixed window starting at `windowStart`. */
+  authFailures(client: string, windowStart: number): Key {
+    return { pk: `${this.namespace}#auth-failures#${client}`, sk: pad(windowStart, 15) };
+  }
 }

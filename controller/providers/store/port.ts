@@ -36,8 +36,12 @@ export interface StateStore {
   readonly topology: TopologyStore;
   readonly commands: CommandStore;
   readonly observations: ObservationStore;
-  /** The HTTP API's approval requests and idempotency records. */
+  /** Two-person approval requests (held-back commands). */
   readonly requests: RequestStore;
+  /** The HTTP API's idempotency records. */
+  readonly idempotency: IdempotencyStore;
+  /** Failed API authentications per client address, counted across replicas. */
+  readonly authFailures: AuthFailureStore;
   /**
    * What a new lease holder does before acting: fences the topology and the unfinished plan's head
    * with its token (so the old holder's writes to them are rejected), then returns what it found.
@@ -222,8 +226,12 @@ export interface TopologyStore {
 // ---------------------------------------------------------------------------------------------
 // Commands
 
-/** `pending` -> `taken` (by the lease holder) -> `done` | `refused`. */
-export type CommandStatus = 'pending' | 'taken' | 'done' | 'refused';
+/**
+ * `pending` -> `taken` (by the lease holder) -> `done` | `refused`. A command that needs a second
+ * person starts `awaiting-approval` and becomes `pending` (approved) or `rejected` in one
+ * conditional write: only an approved command is ever taken.
+ */
+export type CommandStatus = 'awaiting-approval' | 'rejected' | 'pending' | 'taken' | 'done' | 'refused';
 
 export interface CommandRecord {
   command: Command;
@@ -283,14 +291,21 @@ export interface ObservationStore {
 // ---------------------------------------------------------------------------------------------
 // API requests: two-person approvals and idempotency records
 
-/** `pending` -> `approved` (the command was submitted) | `rejected` | `expired` (judged on read by `expiresAt`). */
+/** `pending` -> `approved` (its command is queued) | `rejected` | `expired` (judged on read by `expiresAt`). */
 export type RequestStatus = 'pending' | 'approved' | 'rejected';
 
-/** A failover or switchover an operator asked for that waits for a different approver. */
+/** The commands that move the primary or the writer: under the two-person rule they need an approver. */
+export type FlipCommand = Extract<Command, { kind: 'failover' | 'switchover' | 'failback' }>;
+
+/**
+ * A command that moves the primary, waiting for a different approver. It is stored as its command
+ * (same id), held back from the queue until approved.
+ */
 export interface ApprovalRequest {
+  /** The command's id. */
   id: string;
-  /** The command to submit once approved (its `actor` is the requester). */
-  command: Extract<Command, { kind: 'failover' | 'switchover' }>;
+  /** The command queued once approved (its `actor` names the requester, then the approver). */
+  command: FlipCommand;
   requestedBy: string;
   createdAt: Millis;
   /** After this, the request can no longer be approved. */
@@ -325,18 +340,40 @@ export interface IdempotencyRecord {
 }
 
 export interface RequestStore {
-  /** Stores a new pending request; another request under the same id is refused (ConflictError). */
+  /** Stores a request with its command held back (`awaiting-approval`); refused (ConflictError) when its id is taken. */
   create(request: ApprovalRequest): Promise<ApprovalRequest>;
+  /** The request, or undefined when `id` names no request (a plain command is not one). */
   get(id: string): Promise<ApprovalRequest | undefined>;
   /** Every request, newest first. */
   list(): Promise<ApprovalRequest[]>;
-  /** Decides a pending request once; ConflictError when it was already decided. */
-  decide(id: string, decision: RequestDecision): Promise<ApprovalRequest>;
+  /**
+   * Decides a pending request in one conditional write on its command: approved (the command
+   * enters the queue, with the approver in its actor) or rejected (it never will). Exactly one
+   * decision wins: the others get ConflictError, as do an expired request and self-approval.
+   */
+  decide(id: string, decision: RequestDecision): Promise<{ request: ApprovalRequest; command: CommandRecord }>;
+}
+
+export interface IdempotencyStore {
   /**
    * Claims a key for a call about to run; when taken, returns what the first call stored. A claim
    * of the same call left without a response for `staleAfterMs` (its call failed) is taken over.
+   * A record lives `ttlMs` from its claim; after that the key is treated as never used.
    */
-  claimKey(key: string, fingerprint: string, now: Millis, staleAfterMs: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  claimKey(key: string, fingerprint: string, now: Millis, timing: { staleAfterMs: Millis; ttlMs: Millis }): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
   /** Stores the answer of the call that claimed `key`, for replays. */
   completeKey(key: string, response: StoredResponse): Promise<void>;
+}
+
+/** Failed authentications of one client address in the current fixed window. */
+export interface AuthFailureCount {
+  failures: number;
+  windowEndsAt: Millis;
+}
+
+export interface AuthFailureStore {
+  /** Counts one failed authentication from `client` in the window of `windowMs` holding `now` (an atomic add); returns the new count. */
+  record(client: string, now: Millis, windowMs: Millis): Promise<AuthFailureCount>;
+  /** The count of the window holding `now`: 0 when there were none. */
+  read(client: string, now: Millis, windowMs: Millis): Promise<AuthFailureCount>;
 }

@@ -1,18 +1,18 @@
-import type { Millis } from '../../domain/time.js';
-import { num, optionalJson, optionalNumber, optionalString, requiredJson, requiredNumber, requiredString, str } from './attributes.js';
+import { num, optionalNumber, optionalString, requiredNumber, requiredString, str } from './attributes.js';
 import { canonicalJson } from './canonical-json.js';
 import { ConflictError, StoreError } from './errors.js';
 import type { Keys } from './keys.js';
-import type { ApprovalRequest, IdempotencyRecord, RequestDecision, RequestStatus, RequestStore, StoredResponse } from './port.js';
+import { toRecord, validateCommandId } from './commands.js';
+import { assign, changeExpression } from './fence.js';
+import type { ApprovalRequest, CommandRecord, CommandStatus, FlipCommand, RequestDecision, RequestStatus, RequestStore } from './port.js';
 import type { Item, Table } from './table.js';
 import { requireText } from './validate.js';
 
 /**
- * Two things the HTTP API keeps durably so that every replica answers alike:
- * - approval requests (two-person rule), one item per request in one partition: created pending,
- *   then decided once by a conditional write on `status = pending`;
- * - idempotency records, one item per `Idempotency-Key`: claimed before the call runs (so two
- *   concurrent calls with one key cannot both run), then completed with the response to replay.
+ * Approval requests (two-person rule): each is its command's item in the command queue, held back
+ * as `awaiting-approval`; approving or rejecting it is one conditional write on that item
+ * (`awaiting-approval` -> `pending` | `rejected`), so exactly one decision wins and only an
+ * approved command can ever be taken by the lease holder.
  */
 export class DynamoRequestStore implements RequestStore {
   constructor(
@@ -21,82 +21,90 @@ export class DynamoRequestStore implements RequestStore {
   ) {}
 
   async create(request: ApprovalRequest): Promise<ApprovalRequest> {
-    requireText(request.id, 'id', 'a non-empty request id');
+    validateCommandId(request.id);
+    if (request.command.id !== request.id) throw new ConflictError(`a request carries its command under its own id ("${request.id}"), not "${request.command.id}"`, { context: { id: request.id } });
     if (request.status !== 'pending') throw new ConflictError(`a request is created pending, not ${request.status}`, { context: { id: request.id } });
-    const key = this.keys.request(request.id);
+    const key = this.keys.command(request.id);
     const written = await this.table.put(
-      { pk: str(key.pk), sk: str(key.sk), status: str('pending'), createdAt: num(request.createdAt), data: str(canonicalJson(request)) },
+      {
+        pk: str(key.pk),
+        sk: str(key.sk),
+        command: str(canonicalJson(request.command)),
+        status: str('awaiting-approval'),
+        submittedAt: num(request.createdAt),
+        fenceToken: num(0),
+        requestedBy: str(request.requestedBy),
+        expiresAt: num(request.expiresAt),
+      },
       { expression: 'attribute_not_exists(pk)' },
     );
-    if (!written) throw new ConflictError(`another request with id "${request.id}" exists; use a new id`, { context: { id: request.id } });
+    if (!written) throw new ConflictError(`another request or command with id "${request.id}" exists; use a new id`, { context: { id: request.id } });
     return request;
   }
 
   async get(id: string): Promise<ApprovalRequest | undefined> {
-    requireText(id, 'id', 'a non-empty request id');
-    const item = await this.table.get(this.keys.request(id));
-    return item && toRequest(item);
+    validateCommandId(id);
+    const item = await this.table.get(this.keys.command(id));
+    return item && isRequest(item) ? toRequest(item) : undefined;
   }
 
   async list(): Promise<ApprovalRequest[]> {
-    const items = await this.table.query(this.keys.requestsPartition());
-    return items.map(toRequest).sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
+    const items = await this.table.query(this.keys.commandsPartition());
+    return items.filter(isRequest).map(toRequest).sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id));
   }
 
-  async decide(id: string, decision: RequestDecision): Promise<ApprovalRequest> {
+  async decide(id: string, decision: RequestDecision): Promise<{ request: ApprovalRequest; command: CommandRecord }> {
+    validateCommandId(id);
     requireText(decision.decidedBy, 'decidedBy', 'who decided');
     const current = await this.get(id);
     if (!current) throw new StoreError(`no request "${id}"`, { context: { id } });
-    const decided: ApprovalRequest = { ...current, ...decision };
-    const key = this.keys.request(id);
-    const updated = await this.table.update(
-      key,
-      { expression: 'SET #status = :status, #data = :data', names: { '#status': 'status', '#data': 'data' }, values: { ':status': str(decision.status), ':data': str(canonicalJson(decided)) } },
-      { expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': str('pending') } },
-    );
-    if (!updated) {
-      const now = await this.get(id);
-      throw new ConflictError(`request "${id}" is already ${now?.status ?? 'gone'}`, { context: { id, status: now?.status } });
-    }
-    return toRequest(updated);
-  }
-
-  async claimKey(key: string, fingerprint: string, now: Millis, staleAfterMs: Millis): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }> {
-    requireText(key, 'Idempotency-Key', 'a non-empty key');
-    const itemKey = this.keys.idempotency(key);
-    const written = await this.table.put(
-      { pk: str(itemKey.pk), sk: str(itemKey.sk), fingerprint: str(fingerprint), claimedAt: num(now) },
-      { expression: 'attribute_not_exists(pk)' },
-    );
-    if (written) return { claimed: true };
-    const item = await this.table.get(itemKey);
-    if (!item) throw new StoreError(`idempotency key "${key}" vanished`, { context: { key } });
-    const record = toIdempotency(key, item);
-    // A claim never answered (its call failed or its replica died) is taken over once stale, by one caller.
-    if (!record.response && record.fingerprint === fingerprint && now - record.claimedAt >= staleAfterMs) {
-      const taken = await this.table.update(
-        itemKey,
-        { expression: 'SET #claimedAt = :now', names: { '#claimedAt': 'claimedAt' }, values: { ':now': num(now) } },
-        { expression: '#claimedAt = :seen AND attribute_not_exists(#response)', names: { '#claimedAt': 'claimedAt', '#response': 'response' }, values: { ':seen': num(record.claimedAt) } },
-      );
-      if (taken) return { claimed: true };
-    }
-    return { claimed: false, record };
-  }
-
-  async completeKey(key: string, response: StoredResponse): Promise<void> {
-    const itemKey = this.keys.idempotency(key);
-    await this.table.update(itemKey, { expression: 'SET #response = :response', names: { '#response': 'response' }, values: { ':response': str(JSON.stringify(response)) } }, { expression: 'attribute_exists(pk)' });
+    const approved = decision.status === 'approved';
+    const command = approved ? { ...current.command, actor: `${current.requestedBy} (approved by ${decision.decidedBy})` } : current.command;
+    const change = assign({
+      status: approved ? 'pending' : 'rejected',
+      command: canonicalJson(command),
+      decidedBy: decision.decidedBy,
+      decidedAt: decision.decidedAt,
+      note: decision.note,
+    });
+    // The one transition: still awaiting, not expired, and (to approve) not the requester.
+    const condition = {
+      expression: `#status = :awaiting AND #expiresAt >= :decidedAt${approved ? ' AND #requestedBy <> :decidedBy' : ''}`,
+      names: { '#status': 'status', '#expiresAt': 'expiresAt', ...(approved && { '#requestedBy': 'requestedBy' }) },
+      values: { ':awaiting': str('awaiting-approval'), ':decidedAt': num(decision.decidedAt), ...(approved && { ':decidedBy': str(decision.decidedBy) }) },
+    };
+    const updated = await this.table.update(this.keys.command(id), { expression: changeExpression(change), names: change.names, values: change.values }, condition);
+    if (updated) return { request: toRequest(updated), command: toRecord(updated) };
+    const now = await this.get(id);
+    const why =
+      now?.status !== 'pending'
+        ? `is already ${now?.status ?? 'gone'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`
+        : decision.decidedAt > now.expiresAt
+          ? `expired at ${new Date(now.expiresAt).toISOString()}`
+          : `was requested by ${now.requestedBy}, who cannot approve it (two-person rule)`;
+    throw new ConflictError(`request "${id}" ${why}`, { context: { id, status: now?.status } });
   }
 }
+
+const isRequest = (item: Item): boolean => item.requestedBy !== undefined;
+
+const REQUEST_STATUS: Partial<Record<CommandStatus, RequestStatus>> = { 'awaiting-approval': 'pending', rejected: 'rejected' };
 
 function toRequest(item: Item): ApprovalRequest {
-  const request = requiredJson<ApprovalRequest>(item, 'data');
-  return { ...request, status: requiredString(item, 'status') as RequestStatus, createdAt: requiredNumber(item, 'createdAt') };
+  const record = toRecord(item);
+  const decidedBy = optionalString(item, 'decidedBy');
+  const decidedAt = optionalNumber(item, 'decidedAt');
+  const note = optionalString(item, 'note');
+  return {
+    id: record.command.id,
+    command: record.command as FlipCommand,
+    requestedBy: requiredString(item, 'requestedBy'),
+    createdAt: record.submittedAt,
+    expiresAt: requiredNumber(item, 'expiresAt'),
+    status: REQUEST_STATUS[record.status] ?? 'approved',
+    ...(decidedBy !== undefined && { decidedBy }),
+    ...(decidedAt !== undefined && { decidedAt }),
+    ...(note !== undefined && { note }),
+  };
 }
 
-function toIdempotency(key: string, item: Item): IdempotencyRecord {
-  const response = optionalJson<StoredResponse>(item, 'response');
-  const fingerprint = optionalString(item, 'fingerprint');
-  return { key, claimedAt: optionalNumber(item, 'claimedAt') ?? 0, ...(fingerprint !== undefined && { fingerprint }), ...(response && { response }) };
-}

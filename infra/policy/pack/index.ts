@@ -13,9 +13,9 @@ new PolicyPack('fcp-guard', {
   policies: GUARD_RULES.map((rule) => ({
     name: rule.id,
     description: rule.description,
-    validateStack: (args, reportViolation) => {
+    validateStack: async (args, reportViolation) => {
       const { inventory, urnOf } = inventoryFromPolicyResources(args.resources);
-      for (const violation of rule.check(inventory)) {
+      for (const violation of await rule.check(inventory)) {
         const urn = violation.resource ? urnOf(violation.resource.type, violation.resource.name) : undefined;
         reportViolation(violation.message, urn);
       }

@@ -59,6 +59,7 @@ export function healthCheckOperations(checks: HealthChecks): Operation[] {
     },
     {
       name: 'GetHealthCheck',
+      resource: 'healthcheck',
       method: 'GET',
       path: /^\/2013-04-01\/healthcheck\/([^/]+)$/,
       run: ({ params: [id = ''] }) => ({ status: 200, body: xmlDocument('GetHealthCheckResponse', healthCheckXml(checks.get(id))) }),
@@ -79,6 +80,7 @@ export function healthCheckOperations(checks: HealthChecks): Operation[] {
     },
     {
       name: 'DeleteHealthCheck',
+      resource: 'healthcheck',
       method: 'DELETE',
       path: /^\/2013-04-01\/healthcheck\/([^/]+)$/,
       run: ({ params: [id = ''] }) => {
@@ -88,6 +90,7 @@ export function healthCheckOperations(checks: HealthChecks): Operation[] {
     },
     {
       name: 'GetHealthCheckStatus',
+      resource: 'healthcheck',
       method: 'GET',
       path: /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/,
       run: ({ params: [id = ''] }) => {

@@ -43,6 +43,7 @@ export function hostedZoneOperations(store: HostedZoneStore): Operation[] {
     },
     {
       name: 'GetHostedZone',
+      resource: 'hostedzone',
       method: 'GET',
       path: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
       run: ({ params: [id = ''] }) => {
@@ -107,6 +108,7 @@ export function hostedZoneOperations(store: HostedZoneStore): Operation[] {
     },
     {
       name: 'DeleteHostedZone',
+      resource: 'hostedzone',
       method: 'DELETE',
       path: /^\/2013-04-01\/hostedzone\/([^/]+)$/,
       run: ({ params: [id = ''] }) => ({ status: 200, body: xmlDocument('DeleteHostedZoneResponse', changeInfoXml(store.deleteZone(id))) }),

@@ -56,11 +56,27 @@ function startsAt(set: RecordSet, name: string | undefined, type: string | undef
   return (set.setIdentifier ?? '').localeCompare(identifier) >= 0;
 }
 
+/**
+ * The condition keys IAM sets on ChangeResourceRecordSets: each change's action, record type and
+ * name (lower case, no trailing dot). Read from the raw batch, before it is validated.
+ */
+function changeBatchContext(body: XmlElement | undefined) {
+  const changes = childrenNamed(child(child(body, 'ChangeBatch'), 'Changes'), 'Change');
+  const sets = changes.map((change) => child(change, 'ResourceRecordSet'));
+  return {
+    'route53:ChangeResourceRecordSetsActions': changes.map((change) => childText(change, 'Action') ?? ''),
+    'route53:ChangeResourceRecordSetsRecordTypes': sets.map((set) => childText(set, 'Type') ?? ''),
+    'route53:ChangeResourceRecordSetsNormalizedRecordNames': sets.map((set) => (childText(set, 'Name') ?? '').toLowerCase().replace(/\.$/, '')),
+  };
+}
+
 /** ChangeResourceRecordSets, ListResourceRecordSets, GetChange. */
 export function recordSetOperations(store: HostedZoneStore, healthCheckExists: (id: string) => boolean): Operation[] {
   return [
     {
       name: 'ChangeResourceRecordSets',
+      resource: 'hostedzone',
+      iamContext: ({ body }) => changeBatchContext(body),
       method: 'POST',
       path: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
       run: ({ params: [id = ''], body }) => {
@@ -75,6 +91,7 @@ export function recordSetOperations(store: HostedZoneStore, healthCheckExists: (
     },
     {
       name: 'ListResourceRecordSets',
+      resource: 'hostedzone',
       method: 'GET',
       path: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/,
       run: ({ params: [id = ''], query }) => {
@@ -107,6 +124,7 @@ export function recordSetOperations(store: HostedZoneStore, healthCheckExists: (
     },
     {
       name: 'GetChange',
+      resource: 'change',
       method: 'GET',
       path: /^\/2013-04-01\/change\/([^/]+)$/,
       run: ({ params: [id = ''] }) => ({ status: 200, body: xmlDocument('GetChangeResponse', changeInfoXml(store.getChange(id))) }),

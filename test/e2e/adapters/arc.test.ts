@@ -78,7 +78,11 @@ describe('ArcRoutingControlRouter against the sandbox ARC cluster', () => {
     await expect(providers.traffic.routeTo('eu-west-1', budget())).resolves.toMatchObject({ changed: true });
     expect(states()).toEqual({ 'us-east-1': 'Off', 'us-west-2': 'Off', 'eu-west-1': 'On' });
     expect(updates(2)).toBe(before + 1);
-    expect(errors.map((e) => e.kind)).toEqual(expect.arrayContaining(['network', 'timeout']));
+    // The dead endpoint drops the connection (a reset, or on a loaded machine a connect timeout first); the hanging one times out.
+    const kinds = errors.map((e) => e.kind);
+    expect(kinds.length).toBeGreaterThanOrEqual(2);
+    expect(kinds).toContain('timeout');
+    for (const kind of kinds) expect(['network', 'timeout']).toContain(kind);
   });
 
   it('starts the next call at the endpoint that answered last, so dead ones cost their timeout once', async () => {

@@ -1,10 +1,15 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../controller/config/load.js';
 import type { Config } from '../../../controller/config/schema.js';
 import { RefusedError } from '../../../controller/errors.js';
 import { buildProviders, type Providers } from '../../../controller/providers/factory.js';
 import type { StepBudget } from '../../../controller/providers/ports.js';
 import { createCloudWatchEmulator } from '../../../sandbox/rds/cloudwatch.js';
 import { createRdsEmulator, type RdsEmulator } from '../../../sandbox/rds/index.js';
+import { startSandbox } from '../../../sandbox/up.js';
 import { eventually, sandboxConfig, serve, TestFaults } from './fixture.js';
 
 /**
@@ -131,5 +136,30 @@ describe('AuroraGlobalDatabase against the sandbox RDS and CloudWatch', () => {
   it('gives up waiting for a writer that never comes, at the deadline', async () => {
     const failure = await providers.database.waitForWriter('us-west-2', budget(1500)).catch((error: unknown) => error);
     expect(failure).toMatchObject({ name: 'TimeoutError', transient: true });
+  });
+});
+
+describe('a config that names the global database in capitals, against the whole sandbox', () => {
+  it('finds the writer, reads the lag and proves the target ready, as against RDS, which stores identifiers in lower case', async () => {
+    const raw = JSON.parse(JSON.stringify(sandboxConfig())) as { database: { globalClusterIdentifier: string; clusters: Record<string, { arn: string }> } };
+    raw.database.globalClusterIdentifier = 'Auth-Global';
+    // `...:cluster:auth-us-east-1` -> `...:cluster:Auth-US-EAST-1`
+    for (const cluster of Object.values(raw.database.clusters)) cluster.arn = cluster.arn.replace(/cluster:auth-(.+)$/, (_, rest: string) => `cluster:Auth-${rest.toUpperCase()}`);
+    const dataDir = await mkdtemp(join(tmpdir(), 'fcp-case-'));
+    const sandbox = await startSandbox(parseConfig(raw), { ephemeralPorts: true, dataDir });
+    const providers = buildProviders(sandbox.config, { replicaRegion: 'us-west-2' });
+    try {
+      const status = await eventually(async () => {
+        const current = await providers.database.status({ deadlineAt: Date.now() + 5000 });
+        return current.lagMs['us-west-2'] !== undefined ? current : undefined;
+      });
+      expect(status).toMatchObject({ writerRegion: 'us-east-1', writerReachable: true });
+      const ready = await providers.database.readiness('us-west-2', { deadlineAt: Date.now() + 5000 });
+      expect(ready.map((c) => [c.type, c.status])).toEqual([['DatabaseTargetMember', 'true'], ['DatabaseTargetReplicating', 'true'], ['DatabaseTargetHasInstances', 'true']]);
+    } finally {
+      await providers.close();
+      await sandbox.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../controller/config/load.js';
 import { baseConfig, fcp, holder, startHarness, steady, until, type Harness } from '../controller/deployment.js';
@@ -19,6 +20,19 @@ afterAll(async () => {
 });
 
 const as = (token: string, url = urls()[1]!) => ({ FCP_API: url, FCP_TOKEN: token });
+
+/** One HTTP call from a chosen loopback source address (Linux routes all of 127/8 to loopback); resolves with the status. */
+function callFrom(localAddress: string, url: string, options: { method: string; headers: Record<string, string>; body?: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method, headers: options.headers, localAddress, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${url} did not answer`)));
+    req.end(options.body);
+  });
+}
 
 describe('controller API of a local deployment', () => {
   it('every replica serves the API on a free port; probes and metrics need no token', async () => {
@@ -80,12 +94,50 @@ describe('controller API of a local deployment', () => {
     expect(refused.code).toBe(2);
   });
 
-  it('bad input through the CLI is refused by the replica with the field named, and audited', async () => {
-    const bad = await fcp(h, ['failover', '--to', 'us-east-1'], as('operator-demo'));
+  it('bad input through the CLI is refused with the field named: by the CLI before sending, or by the replica and audited', async () => {
+    const [before] = await h.store.audit.list({ limit: 1 });
+    const unsent = await fcp(h, ['failover', '--to', 'us-east-1', '--reason', 'INC-9\u001b[2K\rforged'], as('operator-demo'));
+    expect(unsent.code).toBe(2);
+    expect(unsent.stderr).toMatch(/--reason: contains the control character U\+001B/);
+    const since = (await h.store.audit.list({ limit: 50 })).filter((r) => r.seq > (before?.seq ?? 0));
+    expect(since.filter((r) => r.action === 'api/failover')).toEqual([]);
+
+    const bad = await fcp(h, ['failover', '--to', 'ap-south-1', '--reason', 'INC-9'], as('operator-demo'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/reason: say why/);
+    expect(bad.stderr).toMatch(/to: "ap-south-1" is not one of the configured regions/);
     const [latest] = await h.store.audit.list({ limit: 1 });
     expect(latest).toMatchObject({ action: 'api/failover', phase: 'refused', actor: 'demo-operator', details: { status: 400 } });
+  });
+
+  it('calls nobody identified, from rotating addresses at every replica, never reach the audit chain', async () => {
+    const before = (await h.store.audit.readAll()).length;
+    const requestsBefore = (await h.store.requests.list()).length;
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const from = `127.0.50.${i + 1}`;
+      const url = urls()[i % 3]!;
+      const json = { 'content-type': 'application/json', 'idempotency-key': `anon-${i}` };
+      statuses.push(await callFrom(from, `${url}/v1/pause`, { method: 'POST', headers: { ...json, authorization: `Bearer guess-${i}` }, body: '{"reason":"x"}' }));
+      statuses.push(await callFrom(from, `${url}/v1/failover`, { method: 'POST', headers: json, body: '{"to":"us-west-2","reason":"x"}' }));
+      // What any web page can make a browser send, with the operator's token as a proxy might add it.
+      statuses.push(await callFrom(from, `${url}/v1/switchover`, { method: 'POST', headers: { 'content-type': 'text/plain', 'idempotency-key': `plain-${i}`, authorization: 'Bearer operator-demo' }, body: '{"to":"us-west-2","reason":"x"}' }));
+    }
+    expect(new Set(statuses)).toEqual(new Set([401, 415]));
+    const added = (await h.store.audit.readAll()).slice(before);
+    expect(added.filter((r) => r.action.startsWith('api/'))).toEqual([]);
+    expect(await h.store.requests.list()).toHaveLength(requestsBefore);
+    const metrics = await (await fetch(`${urls()[0]}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+    expect(metrics).toMatch(/^fcp_api_unauthenticated_refusals_total\{route="\/v1\/switchover",reason="not-json".*\} 10$/m);
+  });
+
+  it('failed logins from one address at different replicas meet one limit, which every replica enforces', async () => {
+    const limit = h.config.api.authFailureLimit;
+    const from = '127.0.51.1';
+    for (let i = 0; i < limit; i++) {
+      expect(await callFrom(from, `${urls()[i % 3]}/v1/status`, { method: 'GET', headers: { authorization: `Bearer guess-${i}` } })).toBe(401);
+    }
+    for (const url of urls()) expect(await callFrom(from, `${url}/v1/status`, { method: 'GET', headers: { authorization: 'Bearer viewer-demo' } })).toBe(429);
+    expect(await callFrom('127.0.51.2', `${urls()[0]}/v1/status`, { method: 'GET', headers: { authorization: 'Bearer viewer-demo' } })).toBe(200);
   });
 
   it('the lease holder streams its status as server-sent events', async () => {

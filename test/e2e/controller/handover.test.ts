@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { holder, planFinished, startHarness, steady, until, type Harness } from './deployment.js';
+import { fcp, holder, planFinished, startHarness, steady, until, type Harness } from './deployment.js';
 
 /**
  * The outage the product exists for: the primary region dies with its credentials and the Route 53
@@ -49,13 +49,23 @@ describe('a regional outage with credentials and the Route 53 control plane down
     expect(stats.calls.rds.FailoverGlobalCluster ?? 0).toBe(1);
     expect(stats.calls.arc.UpdateRoutingControlStates ?? 0).toBe(1);
 
-    // The plan ran outside the dying region, and the trail says who handed it over and why.
+    // The plan ran outside the dying region, and the trail says who handed it over and why: every
+    // audited action of the failover left its record.
     const records = await h.store.audit.readAll();
+    const actions = new Set(records.map((r) => `${r.action}:${r.phase}`));
+    for (const action of ['lease/acquired:result', 'lease/handover:result', 'decision/failover:intent', 'failover/fence-old-writer:intent', 'failover/fence-old-writer:result', 'failover/promote-database:intent', 'failover/promote-database:result', 'plan/succeeded:result']) {
+      expect(actions, action).toContain(action);
+    }
     const handover = records.find((r) => r.action === 'lease/handover');
     expect(handover?.actor).toMatch(/^replica\/us-east-1\//);
     const sideEffects = records.filter((r) => r.phase === 'intent' && r.action.startsWith('failover/'));
     expect(sideEffects.length).toBeGreaterThan(0);
     for (const record of sideEffects) expect(record.actor).not.toMatch(/^replica\/us-east-1\//);
     expect((await h.store.audit.verify()).ok).toBe(true);
+    // Signed checkpoints vouch for every record: `fcp audit --verify` checks the chain against them.
+    await until('the replicas to checkpoint their records', async () => JSON.parse((await fcp(h, ['audit', '--verify', '--json'])).stdout).awaitingCheckpoint === 0, 30_000, 1000);
+    const verified = await fcp(h, ['audit', '--verify', '--json']);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, problems: [], attestedThrough: records.length });
   });
 });

@@ -38,7 +38,8 @@ function dashboardUrl(h: Harness): string {
 }
 
 async function signIn(page: Page, url: string, token: string): Promise<void> {
-  await page.goto(url);
+  const response = await page.goto(url);
+  expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self'/);
   await page.fill('#token-input', token);
   await page.click('#token-form button[type="submit"]');
 }
@@ -55,7 +56,13 @@ describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
     const operator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     const approver = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     const scriptErrors: string[] = [];
-    for (const page of [operator, approver]) page.on('pageerror', (error) => scriptErrors.push(error.message));
+    for (const page of [operator, approver]) {
+      page.on('pageerror', (error) => scriptErrors.push(error.message));
+      // The page runs under the API's Content-Security-Policy: anything it blocks is a failure.
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) scriptErrors.push(message.text());
+      });
+    }
 
     // A wrong token is refused plainly ...
     await signIn(operator, url, 'not-a-token');
@@ -103,6 +110,14 @@ describe.skipIf(skip !== undefined)('dashboard in a browser', () => {
     expect(await approver.$$eval('.plan .step', (steps) => steps.map((s) => s.getAttribute('data-status')))).toSatisfy((marks: string[]) => marks.length > 0 && marks.every((m) => m === 'done' || m === 'skipped'));
 
     expect(scriptErrors).toEqual([]);
+
+    // No other page may frame the dashboard (an approve button under someone else's page).
+    const framer = await (await browser.newContext()).newPage();
+    const framerConsole: string[] = [];
+    framer.on('console', (message) => framerConsole.push(message.text()));
+    await framer.setContent(`<iframe src="${url}"></iframe>`);
+    await expect.poll(() => framerConsole.some((text) => text.includes("frame-ancestors 'none'")), { timeout: WAIT_MS }).toBe(true);
+    expect(await framer.frames()[1]?.$('#token-form')).toBeFalsy();
 
     await mkdir(join(repoRoot, 'artifacts'), { recursive: true });
     await approver.screenshot({ path: SCREENSHOT, fullPage: true });

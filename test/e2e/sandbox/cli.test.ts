@@ -45,7 +45,7 @@ describe('fcp sandbox up', () => {
   it('prints one JSON line of endpoints first, serves them, and exits 0 on SIGTERM', async () => {
     const up = fcp(['sandbox', 'up', '--json', '--config', freePortConfig(), '--data-dir', join(dir, 'data')]);
     const endpoints = JSON.parse(await firstLine(up.child)) as SandboxEndpoints;
-    expect(Object.keys(endpoints).sort()).toEqual(['arc', 'cloudwatch', 'dns', 'dynamodb', 'faults', 'rds', 'regions', 'resources', 'route53'].sort());
+    expect(Object.keys(endpoints).sort()).toEqual(['arc', 'cloudwatch', 'dns', 'dynamodb', 'faults', 'iam', 'rds', 'regions', 'resources', 'route53'].sort());
     expect(endpoints.route53).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(endpoints.arc).toHaveLength(5);
     expect(endpoints.dns).toMatch(/^127\.0\.0\.1:\d+$/);

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeGlobalClustersCommand, RDSClient } from '@aws-sdk/client-rds';
-import { GetHealthCheckStatusCommand, ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetRoutingControlStateCommand, Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CachingResolver } from '../../../sandbox/net/resolver.js';
@@ -28,6 +28,8 @@ const route53 = (keyRegion = 'us-east-1') => track(new Route53Client(sdkOptions(
 const rds = (region: string, keyRegion = region) => track(new RDSClient(sdkOptions(sandbox.endpoints.rds, region, keyRegion)));
 const arc = (index: number) => track(new Route53RecoveryClusterClient(sdkOptions(sandbox.endpoints.arc[index] ?? '', 'us-east-1')));
 const describeGlobal = () => new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'auth-global' });
+/** A Route 53 read the controller role allows (the sandbox enforces it). */
+const listPrivateZone = () => new ListResourceRecordSetsCommand({ HostedZoneId: sandbox.endpoints.resources.privateZoneId });
 const getControl = () => new GetRoutingControlStateCommand({ RoutingControlArn: sandbox.endpoints.resources.routingControls['us-east-1'] ?? '' });
 const appUrl = (region: string) => sandbox.endpoints.regions[region]?.app ?? '';
 const health = (region: string, init: { vantage?: string; timeoutMs?: number } = {}) =>
@@ -106,7 +108,7 @@ describe('sandbox app faults', () => {
 
 describe('sandbox AWS API faults (real SDK clients)', () => {
   it.each([
-    { fault: { kind: 'api-throttle', service: 'route53' }, call: () => route53().send(new ListHostedZonesCommand({})), error: 'Throttling' },
+    { fault: { kind: 'api-throttle', service: 'route53' }, call: () => route53().send(listPrivateZone()), error: 'Throttling' },
     { fault: { kind: 'api-5xx', service: 'rds' }, call: () => rds('us-east-1').send(describeGlobal()), error: 'InternalFailure' },
     { fault: { kind: 'api-throttle', service: 'arc' }, call: () => arc(2).send(getControl()), error: 'ThrottlingException' },
   ])('$fault.kind on $fault.service raises $error, then clears', async ({ fault, call, error }) => {
@@ -130,8 +132,8 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
     expect((await rds('us-east-1').send(describeGlobal())).GlobalClusters?.[0]?.GlobalClusterIdentifier).toBe('auth-global');
     sandbox.faults.clear();
     sandbox.faults.add({ kind: 'expired-token', region: 'eu-west-1' });
-    expect((await failure(route53('eu-west-1').send(new ListHostedZonesCommand({})))).name).toBe('ExpiredToken');
-    await route53('us-east-1').send(new ListHostedZonesCommand({}));
+    expect((await failure(route53('eu-west-1').send(listPrivateZone()))).name).toBe('ExpiredToken');
+    await route53('us-east-1').send(listPrivateZone());
   });
 
   it("region down drops that region's API requests", async () => {
@@ -162,34 +164,35 @@ describe('sandbox AWS API faults (real SDK clients)', () => {
     const [host, port] = sandbox.endpoints.dns.split(':');
     const resolver = new CachingResolver({ host: host ?? '', port: Number(port), timeoutMs: 1000 });
     sandbox.faults.add({ kind: 'route53-down' });
-    const error = await failure(route53().send(new ListHostedZonesCommand({})));
+    const error = await failure(route53().send(listPrivateZone()));
     expect(error.$metadata?.httpStatusCode).toBeGreaterThanOrEqual(500);
     expect(await resolver.resolve('login.auth.sandbox', 'A')).toEqual(['127.0.1.1']);
     expect(await resolver.resolve('reader.us-west-2.db.auth.internal', 'CNAME')).toEqual(['auth-us-west-2.cluster-ro.us-west-2.rds.sandbox']);
     sandbox.faults.clear();
-    await route53().send(new ListHostedZonesCommand({}));
+    await route53().send(listPrivateZone());
   });
 });
 
 describe('sandbox store faults', () => {
   it('store down: clients cannot connect; it comes back on the same port with its data', async () => {
     const db = track(new DynamoDBClient(sdkOptions(sandbox.endpoints.dynamodb, 'us-east-1')));
+    // The state table of the config: the only table the controller role lets the replica write.
     await db.send(new CreateTableCommand({
-      TableName: 'e2e-state',
+      TableName: 'fcp-state',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
     }));
-    const put = () => db.send(new PutItemCommand({ TableName: 'e2e-state', Item: { pk: { S: 'lease' }, holder: { S: 'us-east-1' } } }));
+    const put = () => db.send(new PutItemCommand({ TableName: 'fcp-state', Item: { pk: { S: 'lease' }, holder: { S: 'us-east-1' } } }));
     await until(() => put().then(() => true, () => false), 'the table to accept writes');
 
     sandbox.faults.add({ kind: 'store-down' });
     await until(async () => sandbox.stats().store === 'down', 'the store to go down');
-    expect((await failure(db.send(new GetItemCommand({ TableName: 'e2e-state', Key: { pk: { S: 'lease' } } })))).code).toBe('ECONNREFUSED');
+    expect((await failure(db.send(new GetItemCommand({ TableName: 'fcp-state', Key: { pk: { S: 'lease' } } })))).code).toBe('ECONNREFUSED');
 
     sandbox.faults.clear();
     await until(async () => sandbox.stats().store === 'up', 'the store to come back');
-    const item = await db.send(new GetItemCommand({ TableName: 'e2e-state', Key: { pk: { S: 'lease' } } }));
+    const item = await db.send(new GetItemCommand({ TableName: 'fcp-state', Key: { pk: { S: 'lease' } } }));
     expect(item.Item?.holder?.S).toBe('us-east-1');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { controllerPolicyDocument, executionPolicyDocument } from '../../../infra/components/controller-policy.js';
+import { alarmKeyPolicy, controllerPolicyDocument, executionPolicyDocument } from '../../../infra/components/controller-policy.js';
 
 const inputs = {
   changeZoneIds: ['/hostedzone/ZPRIVATE1'],
@@ -10,7 +10,9 @@ const inputs = {
   globalClusterArn: 'arn:aws:rds::1:global-cluster:g',
   clusterArns: ['arn:aws:rds:us-east-1:1:cluster:a', 'arn:aws:rds:us-west-2:1:cluster:b'],
   tableArns: ['arn:aws:dynamodb:us-east-1:1:table/t', 'arn:aws:dynamodb:us-west-2:1:table/t'],
-  alarmTopicArn: 'arn:aws:sns:us-east-1:1:alarms',
+  principalArn: 'arn:aws:iam::1:role/auth-us-east-1-controller',
+  checkpointKeyArn: 'arn:aws:kms:us-east-1:1:key/mrk-1',
+  checkpointObjects: 'arn:aws:s3:::auth-audit-1/audit-checkpoints/*',
 };
 
 const statement = (sid: string) => {
@@ -44,7 +46,33 @@ describe('controller IAM policy', () => {
       Resource: [inputs.globalClusterArn, ...inputs.clusterArns],
     });
     expect(statement('StateTable').Resource).toEqual(inputs.tableArns);
+    expect(statement('StateTable').Action).not.toContain('dynamodb:DescribeTable');
     expect(statement('ReadOriginHealth').Resource).toEqual(['arn:aws:route53:::healthcheck/hc-1', 'arn:aws:route53:::healthcheck/hc-2']);
+  });
+
+  it('never lets a routing-control update override a safety rule', () => {
+    expect(statement('FlipRoutingControls')).toMatchObject({
+      Action: ['route53-recovery-cluster:UpdateRoutingControlStates'],
+      Condition: { BoolIfExists: { 'route53-recovery-cluster:AllowSafetyRulesOverrides': ['false'] } },
+    });
+  });
+
+  it('lets the role simulate only its own permissions, and publish nowhere', () => {
+    expect(statement('ProveOwnPermissions')).toMatchObject({ Action: ['iam:SimulatePrincipalPolicy'], Resource: [inputs.principalArn] });
+    const actions = controllerPolicyDocument(inputs).Statement.flatMap((s) => s.Action);
+    expect(actions.filter((a) => a.startsWith('sns:'))).toEqual([]);
+  });
+
+  it('lets CloudWatch alarms of the account use the alarm-topic key, and nothing else outside the account', () => {
+    const policy = alarmKeyPolicy('123456789012');
+    const outside = policy.Statement.filter((s) => !('AWS' in s.Principal));
+    expect(outside).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      }),
+    ]);
   });
 
   it('grants `*` resources only where IAM has no resource-level permissions', () => {

@@ -28,9 +28,9 @@ describe('inventoryFromPolicyResources', () => {
     ]);
   });
 
-  it('maps a violation back to the URN the policy engine reports against', () => {
+  it('maps a violation back to the URN the policy engine reports against', async () => {
     const { inventory, urnOf } = inventoryFromPolicyResources(resources);
-    const violation = checkInventory(inventory).find((v) => v.rule === 'explicit-provider');
+    const violation = (await checkInventory(inventory)).find((v) => v.rule === 'explicit-provider');
     expect(violation?.resource).toEqual({ type: 'aws:sns/topic:Topic', name: 'stray', region: null });
     expect(urnOf('aws:sns/topic:Topic', 'stray')).toBe('urn:stray');
   });

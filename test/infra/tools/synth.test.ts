@@ -60,7 +60,7 @@ describe('infra:synth', () => {
     expect(Object.keys(inventory)).toEqual(['resources']);
     for (const resource of inventory.resources) expect(Object.keys(resource)).toEqual(['type', 'name', 'region', 'props']);
     expect(inventory.resources).toContainEqual(expect.objectContaining({ type: 'aws:rds/globalCluster:GlobalCluster', name: 'auth-eu-db-global', region: 'eu-west-1' }));
-    expect(result.err).toMatch(/^policy guard: passed \(7 rules, \d+ resources\)$/);
+    expect(result.err).toMatch(/^policy guard: passed \(8 rules, \d+ resources\)$/);
     // The outputs render the controller config a reviewer can read, offline.
     const rendered: string[] = [];
     expect(renderConfig([outputsFile], { out: (t) => rendered.push(t), err: (t) => rendered.push(t) })).toBe(0);

@@ -78,7 +78,7 @@ describe('two-person rule', () => {
 });
 
 describe('audit of mutating calls', () => {
-  it('records accepted calls before they act, and refused ones (401, 403, 400, 409) with the reason', async () => {
+  it('records accepted calls before they act and their effect after, refused ones (403, 400, 409) with the reason, and nothing of anonymous callers', async () => {
     const api = await fixture.build({ config: twoPerson() });
     const request = await requestFailover(api);
     await api.app.inject({ method: 'POST', url: '/v1/pause', headers: { 'idempotency-key': newKey() }, payload: { reason: 'x' } });
@@ -90,16 +90,17 @@ describe('audit of mutating calls', () => {
     const records = (await api.store.audit.readAll()).map((r) => ({ actor: r.actor, action: r.action, phase: r.phase, status: r.details.status }));
     expect(records).toEqual([
       { actor: 'demo-operator', action: 'api/failover', phase: 'intent', status: undefined },
-      { actor: 'anonymous', action: 'api/pause', phase: 'refused', status: 401 },
+      { actor: 'demo-operator', action: 'api/failover', phase: 'result', status: 202 },
       { actor: 'demo-viewer', action: 'api/resume', phase: 'refused', status: 403 },
       { actor: 'demo-operator', action: 'api/failback', phase: 'refused', status: 400 },
       { actor: 'demo-operator', action: 'api/requests/:id/approve', phase: 'refused', status: 403 },
       { actor: 'demo-approver', action: 'api/requests/:id/reject', phase: 'intent', status: undefined },
+      { actor: 'demo-approver', action: 'api/requests/:id/reject', phase: 'result', status: 200 },
       { actor: 'demo-approver', action: 'api/requests/:id/approve', phase: 'intent', status: undefined },
       { actor: 'demo-approver', action: 'api/requests/:id/approve', phase: 'refused', status: 409 },
     ]);
     expect((await api.store.audit.verify()).ok).toBe(true);
     const audit = await api.app.inject({ method: 'GET', url: '/v1/audit?limit=2', headers: bearer(TOKENS.viewer) });
-    expect(audit.json<{ records: { seq: number }[] }>().records.map((r) => r.seq)).toEqual([8, 7]);
+    expect(audit.json<{ records: { seq: number }[] }>().records.map((r) => r.seq)).toEqual([9, 8]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailureLimiter, roleAllows, sha256Hex, TokenVerifier, type Role } from '../../../../controller/api/auth.js';
+import { roleAllows, sha256Hex, TokenVerifier, type Role } from '../../../../controller/api/auth.js';
 
 describe('roleAllows', () => {
   const roles: Role[] = ['viewer', 'operator', 'approver'];
@@ -9,31 +9,30 @@ describe('roleAllows', () => {
 });
 
 describe('TokenVerifier', () => {
+  const notAfter = Date.parse('2026-06-30T00:00:00Z');
   const verifier = new TokenVerifier([
     { name: 'alice', role: 'operator', sha256: sha256Hex('alice-token') },
     { name: 'bob', role: 'approver', sha256: sha256Hex('bob-token') },
+    { name: 'carol', role: 'viewer', sha256: sha256Hex('carol-token'), notAfter },
   ]);
   it.each([
     ['Bearer alice-token', 'alice'],
     ['bearer bob-token', 'bob'],
-    ['Bearer alice-token2', undefined],
-    ['alice-token', undefined],
-    ['Bearer ', undefined],
-    [undefined, undefined],
-    ['Bearer alice-token extra', undefined],
-  ])('%s -> %s', (header, name) => {
-    expect(verifier.verify(header)?.name).toBe(name);
+    ['Bearer alice-token2', 'bad-token'],
+    ['alice-token', 'bad-token'],
+    ['Bearer ', 'bad-token'],
+    [undefined, 'no-token'],
+    ['', 'no-token'],
+    ['Bearer alice-token extra', 'bad-token'],
+  ])('%s -> %s', (header, expected) => {
+    const check = verifier.verify(header, 0);
+    expect(check.ok ? check.principal.name : check.refusal).toBe(expected);
   });
-});
 
-describe('FailureLimiter', () => {
-  it('limits an address after N failures until its window ends, others unaffected', () => {
-    const limiter = new FailureLimiter(2, 1000);
-    limiter.recordFailure('a', 0);
-    expect(limiter.blockedFor('a', 10)).toBe(0);
-    limiter.recordFailure('a', 10);
-    expect(limiter.blockedFor('a', 500)).toBe(500);
-    expect(limiter.blockedFor('b', 500)).toBe(0);
-    expect(limiter.blockedFor('a', 1000)).toBe(0);
+  it('accepts a token up to its notAfter and refuses it as expired after, saying when', () => {
+    expect(verifier.verify('Bearer carol-token', notAfter)).toEqual({ ok: true, principal: { name: 'carol', role: 'viewer' } });
+    expect(verifier.verify('Bearer carol-token', notAfter + 1)).toEqual({ ok: false, refusal: 'expired-token', message: 'the bearer token expired at 2026-06-30T00:00:00.000Z; ask for a new one' });
+    // A wrong token stays wrong whatever the time: only a known token can be expired.
+    expect(verifier.verify('Bearer carol-token2', notAfter + 1)).toMatchObject({ ok: false, refusal: 'bad-token' });
   });
 });

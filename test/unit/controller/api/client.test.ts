@@ -27,7 +27,7 @@ describe('ApiClient', () => {
   it.each([
     { name: 'a bad token (401)', token: 'wrong', call: (c: ApiClient) => c.get('/v1/status'), error: InputError },
     { name: 'too small a role (403)', token: TOKENS.viewer, call: (c: ApiClient) => c.post('/v1/pause', { reason: 'x' }), error: RefusedError },
-    { name: 'bad input (400), with the problems', token: TOKENS.operator, call: (c: ApiClient) => c.post('/v1/pause', { reason: 'x', extra: true }), error: InputError },
+    { name: 'bad input (400), with the problems', token: TOKENS.operator, call: (c: ApiClient) => c.post('/v1/failover', { to: 'ap-south-1', reason: 'x' }), error: InputError },
   ])('$name becomes the CLI error for it', async ({ token, call, error }) => {
     await expect(call(new ApiClient({ baseUrl: url, token }))).rejects.toBeInstanceOf(error);
   });
@@ -45,6 +45,14 @@ describe('ApiClient', () => {
     }
     const refused = await new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, token: 't', timeoutMs: 2000 }).get('/v1/status').catch((e: unknown) => e);
     expect((refused as FcpError).transient).toBe(true);
+  });
+
+  it('refuses a body the replica would refuse without sending it, naming the option', async () => {
+    // Nothing listens there: only a call would fail differently.
+    const client = new ApiClient({ baseUrl: 'http://127.0.0.1:9', token: TOKENS.operator, timeoutMs: 2000 });
+    const error = await client.post('/v1/requests/r-1/reject', { reason: 'no\u001b[2K' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems).toEqual([expect.stringMatching(/^--reason: contains the control character U\+001B/)]);
   });
 
   it('refuses a missing token or a bad URL before any call', () => {

@@ -26,6 +26,9 @@ export const sandboxConfig = (change: (input: ConfigInput) => void = () => undef
   return parseConfig(input);
 };
 
+/** The sandbox config with the two-person rule on (a five-minute approval window). */
+export const twoPersonConfig = (): Config => sandboxConfig((c) => void (c.failover = { ...c.failover, approval: { required: true, window: '5m' } }));
+
 export interface ApiHarness {
   app: FastifyInstance;
   store: DynamoStateStore;
@@ -91,3 +94,10 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 let keys = 0;
 /** A fresh Idempotency-Key. */
 export const newKey = () => `key-${process.pid}-${Date.now()}-${++keys}`;
+
+const BIDI_CONTROLS = new Set([0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
+
+/** The control and bidirectional characters in `text` (line feeds aside), as code points: written out here, independent of the code under test. */
+export function rawControls(text: string): number[] {
+  return [...text].map((c) => c.codePointAt(0)!).filter((n) => (n < 0x20 && n !== 0x0a) || (n >= 0x7f && n <= 0x9f) || BIDI_CONTROLS.has(n));
+}

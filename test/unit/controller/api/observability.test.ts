@@ -62,7 +62,7 @@ describe('/metrics', () => {
 describe('/v1/openapi.json', () => {
   it('is valid JSON listing every route with its method', async () => {
     const response = await api.app.inject({ method: 'GET', url: '/v1/openapi.json' });
-    const document = JSON.parse(response.body) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown }>> };
+    const document = JSON.parse(response.body) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; security?: unknown; responses?: Record<string, unknown> }>> };
     expect(document.openapi).toBe('3.1.0');
     for (const route of ROUTES) {
       const path = route.url.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{file}');
@@ -70,6 +70,7 @@ describe('/v1/openapi.json', () => {
       expect(operation, `${route.method} ${path}`).toBeDefined();
       expect(Boolean(operation?.security)).toBe(Boolean(route.role));
       expect(Boolean(operation?.requestBody)).toBe(Boolean(route.body));
+      expect(Boolean(operation?.responses?.['415'])).toBe(Boolean(route.mutating));
     }
   });
 });

@@ -36,6 +36,17 @@ describe('config examples', () => {
   });
 });
 
+describe('config normalization', () => {
+  it('lower-cases the global cluster and cluster identifiers as RDS stores them', () => {
+    const c = sandbox();
+    c.database.globalClusterIdentifier = 'Auth-Global';
+    c.database.clusters['us-west-2'].arn = 'arn:aws:rds:us-west-2:000000000000:cluster:Auth-US-West-2';
+    const config = parseConfig(c);
+    expect(config.database.globalClusterIdentifier).toBe('auth-global');
+    expect(config.database.clusters['us-west-2']?.arn).toBe('arn:aws:rds:us-west-2:000000000000:cluster:auth-us-west-2');
+  });
+});
+
 describe('config validation messages', () => {
   const cases: { name: string; mutate: (c: Record<string, any>) => void; problem: string }[] = [
     { name: 'unknown region', mutate: (c) => (c.regions[1].name = 'us-west-9'), problem: 'regions[1].name: "us-west-9" is not an AWS region; use a name such as "us-east-1"' },
@@ -45,7 +56,7 @@ describe('config validation messages', () => {
     { name: 'one region', mutate: (c) => c.regions.splice(1), problem: 'regions: list at least two regions: one primary and one standby' },
     { name: 'missing endpoint', mutate: (c) => delete c.services[0].endpoints['eu-west-1'], problem: 'services[0].endpoints: missing an endpoint for region "eu-west-1"' },
     { name: 'endpoint for a region not configured', mutate: (c) => (c.services[0].endpoints['ap-south-1'] = 'http://127.0.0.1:1/health'), problem: 'services[0].endpoints.ap-south-1: "ap-south-1" is not one of the configured regions (us-east-1, us-west-2, eu-west-1)' },
-    { name: 'not a URL', mutate: (c) => (c.services[0].endpoints['us-east-1'] = 'localhost:80'), problem: 'services[0].endpoints.us-east-1: "localhost:80" is not an http(s) URL' },
+    { name: 'not a URL', mutate: (c) => (c.services[0].endpoints['us-east-1'] = 'localhost:80'), problem: 'services[0].endpoints.us-east-1: a value of 12 characters (not shown) is not an http(s) URL' },
     { name: 'bad duration', mutate: (c) => (c.probe.interval = '1 second'), problem: 'probe.interval: "1 second" is not a duration; write it like "800ms", "5s", "10m" or "1h"' },
     { name: 'timeout not below interval', mutate: (c) => (c.probe.timeout = '2s'), problem: 'probe.timeout: must be shorter than probe.interval so probes never overlap' },
     { name: 'quorum too high', mutate: (c) => (c.detection.quorum = 9), problem: 'detection.quorum: quorum 9 is more than the 4 vantage points available; lower it' },
@@ -56,6 +67,8 @@ describe('config validation messages', () => {
     { name: 'missing routing control', mutate: (c) => delete c.traffic.routingControls['us-west-2'], problem: 'traffic.routingControls: missing a routing control for region "us-west-2"' },
     { name: 'bad routing control ARN', mutate: (c) => (c.traffic.routingControls['us-west-2'] = 'rc-1'), problem: 'traffic.routingControls.us-west-2: "rc-1" is not an route53-recovery-control ARN (it should start with "arn:aws:route53-recovery-control:")' },
     { name: 'bad cluster ARN', mutate: (c) => (c.database.clusters['us-west-2'].arn = 'auth-us-west-2'), problem: 'database.clusters.us-west-2.arn: "auth-us-west-2" is not an rds ARN (it should start with "arn:aws:rds:")' },
+    { name: 'global cluster id RDS cannot store', mutate: (c) => (c.database.globalClusterIdentifier = 'Auth_Global'), problem: 'database.globalClusterIdentifier: "Auth_Global" is not an RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen (RDS stores it in lower case)' },
+    { name: 'cluster ARN whose id RDS cannot store', mutate: (c) => (c.database.clusters['us-west-2'].arn = 'arn:aws:rds:us-west-2:000000000000:cluster:auth--west'), problem: 'database.clusters.us-west-2.arn: "arn:aws:rds:us-west-2:000000000000:cluster:auth--west" is not a DB cluster ARN with an RDS identifier (arn:aws:rds:<region>:<account>:cluster:<1-63 letters, digits and single hyphens>)' },
     { name: 'DB record TTL too high', mutate: (c) => (c.database.endpointRecords.ttl = 300), problem: 'database.endpointRecords.ttl: DB endpoint records should have a TTL of 60 seconds or less' },
     { name: 'bad zone id', mutate: (c) => (c.database.endpointRecords.hostedZoneId = 'private'), problem: 'database.endpointRecords.hostedZoneId: must be a hosted zone id such as "Z0123456789ABC"' },
     { name: 'unknown store kind', mutate: (c) => (c.store.kind = 'redis'), problem: 'store.kind: kind must be "embedded" (local dynalite) or "dynamodb" (a DynamoDB table)' },

@@ -7,6 +7,7 @@ import { Replica } from '../../../../controller/replica/replica.js';
 import { config, REGIONS } from '../domain/fixtures.js';
 import { World } from '../executor/memory-world.js';
 import type { StateStore } from '../../../../controller/providers/store/port.js';
+import { StoreUnavailableError } from '../../../../controller/providers/store/errors.js';
 import { startStoreFixture, storeAt, type StoreFixture } from '../providers/store/fixture.js';
 
 /**
@@ -125,6 +126,38 @@ describe('Replica', () => {
     expect((await store.commands.get('op-2'))).toMatchObject({ status: 'refused', reason: expect.stringMatching(/plan .* is still running|already the primary/) });
     const refused = (await store.audit.readAll()).find((r) => r.phase === 'refused');
     expect(refused).toMatchObject({ actor: 'user/bob', action: 'request/switchover' });
+  });
+
+  it('a command whose plan started before its decision was written is done, not asked again', async () => {
+    const base = fixture.newStore();
+    let failDecide = true;
+    // The store goes away right after the plan is recorded: the command's decision is lost once.
+    const store = new Proxy(base, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key !== 'commands') return value;
+        return new Proxy(value as object, {
+          get(commands, name, r) {
+            const fn = Reflect.get(commands, name, r) as unknown;
+            if (name !== 'decide' || typeof fn !== 'function') return fn;
+            return (...args: unknown[]) => {
+              if (failDecide) {
+                failDecide = false;
+                return Promise.reject(new StoreUnavailableError('state store unreachable (injected)'));
+              }
+              return (fn as (...a: unknown[]) => unknown).apply(commands, args);
+            };
+          },
+        });
+      },
+    }) as StateStore;
+    const { tickAll, world } = setup(store);
+    await tickAll(5);
+    await base.commands.submit({ kind: 'switchover', id: 'op-lost', to: 'eu-west-1', reason: 'game day', actor: 'user/alice', at: Date.now() }, Date.now());
+    await settle(tickAll, () => world.writer === 'eu-west-1');
+    await tickAll(2);
+    expect(await base.commands.get('op-lost')).toMatchObject({ status: 'done', result: { planId: expect.stringContaining('switchover') } });
+    expect(await base.journal.listPlans()).toHaveLength(1);
   });
 
   it('takes no automatic action while the store is unreachable', async () => {

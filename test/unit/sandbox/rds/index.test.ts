@@ -138,6 +138,30 @@ describe('RDS emulator: describe calls', () => {
   });
 });
 
+describe('RDS emulator: identifier case', () => {
+  it('takes identifiers and ARNs in any case and answers them in lower case, as RDS stores them', async () => {
+    const { GlobalClusters } = await client(WEST).send(new DescribeGlobalClustersCommand({ GlobalClusterIdentifier: 'Auth-GLOBAL' }));
+    expect(GlobalClusters?.[0]?.GlobalClusterIdentifier).toBe(GLOBAL);
+    const { DBClusters } = await client(WEST).send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'arn:aws:rds:us-west-2:000000000000:cluster:Auth-US-WEST-2' }));
+    expect(DBClusters?.[0]?.DBClusterArn).toBe(arn(WEST));
+    const { GlobalCluster } = await client(EAST).send(new CreateGlobalClusterCommand({ GlobalClusterIdentifier: 'Billing-Global', Engine: 'aurora-postgresql' }));
+    expect(GlobalCluster).toMatchObject({ GlobalClusterIdentifier: 'billing-global', GlobalClusterArn: 'arn:aws:rds::000000000000:global-cluster:billing-global' });
+    const { DBCluster } = await client(EAST).send(new CreateDBClusterCommand({ DBClusterIdentifier: 'Billing-East', Engine: 'aurora-postgresql', GlobalClusterIdentifier: 'BILLING-global' }));
+    expect(DBCluster).toMatchObject({ DBClusterIdentifier: 'billing-east', DBClusterArn: 'arn:aws:rds:us-east-1:000000000000:cluster:billing-east', GlobalClusterIdentifier: 'billing-global' });
+  });
+
+  it('seeds a config that names identifiers in capitals as RDS would store them', () => {
+    const upper = createRdsEmulator({ faults: faults.view });
+    try {
+      upper.seedGlobalDatabase({ globalClusterIdentifier: 'Shop-Global', writerRegion: EAST, clusters: { [EAST]: { arn: 'arn:aws:rds:us-east-1:000000000000:cluster:Shop-East', writerEndpoint: 'w', readerEndpoint: 'r' } } });
+      expect(upper.writerRegion('SHOP-GLOBAL')).toBe(EAST);
+      expect(upper.writerRegion('shop-global')).toBe(EAST);
+    } finally {
+      upper.stop();
+    }
+  });
+});
+
 describe('RDS emulator: switchover and failover', () => {
   it('switches over: FailoverState appears then clears, IsWriter flips, the writer endpoint follows', async () => {
     // The target lags far behind until released below, so the switchover cannot finish early.

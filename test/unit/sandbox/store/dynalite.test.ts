@@ -10,7 +10,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'fcp-store-'));
 const store = new EmbeddedStore({ host: '127.0.0.1', port: 0, dataDir });
 
 afterAll(async () => {
-  await store.stop();
+  await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

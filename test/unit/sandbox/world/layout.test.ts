@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../../controller/config/load.js';
 import { InputError } from '../../../../controller/errors.js';
-import { ephemeral, sandboxLayout } from '../../../../sandbox/world/layout.js';
+import { ephemeral, sandboxHost, sandboxLayout } from '../../../../sandbox/world/layout.js';
 import YAML from 'yaml';
 import { readFileSync } from 'node:fs';
 
@@ -19,6 +19,7 @@ describe('sandboxLayout', () => {
     expect(layout.cloudwatch).toEqual({ part: 'cloudwatch', host: '127.0.0.1', port: 4623 });
     expect(layout.arc.map((a) => a.port)).toEqual([4612, 4613, 4614, 4615, 4616]);
     expect(layout.dynamodb.port).toBe(4617);
+    expect(layout.iam).toEqual({ part: 'iam', host: '127.0.0.1', port: 4624 });
     expect(layout.dns).toEqual({ part: 'dns', host: '127.0.0.1', port: 4618 });
     expect(layout.faults.port).toBe(4619);
     expect(layout.apps['us-west-2']).toEqual({ part: 'us-west-2 app', host: '127.0.1.2', port: 4620, healthPaths: ['/health'] });
@@ -27,7 +28,24 @@ describe('sandboxLayout', () => {
     expect(free.apps['eu-west-1']?.host).toBe('127.0.1.3');
   });
 
+  it('binds DNS and the fault API on the loopback address the config gives the sandbox, so two sandboxes do not collide', () => {
+    const input = exampleInput();
+    const moved = (url: string) => url.replace('127.0.0.1', '127.0.0.7');
+    input.aws.endpoints.route53 = moved(input.aws.endpoints.route53);
+    const layout = sandboxLayout(parseConfig(input));
+    expect(layout.dns).toEqual({ part: 'dns', host: '127.0.0.7', port: 4618 });
+    expect(layout.faults).toEqual({ part: 'faults', host: '127.0.0.7', port: 4619 });
+    expect(sandboxHost(parseConfig(input))).toBe('127.0.0.7');
+  });
+
   it.each([
+    {
+      name: 'STS apart from IAM',
+      edit: (c: Yaml) => {
+        c.aws.endpoints.sts = 'http://127.0.0.1:4625';
+      },
+      problems: [/^aws\.endpoints\.sts: one server serves IAM and STS; give it the same URL as aws\.endpoints\.iam \(http:\/\/127\.0\.0\.1:4624\)$/],
+    },
     {
       name: 'missing endpoints',
       edit: (c: Yaml) => {

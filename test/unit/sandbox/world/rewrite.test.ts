@@ -13,6 +13,7 @@ describe('rewriteConfig', () => {
     ...(layout.cloudwatch ? { cloudwatch: { ...layout.cloudwatch, port: 50003 } } : {}),
     arc: layout.arc.map((a, i) => ({ ...a, port: 50010 + i })),
     dynamodb: { ...layout.dynamodb, port: 50004 },
+    iam: { ...layout.iam, port: 50008 },
     dns: { ...layout.dns, port: 50005 },
     faults: { ...layout.faults, port: 50006 },
     apps: Object.fromEntries(Object.entries(layout.apps).map(([r, a]) => [r, { ...a, port: 50007 }])),
@@ -25,6 +26,8 @@ describe('rewriteConfig', () => {
       rds: { 'us-east-1': 'http://127.0.0.1:50002', 'us-west-2': 'http://127.0.0.1:50002', 'eu-west-1': 'http://127.0.0.1:50002' },
       cloudwatch: { 'us-east-1': 'http://127.0.0.1:50003', 'us-west-2': 'http://127.0.0.1:50003', 'eu-west-1': 'http://127.0.0.1:50003' },
       dynamodb: 'http://127.0.0.1:50004',
+      iam: 'http://127.0.0.1:50008',
+      sts: 'http://127.0.0.1:50008',
     });
     expect(rewritten.traffic.mechanism === 'arc' && rewritten.traffic.clusterEndpoints.map((e) => e.url)).toEqual([50010, 50011, 50012, 50013, 50014].map((p) => `http://127.0.0.1:${p}`));
     expect(rewritten.services[0]?.endpoints).toEqual({

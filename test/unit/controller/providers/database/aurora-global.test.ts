@@ -44,9 +44,9 @@ function global(overrides: Partial<GlobalCluster> = {}): GlobalCluster {
   };
 }
 
-function database() {
+function database(databaseSettings: Config['database'] = settings) {
   const { caller, clock } = offlineCaller();
-  return { db: new AuroraGlobalDatabase({ settings, caller, replicaRegion: 'us-west-2', pollInterval: 500 }), budget: { deadlineAt: clock.now() + 30_000 } };
+  return { db: new AuroraGlobalDatabase({ settings: databaseSettings, caller, replicaRegion: 'us-west-2', pollInterval: 500 }), budget: { deadlineAt: clock.now() + 30_000 } };
 }
 
 describe('AuroraGlobalDatabase (mocked RDS and CloudWatch)', () => {
@@ -128,5 +128,55 @@ describe('AuroraGlobalDatabase (mocked RDS and CloudWatch)', () => {
     });
     const { db, budget } = database();
     await expect(db.status(budget)).resolves.toMatchObject({ writerRegion: 'us-east-1' });
+  });
+
+  it('compares identifiers as RDS stores them: a config in capitals finds the writer and reads lag by the lower-case id', async () => {
+    rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [global()] });
+    const capitals: Config['database'] = {
+      ...settings,
+      globalClusterIdentifier: 'Auth-Global',
+      clusters: Object.fromEntries(Object.entries(settings.clusters).map(([region, c]) => [region, { ...c, arn: c.arn.replace('auth-', 'Auth-') }])),
+    };
+    const { db, budget } = database(capitals);
+    await expect(db.status(budget)).resolves.toMatchObject({ writerRegion: 'us-east-1', lagMs: { 'us-west-2': 120 } });
+    const dimensions = cloudwatch.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat?.Metric?.Dimensions;
+    expect(dimensions).toContainEqual({ Name: 'DBClusterIdentifier', Value: 'auth-us-west-2' });
+  });
+});
+
+describe('AuroraGlobalDatabase readiness without SynchronizationStatus (an optional field in the API)', () => {
+  beforeEach(() => {
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ Status: 'available', DBClusterMembers: [{ DBInstanceIdentifier: 'i-1' }] }] });
+  });
+  const unreported = (overrides: Partial<GlobalCluster> = {}) =>
+    global({ GlobalClusterMembers: [{ DBClusterArn: arn('us-east-1'), IsWriter: true }, { DBClusterArn: arn('us-west-2'), IsWriter: false }], ...overrides });
+  const replicating = async () => {
+    const { db, budget } = database();
+    return (await db.readiness('us-west-2', budget)).find((c) => c.type === 'DatabaseTargetReplicating');
+  };
+
+  it.each([
+    {
+      name: 'a lag datapoint and no operation in progress: replicating, and the reason says so',
+      answer: unreported(),
+      lag: { MetricDataResults: [{ Id: 'rpolag', Timestamps: [new Date(3000)], Values: [150] }] },
+      expected: { status: 'true', reason: 'NotReportedLagSeen', message: expect.stringContaining('lag datapoint of 150ms') },
+    },
+    {
+      name: 'no lag datapoint: unknown',
+      answer: unreported(),
+      lag: { MetricDataResults: [{ Id: 'rpolag', Timestamps: [], Values: [] }] },
+      expected: { status: 'unknown', reason: 'NotReported', message: expect.stringContaining('no lag datapoint') },
+    },
+    {
+      name: 'an operation in progress (FailoverState): not ready until it finishes',
+      answer: unreported({ FailoverState: { Status: 'failing-over', FromDbClusterArn: arn('us-east-1'), ToDbClusterArn: arn('us-west-2') } }),
+      lag: { MetricDataResults: [{ Id: 'rpolag', Timestamps: [new Date(3000)], Values: [150] }] },
+      expected: { status: 'false', reason: 'OperationInProgress', message: expect.stringContaining('failing-over') },
+    },
+  ])('$name', async ({ answer, lag, expected }) => {
+    rds.on(DescribeGlobalClustersCommand).resolves({ GlobalClusters: [answer] });
+    cloudwatch.on(GetMetricDataCommand).resolves(lag);
+    await expect(replicating()).resolves.toMatchObject(expected);
   });
 });

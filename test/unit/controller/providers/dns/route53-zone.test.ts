@@ -1,6 +1,7 @@
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { UnexpectedAnswerError } from '../../../../../controller/aws/errors.js';
 import { TimeoutError } from '../../../../../controller/errors.js';
 import { Route53Zone, sameDnsName } from '../../../../../controller/providers/dns/route53-zone.js';
 import { offlineCaller } from '../helpers.js';
@@ -35,6 +36,29 @@ describe('Route53Zone', () => {
     const sets = await new Route53Zone(caller, 'Z1').recordSets('login.example.com', 'CNAME', { deadlineAt: caller.clock.now() + 5000 });
     expect(sets.map((set) => set.SetIdentifier)).toEqual(['a', 'b']);
     expect(route53.commandCalls(ListResourceRecordSetsCommand)).toHaveLength(2);
+  });
+
+  it.each<{ name: string; pages: { SetIdentifier: string; next: { NextRecordIdentifier?: string } }[] }>([
+    { name: 'a page that names itself as the next one', pages: [{ SetIdentifier: 'a', next: {} }] },
+    { name: 'a later page that repeats its start identifier', pages: [{ SetIdentifier: 'a', next: { NextRecordIdentifier: 'b' } }, { SetIdentifier: 'b', next: { NextRecordIdentifier: 'b' } }] },
+  ])('stops with an error on $name, instead of looping', async ({ pages }) => {
+    pages.forEach((page, index) => {
+      const at = index === 0 ? { StartRecordName: 'login.example.com', StartRecordType: 'CNAME' as const } : { StartRecordIdentifier: pages[index - 1]?.next.NextRecordIdentifier };
+      route53.on(ListResourceRecordSetsCommand, at).resolves({
+        ResourceRecordSets: [{ Name: 'login.example.com.', Type: 'CNAME', SetIdentifier: page.SetIdentifier, Weight: 1 }],
+        IsTruncated: true,
+        NextRecordName: 'login.example.com.',
+        NextRecordType: 'CNAME',
+        ...page.next,
+        MaxItems: 1,
+      });
+    });
+    const { caller } = offlineCaller();
+    const listing = new Route53Zone(caller, 'Z1').recordSets('login.example.com', 'CNAME', { deadlineAt: caller.clock.now() + 5000 });
+    const failure = await listing.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(UnexpectedAnswerError);
+    expect((failure as Error).message).toMatch(/did not advance/);
+    expect(route53.commandCalls(ListResourceRecordSetsCommand)).toHaveLength(pages.length);
   });
 
   it('polls GetChange until INSYNC', async () => {

@@ -4,15 +4,34 @@ import type { Config } from '../config/schema.js';
 import { buildPlan, renderPlan } from '../domain/plan.js';
 import { formatDuration } from '../domain/time.js';
 import type { DatabaseStatus, Decision } from '../domain/types.js';
-import { InputError } from '../errors.js';
+import { InputError, RefusedError } from '../errors.js';
+import { assess } from '../domain/assess.js';
+import { decide, initialTopology } from '../domain/decide.js';
 import { executePlan } from '../executor/executor.js';
 import { MemoryJournal } from '../executor/memory-journal.js';
 import { buildProviders } from '../providers/factory.js';
 import { LocalAuditFile } from '../providers/store/local-audit.js';
 import { stepMarks } from '../status.js';
-import { actorOf, confirm, output, resolveRegion, type CommonOptions } from './context.js';
+import { confirm, output, resolveRegion, type CommonOptions } from './context.js';
+import { bestKnownIdentity } from './identity.js';
 
 export const DEFAULT_BREAK_GLASS_FILE = process.env.FCP_BREAK_GLASS_AUDIT ?? '.data/break-glass-audit.jsonl';
+
+/**
+ * The decision a break-glass run carries out: the engine's own answer to a forced manual failover
+ * from the database's writer, with nothing known about health (the store, which holds the
+ * replicas' observations, is unreachable). Its guards say what was forced past; its plan id says
+ * it ran outside the controller.
+ */
+function breakGlassDecision(config: Config, input: { from: string; to: string; actor: string; reason: string; database: DatabaseStatus | undefined; now: number }): Extract<Decision, { kind: 'flip' }> {
+  const { from, to, actor, reason, database, now } = input;
+  const topology = { ...initialTopology(config), primary: from };
+  const command = { kind: 'failover' as const, id: `break-glass-${now}`, to, reason: `break-glass (the state store is unreachable): ${reason}`, actor, force: true, at: now };
+  const { decisions } = decide(topology, { assessment: assess([], config, now), commands: [command], database, readiness: undefined }, config, now);
+  const decision = decisions.find((d) => d.kind === 'flip' || d.kind === 'refuse');
+  if (decision?.kind !== 'flip') throw new RefusedError(decision?.reason ?? `refused break-glass failover ${from} -> ${to}`);
+  return { ...decision, planId: `break-glass-${now}-${from}-to-${to}` };
+}
 
 /** The database's status as the CLI's region sees it; undefined when it cannot be read. */
 export async function readDatabaseStatus(config: Config, region: string): Promise<DatabaseStatus | undefined> {
@@ -49,8 +68,8 @@ export async function breakGlassFailover(options: BreakGlassOptions): Promise<vo
   if (!options.reason?.trim()) throw new InputError('a reason is required', ['--reason: say why, for the audit trail']);
   const to = options.to;
   const region = resolveRegion(config, options.region ?? to);
-  const actor = actorOf(options);
   await confirm(`--break-glass fails over to ${to} from this machine without the state store, lease or guards; it is audited to ${options.auditFile}.`, options.yes, '--break-glass');
+  const actor = await bestKnownIdentity(config, region);
 
   const providers = buildProviders(config, { replicaRegion: region });
   try {
@@ -59,12 +78,7 @@ export async function breakGlassFailover(options: BreakGlassOptions): Promise<vo
     const from = database?.writerRegion ?? config.regions.find((r) => r.role === 'primary')!.name;
     if (from === to) throw new InputError(`${to} is already the database writer`, ['--to: choose a standby region']);
     const now = Date.now();
-    const decision: Extract<Decision, { kind: 'flip' }> = {
-      kind: 'flip', at: now, planId: `break-glass-${now}-${from}-to-${to}`, operation: 'failover', mode: 'unplanned', trigger: 'manual', from, to,
-      reason: `break-glass failover ${from} -> ${to} by ${actor}: ${options.reason.trim()}`,
-      guards: [{ guard: 'break-glass', ok: true, reason: 'guards bypassed: the state store is unreachable', overridden: true }],
-      actor,
-    };
+    const decision = breakGlassDecision(config, { from, to, actor, reason: options.reason.trim(), database, now });
     const plan = buildPlan(decision, config);
     const audit = new LocalAuditFile(options.auditFile);
     await audit.append({ at: now, actor, action: 'break-glass/failover', phase: 'intent', details: { planId: plan.id, from, to, reason: decision.reason, force: options.force ?? false } });

@@ -1,0 +1,23 @@
+import type { Config } from '../../controller/config/schema.js';
+import { policyFileRole, renderedControllerRole } from './controller-role.js';
+import { PolicyEvaluator } from './evaluator.js';
+import { IamGate } from './gate.js';
+
+/**
+ * The sandbox's principals: the replica of region R signs with `<accessKeyIdPrefix>R` and acts as its
+ * region's controller role, whose policy is `sandbox.iamPolicy` when set, else the role `infra/`
+ * renders. A policy the evaluator cannot apply is an InputError naming the field; nothing starts.
+ */
+export async function sandboxIamGate(config: Config): Promise<IamGate> {
+  const file = config.sandbox?.iamPolicy;
+  const role = file === undefined ? await renderedControllerRole(config) : policyFileRole(config, file);
+  const credentials = config.aws.credentials;
+  if (credentials.mode !== 'static') return new IamGate([]);
+  return new IamGate(
+    Object.entries(role.regions).map(([region, { roleArn, policy }]) => ({
+      accessKeyId: `${credentials.accessKeyIdPrefix}${region}`,
+      roleArn,
+      policy: new PolicyEvaluator([policy], role.source),
+    })),
+  );
+}
