@@ -1,20 +1,57 @@
 import type { Config } from '../config/schema.js';
+import { classify, findCutOffVantages, findPartition } from './classify.js';
+import { isRegionSignal, regionSignals } from './region-signals.js';
+import { failureOver, stabilize } from './stability.js';
+import { wilsonLower } from './stats.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
-import { ROUTE53_VANTAGE, type Assessment, type Classification, type Evidence, type Health, type RegionName, type Verdict, type VantageName, type WindowSummary } from './types.js';
+import { ROUTE53_VANTAGE, type Assessment, type ClassificationHold, type Evidence, type FailureKind, type Health, type RegionName, type Verdict, type VantageName, type WindowCounts, type WindowSummary } from './types.js';
 
 /** The parts of the config the health model reads. */
 export type HealthSettings = Pick<Config, 'regions' | 'services' | 'detection'>;
 
-/** One vantage point's judgement of one series, from its window summary. */
+/**
+ * One vantage point's judgement of one series, from its window summary. Small samples are judged
+ * with their uncertainty (stats.ts): failed only when the lower confidence bound of the failure
+ * share reaches `failureRatio`, over the newest run of results, the short window (an outage) or a
+ * longer one (a gray failure, whose rate needs more samples to be known). A share that reaches the threshold without
+ * that confidence is `degraded`, never `failed`. A vantage point that could not judge most of its
+ * samples (it was starved) has no opinion.
+ */
 export function vantageHealth(summary: WindowSummary, detection: Config['detection'], now: Millis): Health {
   if (now - summary.lastAt > detection.staleAfter) return 'unknown';
-  const total = summary.ok + summary.failed + summary.slow;
+  const known = summary.ok + summary.failed + summary.slow;
   // A Route 53 status is already an aggregate over its checkers: one reading is an opinion.
-  if (total < (summary.signal === 'route53' ? 1 : detection.minSamples)) return 'unknown';
-  if (summary.failed / total >= detection.failureRatio) return 'failed';
-  if ((summary.failed + summary.slow) / total >= detection.degradedRatio) return 'degraded';
+  if (summary.signal === 'route53') {
+    if (known < 1) return 'unknown';
+    if (summary.failed / known >= detection.failureRatio) return 'failed';
+    return (summary.failed + summary.slow) / known >= detection.degradedRatio ? 'degraded' : 'healthy';
+  }
+  if (known < detection.minSamples || (summary.unknown ?? 0) > known) return 'unknown';
+  const z = detection.confidence;
+  const failedIn = (c: WindowCounts) => wilsonLower(c.failed, c.ok + c.failed + c.slow, z) >= detection.failureRatio;
+  // The newest results alone (a run of failures), the short window, then the longer ones.
+  const streak = summary.failStreak ?? 0;
+  if (streak >= detection.minSamples && wilsonLower(streak, streak, z) >= detection.failureRatio) return 'failed';
+  if (failedIn(summary) || (summary.wider ?? []).some(failedIn)) return 'failed';
+  if (failingWithoutConfidence(summary, detection)) return 'degraded';
+  const longest = summary.wider?.[summary.wider.length - 1] ?? summary;
+  if (wilsonLower(longest.failed + longest.slow, longest.ok + longest.failed + longest.slow, z) >= detection.degradedRatio) return 'degraded';
   return 'healthy';
+}
+
+/** Whether some window's share of failures reaches the failure ratio, without the confidence to call it failed. */
+function failingWithoutConfidence(summary: WindowSummary, detection: Config['detection']): boolean {
+  return [summary, ...(summary.wider ?? [])].some((c) => c.failed / Math.max(1, c.ok + c.failed + c.slow) >= detection.failureRatio);
+}
+
+/** Answers in a row after which a failing vantage point sees the failure as over (its windows still remember it). */
+export const RECOVERED_AFTER = 3;
+
+/** What a failing series' failures mostly were. */
+function failureKind(summary: WindowSummary): FailureKind {
+  if (summary.failed === 0 && summary.slow > 0) return 'slow';
+  return (summary.unreachable ?? 0) * 2 >= summary.failed && summary.failed > 0 ? 'unreachable' : 'errors';
 }
 
 interface Tally {
@@ -43,58 +80,7 @@ function serviceHealth(tally: Tally, minimum: number): Health {
 
 const RANK: Record<Health, number> = { healthy: 0, unknown: 1, degraded: 2, failed: 3 };
 
-/**
- * A vantage point is cut off (the observer, not the regions, has the problem) when it sees the
- * critical services of every region failing while another vantage point sees some region healthy.
- */
-function findCutOffVantages(evidence: Evidence[], regions: readonly RegionName[], critical: ReadonlySet<string>, byRegion: Map<Evidence, RegionName>): VantageName[] {
-  const vantages = new Set(evidence.map((e) => e.vantage));
-  const seesFailed = new Map<VantageName, Set<RegionName>>();
-  const seesHealthy = new Set<VantageName>();
-  for (const e of evidence) {
-    if (!critical.has(e.service)) continue;
-    if (e.health === 'failed') {
-      const set = seesFailed.get(e.vantage) ?? new Set<RegionName>();
-      set.add(byRegion.get(e)!);
-      seesFailed.set(e.vantage, set);
-    } else if (e.health === 'healthy') seesHealthy.add(e.vantage);
-  }
-  const cutOff: VantageName[] = [];
-  for (const vantage of vantages) {
-    const failedRegions = seesFailed.get(vantage);
-    if (!failedRegions || failedRegions.size < regions.length || regions.length < 2) continue;
-    const othersSeeHealthy = [...seesHealthy].some((v) => v !== vantage);
-    if (othersSeeHealthy) cutOff.push(vantage);
-  }
-  return cutOff.sort();
-}
-
-/**
- * A region cut off from the other regions, not from its clients: every other region's replica sees
- * it failing, Route 53's checkers (the internet) do not, and its own replica either sees it healthy
- * or sees every other region failing (the same cut, from the inside; a noisy sample of its own
- * region must not hide that). Failing over would move clients away from a region they still
- * reach; replication is what is at risk. Returns the region and the vantage points that see it failing.
- */
-function findPartition(regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, critical: ReadonlySet<string>): { region: RegionName; seenFailedBy: VantageName[] } | undefined {
-  for (const region of regions) {
-    const verdict = verdicts[region]!;
-    if (verdict.health !== 'failed' && verdict.health !== 'degraded') continue;
-    const rows = verdict.evidence.filter((e) => critical.has(e.service));
-    const failing = [...new Set(rows.filter((e) => e.health === 'failed' && e.vantage !== region).map((e) => e.vantage))];
-    const ownHealthy = rows.some((e) => e.vantage === region && e.health === 'healthy') && !rows.some((e) => e.vantage === region && e.health === 'failed');
-    const others = regions.filter((r) => r !== region);
-    const seesCutFromInside = others.length > 0 && others.every((r) => verdicts[r]!.evidence.some((e) => e.vantage === region && critical.has(e.service) && e.health === 'failed'));
-    const internetFails = rows.some((e) => e.vantage === ROUTE53_VANTAGE && e.health === 'failed');
-    // Every other region's replica with an opinion sees it failing, and nobody else does.
-    const otherReplicas = new Set(rows.filter((e) => e.vantage !== region && regions.includes(e.vantage) && e.health !== 'unknown').map((e) => e.vantage));
-    const allOthers = failing.length > 0 && failing.length === otherReplicas.size && failing.every((v) => otherReplicas.has(v));
-    if (allOthers && (ownHealthy || seesCutFromInside) && !internetFails) return { region, seenFailedBy: failing.sort() };
-  }
-  return undefined;
-}
-
-function describeEvidence(evidence: Evidence[]): string {
+function describeEvidence(evidence: readonly Evidence[]): string {
   const details = [...new Set(evidence.filter((e) => e.health === 'failed' && e.detail).map((e) => e.detail!))];
   return details.length > 0 ? ` (${details.slice(0, 3).join(', ')})` : '';
 }
@@ -105,6 +91,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
   let health: Health = 'healthy';
   const lines: string[] = [];
   const failedVantages = new Set<VantageName>();
+  const failingVantages = new Set<VantageName>();
   const reportingVantages = new Set<VantageName>();
   let anyCritical = false;
 
@@ -123,6 +110,8 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
       if (service.critical) {
         reportingVantages.add(vantage);
         if (h === 'failed') failedVantages.add(vantage);
+        const still = rows.filter((r) => r.vantage === vantage && (r.health === 'failed' || r.failing));
+        if (still.length > 0 && !still.every((r) => r.recovered)) failingVantages.add(vantage);
       }
     }
     const reporting = perVantage.size;
@@ -143,7 +132,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
     health === 'healthy'
       ? `healthy: seen healthy by ${reportingVantages.size} vantage point${reportingVantages.size === 1 ? '' : 's'}`
       : `${health}: ${lines.join('; ') || `fewer than ${quorum} vantage points report`}`;
-  return { region, health, failedVantages: failedVantages.size, reportingVantages: reportingVantages.size, summary, evidence };
+  return { region, health, failedVantages: failedVantages.size, reportingVantages: reportingVantages.size, failingVantages: failingVantages.size, summary, evidence };
 }
 
 /**
@@ -156,12 +145,14 @@ function mergeSeries(summaries: readonly WindowSummary[]): WindowSummary[] {
     const key = `${s.region}|${s.service}|${s.vantage}|${s.signal}`;
     const seen = merged.get(key);
     if (!seen) {
-      merged.set(key, { ...s });
+      merged.set(key, { ...s, ...(s.wider && { wider: s.wider.map((c) => ({ ...c })) }) });
       continue;
     }
     seen.ok += s.ok;
     seen.failed += s.failed;
     seen.slow += s.slow;
+    for (const field of ['unreachable', 'unknown'] as const) if (s[field] !== undefined) seen[field] = (seen[field] ?? 0) + s[field];
+    if (s.wider) seen.wider = s.wider.map((c, i) => addCounts(c, seen.wider?.[i]));
     if (s.lastAt > seen.lastAt) {
       seen.lastAt = s.lastAt;
       if (s.lastDetail !== undefined) seen.lastDetail = s.lastDetail;
@@ -170,75 +161,62 @@ function mergeSeries(summaries: readonly WindowSummary[]): WindowSummary[] {
   return [...merged.values()];
 }
 
-/** Verdicts for every region and the classification of what is happening. Pure. */
-export function assess(reported: readonly WindowSummary[], settings: HealthSettings, now: Millis): Assessment {
-  const summaries = mergeSeries(reported);
+function addCounts(a: WindowCounts, b: WindowCounts | undefined): WindowCounts {
+  return b ? { ok: a.ok + b.ok, failed: a.failed + b.failed, slow: a.slow + b.slow } : { ...a };
+}
+
+function toEvidence(summary: WindowSummary, detection: Config['detection'], now: Millis): Evidence {
+  const health = vantageHealth(summary, detection, now);
+  const evidence: Evidence = { vantage: summary.vantage, service: summary.service, signal: summary.signal, health, ok: summary.ok, failed: summary.failed, slow: summary.slow };
+  if (health === 'failed' || health === 'degraded') evidence.kind = failureKind(summary);
+  if (health === 'degraded' && failingWithoutConfidence(summary, detection)) evidence.failing = true;
+  if ((health === 'failed' || evidence.failing) && (summary.okStreak ?? 0) >= RECOVERED_AFTER) evidence.recovered = true;
+  if (summary.lastDetail !== undefined) evidence.detail = summary.lastDetail;
+  return evidence;
+}
+
+/**
+ * Verdicts for every region and the classification of what is happening. Pure. `hold` is the
+ * classification held from earlier steps (stability.ts); the assessment says which hold to keep.
+ */
+export function assess(reported: readonly WindowSummary[], settings: HealthSettings, now: Millis, hold?: ClassificationHold): Assessment {
+  // Database reads are judged reader by reader (region-signals.ts); probe series are pooled.
+  const summaries = [...mergeSeries(reported.filter((s) => !isRegionSignal(s))), ...reported.filter(isRegionSignal)];
   const regions = settings.regions.map((r) => r.name);
   const critical = new Set(settings.services.filter((s) => s.critical).map((s) => s.name));
   const evidenceByRegion = new Map<RegionName, Evidence[]>(regions.map((r) => [r, []]));
-  const regionOf = new Map<Evidence, RegionName>();
+  const signalRows = new Map<RegionName, WindowSummary[]>(regions.map((r) => [r, []]));
   for (const summary of summaries) {
-    const list = evidenceByRegion.get(summary.region);
-    if (!list) continue; // a region the config no longer names
-    const evidence: Evidence = {
-      vantage: summary.vantage,
-      service: summary.service,
-      signal: summary.signal,
-      health: vantageHealth(summary, settings.detection, now),
-      ok: summary.ok,
-      failed: summary.failed,
-      slow: summary.slow,
-    };
-    if (summary.lastDetail !== undefined) evidence.detail = summary.lastDetail;
-    list.push(evidence);
-    regionOf.set(evidence, summary.region);
+    if (isRegionSignal(summary)) signalRows.get(summary.region)?.push(summary);
+    else evidenceByRegion.get(summary.region)?.push(toEvidence(summary, settings.detection, now)); // a region the config no longer names is skipped
   }
 
-  const allEvidence = [...evidenceByRegion.values()].flat();
-  const cutOffVantages = findCutOffVantages(allEvidence, regions, critical, regionOf);
+  const rows = regions.map((region) => ({ region, evidence: evidenceByRegion.get(region)! }));
+  const rawCutOff = findCutOffVantages(rows, critical);
+  const cutOffVantages = hold?.classification === 'observer' ? findCutOffVantages(rows, critical, hold.cutOff) : rawCutOff;
   const excluded = new Set(cutOffVantages);
   const verdicts: Record<RegionName, Verdict> = {};
-  for (const region of regions) verdicts[region] = regionVerdict(region, evidenceByRegion.get(region)!, excluded, settings);
+  for (const region of regions) {
+    verdicts[region] = regionVerdict(region, evidenceByRegion.get(region)!, excluded, settings);
+    verdicts[region].signals = regionSignals(signalRows.get(region)!, settings.detection, now);
+  }
 
-  const { classification, reason } = classify(regions, verdicts, cutOffVantages, findPartition(regions, verdicts, critical));
-  return { at: now, verdicts, classification, cutOffVantages, reason };
+  const raw = classify(regions, verdicts, cutOffVantages, findPartition(regions, verdicts, critical));
+  const stable = stabilize(raw, cutOffVantages, hold, failureOver(regions, verdicts, rawCutOff), (region) => partitionBroken(region, regions, verdicts, critical), now);
+  const assessment: Assessment = { at: now, verdicts, classification: stable.classification, cutOffVantages, reason: stable.reason };
+  if (stable.hold) assessment.hold = stable.hold;
+  return assessment;
 }
 
-function classify(
-  regions: RegionName[],
-  verdicts: Record<RegionName, Verdict>,
-  cutOff: VantageName[],
-  partition: { region: RegionName; seenFailedBy: VantageName[] } | undefined,
-): { classification: Classification; reason: string } {
-  const failed = regions.filter((r) => verdicts[r]!.health === 'failed');
-  const healthy = regions.filter((r) => verdicts[r]!.health === 'healthy');
-  const cutNote = cutOff.length > 0 ? `; ignoring ${cutOff.join(', ')} (sees every region failing while others do not: the observer is cut off)` : '';
-  if (partition && failed.every((r) => r === partition.region)) {
-    const { region, seenFailedBy } = partition;
-    return {
-      classification: 'partition',
-      reason: `partition: ${region} is seen failing only from ${seenFailedBy.join(', ')} while its own vantage point and Route 53's checkers see it healthy; clients still reach it, so failover cannot help; replication to and from ${region} is at risk`,
-    };
-  }
-  if (failed.length === 0) {
-    if (cutOff.length > 0) {
-      return {
-        classification: 'observer',
-        reason: `observer: ${cutOff.join(', ')} sees every region failing while other vantage points see them healthy; the observer is cut off, not the regions`,
-      };
-    }
-    return { classification: 'none', reason: 'none: no region failed' };
-  }
-  if (failed.length === regions.length || (failed.length >= 2 && healthy.length === 0)) {
-    return {
-      classification: 'global',
-      reason: `global: ${failed.join(', ')} failing alike${healthy.length === 0 ? ' and no region is healthy' : ''}; failover cannot help${cutNote}`,
-    };
-  }
-  return {
-    classification: 'regional',
-    reason: `regional: ${failed.map((r) => `${r} failed from ${verdicts[r]!.failedVantages}/${verdicts[r]!.reportingVantages} vantage points`).join(', ')}; healthy: ${healthy.join(', ') || 'none'}${cutNote}`,
-  };
+/**
+ * Whether a held partition of `region` is contradicted: the internet sees it failing, its writer
+ * does not answer, or its own replica sees it failing while reaching the others.
+ */
+function partitionBroken(region: RegionName, regions: readonly RegionName[], verdicts: Record<RegionName, Verdict>, critical: ReadonlySet<string>): boolean {
+  const seen = (of: RegionName, by: VantageName, health: Health) => verdicts[of]?.evidence.some((e) => e.vantage === by && critical.has(e.service) && e.health === health) ?? false;
+  if (seen(region, ROUTE53_VANTAGE, 'failed')) return true;
+  if (verdicts[region]?.signals?.some((s) => s.signal === 'writer' && s.health === 'failing')) return true;
+  return seen(region, region, 'failed') && regions.some((other) => other !== region && seen(other, region, 'healthy'));
 }
 
 /** `3/4 vantage points for 2s` (or without the duration when acting at once) — used in decision reasons. */

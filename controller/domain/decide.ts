@@ -1,11 +1,12 @@
 import type { Config } from '../config/schema.js';
-import { describeConfirmation } from './assess.js';
+import { describeConfirmation, quorumOf } from './assess.js';
+import { accrue, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from './cost.js';
 import { checkGuards, completesFailedFlip, firstFailure, retryBlocked, type FlipProposal, type GuardContext } from './guards.js';
 import type { Millis } from './time.js';
 import { formatDuration } from './time.js';
-import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, PlanReport, RegionName, StepKind, Topology, Trigger } from './types.js';
+import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, PlanReport, RegionName, StepKind, Topology, Verdict } from './types.js';
 
-export type DecideSettings = Pick<Config, 'regions' | 'failover' | 'detection'>;
+export type DecideSettings = Pick<Config, 'regions' | 'services' | 'failover' | 'detection'>;
 
 export interface DecideInput {
   assessment: Assessment;
@@ -36,7 +37,7 @@ export function configuredPrimary(config: Pick<Config, 'regions'>): RegionName {
 export function decide(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decisions: Decision[] } {
   const decisions: Decision[] = [];
   let current = topology;
-  const settled = settlePlan(current, input.plan, now);
+  const settled = settlePlan(current, input.plan, config, now);
   if (settled) {
     current = settled.topology;
     decisions.push(settled.decision);
@@ -64,9 +65,7 @@ export function decide(topology: Topology, input: DecideInput, config: DecideSet
 function adoptObservedWriter(topology: Topology, database: DatabaseStatus | undefined, now: Millis): { topology: Topology; decision: Decision } | undefined {
   if (!database || database.transitioning || topology.active || database.writerRegion === topology.primary) return undefined;
   if (topology.primarySince !== undefined && database.at <= topology.primarySince) return undefined;
-  const next: Topology = { ...topology, phase: 'failed-over', primary: database.writerRegion, lostPrimary: topology.primary, primarySince: now };
-  delete next.suspectSince;
-  delete next.suspectRegion;
+  const next: Topology = { ...withoutSuspicion(topology), phase: 'failed-over', primary: database.writerRegion, lostPrimary: topology.primary, primarySince: now };
   return {
     topology: next,
     decision: { kind: 'none', at: now, reason: `adopted ${database.writerRegion} as primary: the database writer moved there outside the controller (recorded primary was ${topology.primary})` },
@@ -90,6 +89,8 @@ function startFlip(topology: Topology, proposal: FlipProposal, reason: string, n
   };
   delete next.suspectSince;
   delete next.suspectRegion;
+  delete next.pressure;
+  delete next.pressureAt;
   const decision: Decision = {
     kind: 'flip',
     at: now,
@@ -172,9 +173,10 @@ function withoutOne(flips: readonly Millis[], at: Millis): Millis[] {
 /**
  * Settles the active plan once its journal says it ended: on success the new primary; on failure
  * the old one, with the failure remembered. A failed plan that changed nothing gives its flip back
- * (no cooldown, no flip counted), so the next decision may move at once.
+ * (no cooldown, no flip counted), so the next decision may move at once: the suspicion that
+ * started a failed failover stands, with as much cost of staying as a suspicion can hold.
  */
-function settlePlan(topology: Topology, report: PlanReport | undefined, now: Millis): { topology: Topology; decision: Decision } | undefined {
+function settlePlan(topology: Topology, report: PlanReport | undefined, config: DecideSettings, now: Millis): { topology: Topology; decision: Decision } | undefined {
   const active = topology.active;
   if (!active || !report || report.planId !== active.planId || report.status === 'running') return undefined;
   const next: Topology = { ...topology };
@@ -201,6 +203,10 @@ function settlePlan(topology: Topology, report: PlanReport | undefined, now: Mil
   const error = report.error ?? (report.status === 'missing' ? 'the journal has no record of the plan' : 'no error recorded');
   if (report.changed.length === 0) next.flips = withoutOne(topology.flips, active.startedAt);
   next.phase = topology.lostPrimary ? 'failed-over' : 'steady';
+  if (active.operation === 'failover') {
+    const { failover, dataLoss, cooldown } = config.detection.cost;
+    Object.assign(next, { phase: 'suspect', suspectSince: active.startedAt, suspectRegion: active.from, pressure: 2 * (failover + dataLoss + cooldown), pressureAt: now });
+  }
   // A failed attempt to finish a half-done move leaves the world as half done as before.
   const previous = topology.lastFailure;
   const sameMove = previous !== undefined && previous.from === active.from && previous.to === active.to;
@@ -255,7 +261,27 @@ function withoutSuspicion(topology: Topology): Topology {
   const next: Topology = { ...topology, phase: topology.lostPrimary ? 'failed-over' : 'steady' };
   delete next.suspectSince;
   delete next.suspectRegion;
+  delete next.pressure;
+  delete next.pressureAt;
   return next;
+}
+
+/**
+ * The primary is not failed (nor failing from a quorum): accrued cost fades once fewer than half
+ * its vantage points see it failing (while half or more do, as on a gray failure's way up, it is
+ * kept), and the suspicion ends once none is left and it is older than a detection window (a
+ * failure that flickers in its first seconds keeps its suspicion instead of starting over).
+ */
+function fadeSuspicion(topology: Topology, verdict: Verdict | undefined, config: DecideSettings, now: Millis): { topology: Topology; fading: string } {
+  if (topology.phase !== 'suspect') return { topology: withoutSuspicion(topology), fading: '' };
+  const kept = verdict !== undefined && verdict.health !== 'healthy' && verdict.reportingVantages > 0 && (verdict.failingVantages ?? 0) * 2 >= verdict.reportingVantages;
+  const rate = kept ? config.detection.cost.fade / 2 : config.detection.cost.fade;
+  const left = fade(topology.pressure ?? 0, topology.pressureAt ?? now, now, rate);
+  const young = now - (topology.suspectSince ?? now) < config.detection.window;
+  if (left <= 0 && !young) return { topology: withoutSuspicion(topology), fading: '' };
+  const rounded = Math.round(left * 10) / 10;
+  const fading = kept ? `; suspicion kept: failing from ${verdict.failingVantages}/${verdict.reportingVantages} vantage points, cost of staying ${rounded}` : `; suspicion fading: cost of staying ${rounded} left (fades at ${rate}/s)`;
+  return { topology: { ...topology, pressure: left, pressureAt: now }, fading };
 }
 
 function automate(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decision: Decision } {
@@ -266,41 +292,50 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   }
   const primary = topology.primary;
   const verdict = assessment.verdicts[primary];
-  const primaryFailed = verdict?.health === 'failed';
+  // A failure its vantage points see answered again is over, though their windows still remember it.
+  const answeringAgain = verdict?.health === 'failed' && (verdict.failingVantages ?? 0) < quorumOf(verdict.reportingVantages, config.detection.quorum);
+  const primaryFailed = verdict?.health === 'failed' && !answeringAgain;
+  const unconfirmed = !primaryFailed && failingUnconfirmed(primary, assessment, config.detection.quorum);
 
-  if (!primaryFailed) {
-    const next = withoutSuspicion(topology);
-    const recovered = topology.phase === 'suspect' && topology.suspectSince !== undefined ? `primary ${primary} recovered after ${formatDuration(now - topology.suspectSince)}; ` : '';
+  if (!primaryFailed && !unconfirmed) {
+    const { topology: next, fading } = fadeSuspicion(topology, verdict, config, now);
+    const recovered = topology.phase === 'suspect' && next.phase !== 'suspect' && topology.suspectSince !== undefined ? `primary ${primary} recovered after ${formatDuration(now - topology.suspectSince)}; ` : '';
     const lost = next.lostPrimary ? `; ${next.lostPrimary} was lost in a failover (fail back with \`fcp failback\` once it is healthy)` : '';
     const observer = assessment.classification === 'observer' || assessment.classification === 'partition' ? ` (${assessment.reason})` : '';
-    return none(next, `${recovered}no action: primary ${primary} ${verdict?.health ?? 'unknown'}${observer}${lost}`, now);
+    const again = answeringAgain ? ', answering again' : '';
+    return none(next, `${recovered}no action: primary ${primary} ${verdict?.health ?? 'unknown'}${again}${observer}${fading}${lost}`, now);
   }
 
-  if (assessment.classification !== 'regional') {
+  if (primaryFailed && assessment.classification !== 'regional') {
     return none(withoutSuspicion(topology), `no failover: ${assessment.reason}`, now);
   }
 
-  if (topology.phase !== 'suspect') {
-    const next: Topology = { ...topology, phase: 'suspect', suspectSince: now, suspectRegion: primary };
-    // With confirmFor 0 the verdict's own window is the confirmation: act in this same step.
-    if (config.detection.confirmFor > 0) {
-      return none(next, `suspect: primary ${primary} ${verdict.summary}; confirming for ${formatDuration(config.detection.confirmFor)}`, now);
-    }
-    topology = next;
-  }
-
-  const since = topology.suspectSince ?? now;
-  if (now - since < config.detection.confirmFor) {
-    return none(topology, `suspect: primary ${primary} failed for ${formatDuration(now - since)} of ${formatDuration(config.detection.confirmFor)} needed to confirm`, now);
-  }
-
+  const starting = topology.phase !== 'suspect';
+  const since = starting ? now : (topology.suspectSince ?? now);
   const target = chooseTarget(topology, input, config, now);
-  if (!target) return none(topology, `no failover: primary ${primary} failed but there is no standby region`, now);
-  const confirmation = describeConfirmation(verdict, since, now);
-  if (!config.failover.automatic) {
-    return none(topology, `would fail over ${primary} -> ${target} (regional outage confirmed by ${confirmation}), but automatic failover is off; run \`fcp failover --to ${target}\``, now);
+  if (!target) return none(withoutSuspicion(topology), `no failover: primary ${primary} failed but there is no standby region`, now);
+  const critical = new Set(config.services.filter((s) => s.critical).map((s) => s.name));
+  // Failing without confidence yet accrues at the full rate, but never moves traffic by itself.
+  const staying = stayingRate(verdict!, config.detection.cost, critical, assessment.cutOffVantages);
+  const moving = movingCost(target, input.database, topology, config, now);
+  // The first step of a suspicion accrues nothing: the failure is known to have lasted only since now.
+  const pressure = starting ? 0 : accrue(topology.pressure ?? 0, topology.pressureAt ?? now, now, staying.rate, 2 * moving.cost, config.detection.window);
+  const next: Topology = { ...topology, phase: 'suspect', suspectSince: since, suspectRegion: primary, pressure, pressureAt: now };
+  const balance = describeBalance(pressure, staying, moving);
+  if (!primaryFailed) {
+    return none(next, `suspect: primary ${primary} ${verdict!.summary}, failing from ${verdict!.failingVantages}/${verdict!.reportingVantages} vantage points without confidence yet; ${balance}; a failover waits for a failed verdict`, now);
   }
-  const trigger: Trigger = 'automatic';
-  const proposal: FlipProposal = { operation: 'failover', mode: 'unplanned', trigger, from: primary, to: target, force: false };
-  return propose(topology, proposal, `failover ${primary} -> ${target}: regional outage confirmed by ${confirmation}${afterFailure(topology, config, now)}`, input, config, now);
+
+  if (now - since < config.detection.confirmFor) {
+    return none(next, `suspect: primary ${primary} ${verdict.summary}; confirming for ${formatDuration(config.detection.confirmFor)}, ${formatDuration(now - since)} so far; ${balance}`, now);
+  }
+  if (pressure < moving.cost) {
+    return none(next, `suspect: primary ${primary} ${verdict.summary}; ${balance}; waiting`, now);
+  }
+  const confirmation = `regional outage confirmed by ${describeConfirmation(verdict, since, now)}; ${balance}`;
+  if (!config.failover.automatic) {
+    return none(next, `would fail over ${primary} -> ${target} (${confirmation}), but automatic failover is off; run \`fcp failover --to ${target}\``, now);
+  }
+  const proposal: FlipProposal = { operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: primary, to: target, force: false };
+  return propose(next, proposal, `failover ${primary} -> ${target}: ${confirmation}${afterFailure(topology, config, now)}`, input, config, now);
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import { assess } from './assess.js';
 import { decide, initialTopology } from './decide.js';
 import { HealthWindows } from './health-windows.js';
+import { databaseObservations } from './region-signals.js';
 import type { Millis } from './time.js';
 import type { Assessment, Command, Condition, DatabaseStatus, Decision, Observation, PlanReport, Topology, WindowSummary } from './types.js';
 
@@ -41,15 +42,29 @@ export interface EngineStep {
 }
 
 export function createEngineState(settings: EngineSettings, _now: Millis, topology: Topology = initialTopology(settings)): EngineState {
-  return { settings, windows: new HealthWindows(settings.detection.window, settings.probe.latencyBudget), topology };
+  return { settings, windows: new HealthWindows(settings), topology };
+}
+
+/** The topology with the classification hold the assessment says to keep. */
+function withHold(topology: Topology, assessment: Assessment): Topology {
+  if (JSON.stringify(topology.hold) === JSON.stringify(assessment.hold)) return topology;
+  const next: Topology = { ...topology };
+  if (assessment.hold) next.hold = assessment.hold;
+  else delete next.hold;
+  return next;
 }
 
 export function engineStep(state: EngineState, input: EngineInput, now: Millis): EngineStep {
-  state.windows.addAll(input.observations);
-  const summaries = input.summaries ? [...state.windows.summarize(now), ...input.summaries] : state.windows.summarize(now);
-  const assessment = assess(summaries, state.settings, now);
+  const { settings, windows } = state;
+  windows.addAll(input.observations);
+  // The database status read this step is a sample of the writer region's own signals.
+  if (input.database) windows.addAll(databaseObservations(input.database, settings.detection));
+  const own = windows.summarize(now);
+  // Other replicas' summaries are aged on this process's clock: clocks are never compared.
+  const summaries = input.summaries ? [...own, ...windows.receive(input.summaries, now)] : own;
+  const assessment = assess(summaries, settings, now, state.topology.hold);
   const { topology, decisions } = decide(
-    state.topology,
+    withHold(state.topology, assessment),
     { assessment, commands: input.commands, database: input.database, readiness: input.readiness, plan: input.plan, leaseToken: input.leaseToken },
     state.settings,
     now,

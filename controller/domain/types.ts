@@ -10,8 +10,18 @@ export type RegionName = string;
 export type VantageName = string;
 /** The vantage point of Route 53's health checkers: the internet's view of a region. */
 export const ROUTE53_VANTAGE: VantageName = 'route53';
+/** `http`: app probes; `route53`: Route 53's checkers; `db`: the global database as the controller reads it. */
 export type SignalKind = 'http' | 'route53' | 'db';
-export type ProbeOutcome = 'ok' | 'fail' | 'timeout';
+/**
+ * `unknown`: the observer could not judge the target (its own event loop or scheduler was starved,
+ * or it ran out of a local resource): never a failure of the target.
+ */
+export type ProbeOutcome = 'ok' | 'fail' | 'timeout' | 'unknown';
+
+/** The vantage point of the database reads (`signal: 'db'`): whoever reads the global cluster's status. */
+export const DATABASE_VANTAGE: VantageName = 'database';
+/** Region-level signals the engine keeps windows of, besides the app probes. */
+export type RegionSignalName = 'writer' | 'replication';
 
 /** One probe result. `at` is when the result was known (for a timeout: when it fired). */
 export interface Observation {
@@ -26,27 +36,52 @@ export interface Observation {
   detail?: string;
 }
 
-/**
- * What one vantage point saw of one (region, service, signal) over the detection window. Replicas
- * publish these; the lease holder merges every replica's summaries to count quorum.
- */
-export interface WindowSummary {
-  region: RegionName;
-  service: string;
-  vantage: VantageName;
-  signal: SignalKind;
+/** Sample counts of one window. */
+export interface WindowCounts {
   ok: number;
   /** Failed or timed-out samples. */
   failed: number;
   /** Successful samples slower than the latency budget. */
   slow: number;
-  /** Timestamp of the newest sample, to tell a live signal from a silent one. */
+}
+
+/**
+ * What one vantage point saw of one (region, service, signal) over the detection window. Replicas
+ * publish these; the lease holder merges every replica's summaries to count quorum.
+ */
+export interface WindowSummary extends WindowCounts {
+  region: RegionName;
+  service: string;
+  vantage: VantageName;
+  signal: SignalKind;
+  /** Of `failed`: samples that got no answer at all (refused, reset, timed out), as opposed to an HTTP error. */
+  unreachable?: number;
+  /** Samples the observer could not judge (it was starved): counted apart, never as failures. */
+  unknown?: number;
+  /** Failures in a row up to the newest sample. */
+  failStreak?: number;
+  /** Answers in a row up to the newest sample. */
+  okStreak?: number;
+  /**
+   * Counts over longer windows, each including the shorter ones: twice the short window, then the
+   * ratio window (`detection.ratioWindow`). Omitted while they hold nothing the short one does not.
+   */
+  wider?: WindowCounts[];
+  /** Timestamp of the newest sample, on the summarizing process's clock. */
   lastAt: Millis;
+  /**
+   * How old the newest sample was when the summary was made (`now - lastAt` on the publisher's own
+   * clock). Readers age a published summary by this and their own clock, never by comparing clocks.
+   */
+  ageMs?: Millis;
   /** The most recent failure detail, kept as evidence. */
   lastDetail?: string;
 }
 
 export type Health = 'healthy' | 'degraded' | 'failed' | 'unknown';
+
+/** What a failing vantage point's samples mostly were: no answer at all, HTTP errors, or slow answers. */
+export type FailureKind = 'unreachable' | 'errors' | 'slow';
 
 /** One vantage point's judgement of one service in one region, with the numbers behind it. */
 export interface Evidence {
@@ -57,7 +92,21 @@ export interface Evidence {
   ok: number;
   failed: number;
   slow: number;
+  /** For a failed or degraded opinion: what the failures were. */
+  kind?: FailureKind;
+  /** Degraded because its failures reach the failure ratio without confidence yet (a gray failure on its way). */
+  failing?: boolean;
+  /** Failed or failing, but its newest results are answered again: the failure is over for this vantage point, though its windows still remember it. */
+  recovered?: boolean;
   detail?: string;
+}
+
+/** A region-level signal of one region (its database writer, its replication), as the controller last read it. */
+export interface RegionSignal {
+  signal: RegionSignalName;
+  health: 'healthy' | 'failing' | 'unknown';
+  /** One line: `writer unreachable for 3 reads`, `replication flowing`. */
+  detail: string;
 }
 
 export interface Verdict {
@@ -66,9 +115,13 @@ export interface Verdict {
   /** How many vantage points see the region's critical services failed, of those with an opinion. */
   failedVantages: number;
   reportingVantages: number;
+  /** Vantage points that see the critical services failed, or failing without confidence yet, and not answered again since. */
+  failingVantages?: number;
   /** One line a human can read: `failed: api failing from 3/4 vantage points (HTTP 503)`. */
   summary: string;
   evidence: Evidence[];
+  /** The region's own signals besides its app: what tells an outage from an app blip. */
+  signals?: RegionSignal[];
 }
 
 export type Classification = 'regional' | 'global' | 'observer' | 'partition' | 'none';
@@ -81,6 +134,8 @@ export interface Assessment {
   cutOffVantages: VantageName[];
   /** Why the classification is what it is. */
   reason: string;
+  /** The classification held until the failure behind it is over (kept in the topology between steps). */
+  hold?: ClassificationHold;
 }
 
 /** The global database as last read: which region writes, and each secondary's lag. */
@@ -176,6 +231,14 @@ export interface Topology {
   /** When the current suspicion began (phase `suspect`). */
   suspectSince?: Millis;
   suspectRegion?: RegionName;
+  /**
+   * The cost of staying accrued during the current suspicion (outage-seconds, see cost.ts), as of
+   * `pressureAt`. It fades once the region looks healthy again; the suspicion ends when it is gone.
+   */
+  pressure?: number;
+  pressureAt?: Millis;
+  /** A global, observer or partition classification held until the failure behind it is over. */
+  hold?: ClassificationHold;
   active?: ActiveFlip;
   /** The last flip that failed, until a flip succeeds: it names the failure in later decisions. */
   lastFailure?: FailedFlip;
@@ -184,6 +247,17 @@ export interface Topology {
   paused?: { reason: string; actor: string; at: Millis };
   /** Monotonic counter that makes plan ids unique and deterministic. */
   sequence: number;
+}
+
+/** A classification that does not flap within one failure (see stability.ts). */
+export interface ClassificationHold {
+  classification: 'global' | 'observer' | 'partition';
+  since: Millis;
+  /** The vantage points an observer hold keeps excluding. */
+  cutOff: VantageName[];
+  /** The region a partition hold is about. */
+  region?: RegionName;
+  reason: string;
 }
 
 /** The outcome of one guard: every guard returns its reason, pass or fail. */

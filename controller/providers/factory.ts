@@ -76,7 +76,8 @@ export function buildProviders(config: Config, options: ProviderOptions): Provid
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   const database = DATABASES[config.database.engine](config.database, caller, options.replicaRegion);
-  const http = new HttpProber({ vantage: options.replicaRegion, targets: probeTargets(config), timeout: config.probe.timeout, now: () => clock.now() });
+  const { interval, timeout, starvedAfter, latencyBudget } = config.probe;
+  const http = new HttpProber({ vantage: options.replicaRegion, targets: probeTargets(config), timeout, interval, starvedAfter, latencyBudget, now: () => clock.now() });
 
   const healthChecks = config.signals.route53HealthChecks;
   const criticalService = config.services.find((service) => service.critical) ?? config.services[0];

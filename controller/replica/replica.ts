@@ -94,7 +94,7 @@ export class Replica {
     const { config, clock } = deps;
     this.log = deps.logger.child({ replica: deps.region });
     this.holder = `replica/${deps.region}/${randomUUID().slice(0, 8)}`;
-    this.windows = new HealthWindows(config.detection.window, config.probe.latencyBudget);
+    this.windows = new HealthWindows(config);
     this.keeper = new LeaseKeeper({ store: deps.store.lease, holder: this.holder, ttlMs: config.store.leaseTtl, clock, log: this.log });
     this.runner = new PlanRunner({
       journal: deps.store.journal,

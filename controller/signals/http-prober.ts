@@ -3,6 +3,8 @@ import type { Config } from '../config/schema.js';
 import { formatDuration, type Millis } from '../domain/time.js';
 import type { Observation, RegionName, VantageName } from '../domain/types.js';
 import type { SignalReader } from '../providers/ports.js';
+import { judgeOwnHealth, OwnDelayMonitor, type ProbeResult } from './observer-health.js';
+import { ProberStats } from './prober-stats.js';
 
 /** The header that names the prober's vantage point (the sandbox models network cuts with it). */
 export const VANTAGE_HEADER = 'x-fcp-vantage';
@@ -19,6 +21,13 @@ export interface HttpProberOptions {
   targets: ProbeTarget[];
   /** Whole-probe limit (connect, headers and body). */
   timeout: Millis;
+  /** Each target is probed once per interval, the targets spread evenly across it. */
+  interval?: Millis;
+  /** Own delay past which a timeout or a slow answer is `unknown` (observer-health.ts). */
+  starvedAfter?: Millis;
+  latencyBudget?: Millis;
+  /** How long one connection is reused: a region that stops taking new connections shows within it. */
+  connectionLifetime?: Millis;
   /** Wall-clock time; default Date.now. */
   now?: () => Millis;
 }
@@ -39,57 +48,170 @@ function failureCode(error: unknown): string {
   return error instanceof Error ? error.name : 'error';
 }
 
+/** Connections kept per origin (a region's endpoint): enough for the probes one interval has in flight. */
+const MAX_CONNECTIONS_PER_ORIGIN = 32;
+
+/** Failures of a reused connection that say nothing about the target yet: the pooled socket had gone stale. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
+
 /**
- * Probes each service's health URL in each region from this replica. Each probe has one deadline
- * for the whole exchange, enforced by an AbortSignal: a server that hangs yields a `timeout`
- * observation when the deadline fires, never a stuck loop. 2xx is ok; any other status fails with
- * `HTTP <status>`. Latency is measured for every outcome; judging slowness is the engine's job.
+ * Probes each service's health URL in each region from this replica, at a steady rate: each target
+ * once per interval, the targets spread evenly across it (never all at once), over kept-alive
+ * connections that are replaced after `connectionLifetime`. Each probe has one deadline for the
+ * whole exchange; a server that hangs yields a `timeout` when it passes. 2xx is ok; any other
+ * status fails with `HTTP <status>`. The prober knows its own health: how late each probe was
+ * sent, how late its deadline fired and how far its event loop lagged while it was out; results
+ * it could not judge are `unknown` (observer-health.ts). `read()` starts the schedule and returns
+ * what completed since the last read; `probe()` probes one target now.
  */
 export class HttpProber implements SignalReader {
-  private readonly agent: Agent;
+  private agent: Agent;
+  /** When the current connections' agent was made (monotonic ms): it is replaced after `connectionLifetime`. */
+  private agentBorn = performance.now();
+  private readonly lifetime: Millis;
   private readonly now: () => Millis;
+  private readonly interval: Millis;
+  private readonly monitor = new OwnDelayMonitor();
+  readonly stats = new ProberStats();
+  private completed: Observation[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  /** Monotonic time (performance.now()) of the next round's start. */
+  private roundStart = 0;
+  private next = 0;
 
   constructor(private readonly options: HttpProberOptions) {
     this.now = options.now ?? Date.now;
-    // The connect timeout bounds a blackholed address; the AbortSignal bounds the whole probe.
-    this.agent = new Agent({ connect: { timeout: options.timeout }, headersTimeout: options.timeout, bodyTimeout: options.timeout });
+    this.interval = options.interval ?? 1000;
+    this.lifetime = options.connectionLifetime ?? 30_000;
+    this.agent = this.newAgent();
+  }
+
+  private newAgent(): Agent {
+    return new Agent({
+      connect: { timeout: this.options.timeout },
+      headersTimeout: this.options.timeout,
+      bodyTimeout: this.options.timeout,
+      keepAliveTimeout: 2 * this.interval,
+      // Probes are spread over the interval, so few are in flight at once; a bound keeps a burst
+      // from opening a socket per probe (and running out of file descriptors).
+      connections: MAX_CONNECTIONS_PER_ORIGIN,
+    });
+  }
+
+  /** Every `connectionLifetime`, new probes go over new connections; the old ones close once their probes finish. */
+  private renewConnections(now: number): void {
+    if (now - this.agentBorn < this.lifetime) return;
+    const old = this.agent;
+    this.agent = this.newAgent();
+    this.agentBorn = now;
+    void old.close().catch(() => undefined);
   }
 
   read(): Promise<Observation[]> {
-    return Promise.all(this.options.targets.map((target) => this.probe(target)));
+    this.start();
+    const done = this.completed;
+    this.completed = [];
+    return Promise.resolve(done);
   }
 
-  async probe(target: ProbeTarget): Promise<Observation> {
+  /** Starts probing every target once per interval, spread across it (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.monitor.start();
+    this.roundStart = performance.now();
+    this.next = 0;
+    this.schedule();
+  }
+
+  /** When target `index` is due in the current round (monotonic ms). */
+  private dueAt(index: number): number {
+    return this.roundStart + (index * this.interval) / Math.max(1, this.options.targets.length);
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    const targets = this.options.targets;
+    if (targets.length === 0) return;
+    const wait = Math.max(0, this.dueAt(this.next) - performance.now());
+    this.timer = setTimeout(() => this.dispatchDue(), wait);
+  }
+
+  /** Sends every probe that is due (a late timer sends several), noting how late each went out. */
+  private dispatchDue(): void {
+    const targets = this.options.targets;
+    const now = performance.now();
+    this.renewConnections(now);
+    while (this.running && this.dueAt(this.next) <= now) {
+      const due = this.dueAt(this.next);
+      const target = targets[this.next]!;
+      void this.probe(target, now - due).then((observation) => this.completed.push(observation));
+      this.next++;
+      if (this.next === targets.length) {
+        this.next = 0;
+        this.roundStart += this.interval;
+      }
+    }
+    this.schedule();
+  }
+
+  /** Probes one target now; `sentLateMs`: how late the schedule sent it. */
+  async probe(target: ProbeTarget, sentLateMs = 0): Promise<Observation> {
     const { vantage, timeout } = this.options;
     const started = performance.now();
-    const signal = AbortSignal.timeout(timeout);
-    const observe = (outcome: Observation['outcome'], detail?: string): Observation => ({
-      region: target.region,
-      service: target.service,
-      vantage,
-      signal: 'http',
-      outcome,
-      latencyMs: Math.round(performance.now() - started),
-      at: this.now(),
-      ...(detail === undefined ? {} : { detail }),
+    this.stats.sent(sentLateMs);
+    const raw = await this.exchange(target, started);
+    const ended = performance.now();
+    const deadlineLate = raw.outcome === 'timeout' ? Math.max(0, ended - started - timeout) : 0;
+    const ownDelay = Math.max(sentLateMs, deadlineLate, this.monitor.delayBetween(started, ended));
+    const result = judgeOwnHealth(raw, ownDelay, { starvedAfter: this.options.starvedAfter ?? 100, latencyBudget: this.options.latencyBudget ?? 500 });
+    this.stats.completed(result.outcome, result.latencyMs, deadlineLate);
+    return { region: target.region, service: target.service, vantage, signal: 'http', outcome: result.outcome, latencyMs: result.latencyMs, at: this.now(), ...(result.detail !== undefined && { detail: result.detail }) };
+  }
+
+  /**
+   * One request within the deadline: the result is known when the deadline passes, whatever the
+   * request is still waiting for (a queue, a connection). A reused connection that turns out stale
+   * is tried once more, fresh.
+   */
+  private exchange(target: ProbeTarget, started: number): Promise<ProbeResult> {
+    const { timeout } = this.options;
+    const controller = new AbortController();
+    const timedOut: ProbeResult = { outcome: 'timeout', latencyMs: timeout, detail: `timeout after ${formatDuration(timeout)}` };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<ProbeResult>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve(timedOut);
+      }, timeout);
     });
-    try {
-      // A fresh connection per probe (`reset`): a region that cannot take new connections must show,
-      // and a pooled socket the server dropped must not pass for a regional failure.
-      const response = await request(target.url, { method: 'GET', headers: { [VANTAGE_HEADER]: vantage }, signal, dispatcher: this.agent, reset: true });
-      // A health body is small; reading past 64 KiB would only measure the network.
-      await response.body.dump({ signal, limit: 64 * 1024 });
-      if (signal.aborted) return observe('timeout', `timeout after ${formatDuration(timeout)}`);
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
-      return ok ? observe('ok') : observe('fail', `HTTP ${response.statusCode}`);
-    } catch (error) {
-      if (signal.aborted) return observe('timeout', `timeout after ${formatDuration(timeout)}`);
-      return observe('fail', failureCode(error));
+    const answer = this.attempt(target, started, controller.signal).then((result) => (controller.signal.aborted ? timedOut : result));
+    return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
+  }
+
+  private async attempt(target: ProbeTarget, started: number, signal: AbortSignal): Promise<ProbeResult> {
+    const elapsed = () => Math.round(performance.now() - started);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const response = await request(target.url, { method: 'GET', headers: { [VANTAGE_HEADER]: this.options.vantage }, signal, dispatcher: this.agent, reset: attempt > 0 });
+        // A health body is small; reading past 64 KiB would only measure the network.
+        await response.body.dump({ signal, limit: 64 * 1024 });
+        const ok = response.statusCode >= 200 && response.statusCode < 300;
+        return ok ? { outcome: 'ok', latencyMs: elapsed() } : { outcome: 'fail', latencyMs: elapsed(), detail: `HTTP ${response.statusCode}` };
+      } catch (error) {
+        const code = failureCode(error);
+        if (!signal.aborted && attempt === 0 && STALE_CONNECTION.has(code)) continue;
+        return { outcome: 'fail', latencyMs: elapsed(), detail: code };
+      }
     }
   }
 
-  /** Closes pooled connections. */
+  /** Stops the schedule and closes pooled connections. */
   async close(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.monitor.stop();
     await this.agent.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { Millis } from '../domain/time.js';
-import type { Observation, ProbeOutcome } from '../domain/types.js';
+import type { Observation } from '../domain/types.js';
+import { judgeOwnHealth, type ProbeResult } from '../signals/observer-health.js';
 import { NoiseStream, type NoiseEffect, type NoiseProfile } from './noise.js';
 import { streamKey, uniform, type StreamKey } from './random.js';
 import type { ProbeEffect, World } from './world.js';
@@ -13,23 +14,22 @@ export interface ProbeTiming {
   jitterMs: Millis;
 }
 
-export interface ProbeResult {
-  outcome: ProbeOutcome;
-  /** For a timeout: the timeout. */
-  latencyMs: number;
-  detail?: string;
+/** What the prober knows of its own health (observer-health.ts): judged the same way as in production. */
+export interface ObserverSettings {
+  starvedAfter: Millis;
+  latencyBudget: Millis;
 }
 
 /** Draw slots of a probe's counter: each random choice has its own, so they never correlate. */
-const DRAW = { latency: 10, spread: 11, error: 12 } as const;
+const DRAW = { latency: 10, spread: 11, error: 12, loss: 13, starved: 14 } as const;
 
 /**
  * One probe's result from the ground truth (`effect`), the noise and the probe's own random draws.
  * Order of precedence: refused, then no answer (hang, noise timeout, too slow), then HTTP errors,
  * then a lost connection; otherwise ok.
  */
-export function resolveProbe(stream: StreamKey, counter: number, effect: ProbeEffect | undefined, noise: NoiseEffect | undefined, timing: ProbeTiming): ProbeResult {
-  let latency = timing.baseMs + timing.jitterMs * uniform(stream, counter, DRAW.latency);
+export function resolveProbe(stream: StreamKey, counter: number, effect: ProbeEffect | undefined, noise: NoiseEffect | undefined, timing: ProbeTiming, ownDelayMs = 0): ProbeResult {
+  let latency = timing.baseMs + timing.jitterMs * uniform(stream, counter, DRAW.latency) + ownDelayMs;
   if (effect?.refused) return { outcome: 'fail', latencyMs: Math.min(latency, timing.baseMs + 1), detail: 'ECONNREFUSED' };
   if (effect && effect.addedMs > 0) latency += effect.addedMs * (1 - effect.spread + 2 * effect.spread * uniform(stream, counter, DRAW.spread));
   if (noise) latency += noise.addedMs;
@@ -39,7 +39,7 @@ export function resolveProbe(stream: StreamKey, counter: number, effect: ProbeEf
   if (effect && effect.errorRate > 0 && uniform(stream, counter, DRAW.error) < effect.errorRate) {
     return { outcome: 'fail', latencyMs: latency, detail: `HTTP ${effect.errorStatus}` };
   }
-  if (noise?.lost) return { outcome: 'fail', latencyMs: latency, detail: 'ECONNRESET' };
+  if (noise?.lost || (effect && effect.lossRate > 0 && uniform(stream, counter, DRAW.loss) < effect.lossRate)) return { outcome: 'fail', latencyMs: latency, detail: 'ECONNRESET' };
   return { outcome: 'ok', latencyMs: latency };
 }
 
@@ -58,10 +58,13 @@ export class ProbeStream {
   private readonly stream: StreamKey;
   private readonly noise: NoiseStream;
   private readonly firstSend: Millis;
+  /** The latest a starved observer learns a result, past its timeout. */
+  private readonly maxOwnDelay: Millis;
 
   constructor(
     private readonly world: World,
     private readonly timing: ProbeTiming,
+    private readonly observer: ObserverSettings,
     noise: NoiseProfile,
     seed: number,
     readonly vantage: string,
@@ -71,6 +74,7 @@ export class ProbeStream {
     this.stream = streamKey(seed, 'probe', vantage, region, service);
     this.noise = new NoiseStream(streamKey(seed, 'noise', vantage, region, service), noise, timing.intervalMs);
     this.firstSend = world.startAt + Math.floor(uniform(this.stream, 0, 1) * timing.intervalMs);
+    this.maxOwnDelay = 1.5 * world.incidents.reduce((max, i) => (i.kind === 'starve' && i.vantage === vantage ? Math.max(max, i.lag) : max), 0);
   }
 
   sentAt(probe: number): Millis {
@@ -85,7 +89,11 @@ export class ProbeStream {
     const sent = this.sentAt(probe);
     if (!quiet && this.world.replicaDown(this.vantage, sent)) return undefined;
     const effect = quiet ? undefined : this.world.effect(this.vantage, this.region, this.service, sent);
-    const result = resolveProbe(this.stream, probe, effect, this.noise.effectAt(probe), this.timing);
+    // A starved replica sends and reads late, and its deadlines fire late, by about its lag (± half).
+    const lag = quiet ? 0 : this.world.starvation(this.vantage, sent);
+    const ownDelay = lag > 0 ? lag * (0.5 + uniform(this.stream, probe, DRAW.starved)) : 0;
+    const raw = resolveProbe(this.stream, probe, effect, this.noise.effectAt(probe), this.timing, ownDelay);
+    const result = judgeOwnHealth(raw, ownDelay, this.observer);
     const observation: Observation = {
       region: this.region,
       service: this.service,
@@ -93,7 +101,7 @@ export class ProbeStream {
       signal: 'http',
       outcome: result.outcome,
       latencyMs: result.latencyMs,
-      at: sent + result.latencyMs,
+      at: sent + result.latencyMs + (raw.outcome === 'timeout' ? ownDelay : 0),
     };
     if (result.detail !== undefined) observation.detail = result.detail;
     return observation;
@@ -105,14 +113,37 @@ export class ProbeStream {
    */
   collect(from: Millis, to: Millis, out: Observation[], quiet?: boolean): void {
     const interval = this.timing.intervalMs;
-    // A result is known at most `timeout` after its probe was sent.
-    const first = Math.ceil((from - this.timing.timeoutMs - this.firstSend) / interval);
+    // A result is known at most `timeout` (plus a starved observer's lag) after its probe was sent.
+    const first = Math.ceil((from - this.timing.timeoutMs - this.maxOwnDelay - this.firstSend) / interval);
     const last = Math.floor((to - this.firstSend) / interval);
     quiet ??= this.world.quietBetween(this.sentAt(first), this.sentAt(last));
     for (let probe = first; probe <= last; probe++) {
       const observation = this.observe(probe, quiet);
       if (observation && observation.at > from && observation.at <= to) out.push(observation);
     }
+  }
+
+  /**
+   * Time ranges in [from, to) in which noise alone could make this vantage point judge the target
+   * failed: at least `needed` failed probes within `windowProbes` consecutive probes (fewer can
+   * never reach a failed verdict, whatever the statistics). From the first such send to the last result.
+   */
+  failureClusters(from: Millis, to: Millis, needed: number, windowProbes: number): Disturbance[] {
+    const interval = this.timing.intervalMs;
+    // A probe fails outright once its latency reaches the timeout, even with the least jitter.
+    const failsIfAdded = this.timing.timeoutMs - this.timing.baseMs;
+    const runs = this.noise.failingRuns(Math.floor((from - this.firstSend) / interval), Math.ceil((to - this.firstSend) / interval) + 1, failsIfAdded);
+    const failing: number[] = [];
+    for (const [first, last] of runs) for (let p = first; p <= last; p++) if (failing.length === 0 || p > failing[failing.length - 1]!) failing.push(p);
+    const clusters: Disturbance[] = [];
+    for (let i = needed - 1; i < failing.length; i++) {
+      if (failing[i]! - failing[i - needed + 1]! >= windowProbes) continue;
+      const span = { from: this.sentAt(failing[i - needed + 1]!), to: this.sentAt(failing[i]!) + this.timing.timeoutMs };
+      const last = clusters[clusters.length - 1];
+      if (last && span.from <= last.to) last.to = Math.max(last.to, span.to);
+      else clusters.push(span);
+    }
+    return clusters;
   }
 
   /** Time ranges in [from, to) where noise disturbs this stream: from the first disturbed send to the last result. */

@@ -1,5 +1,6 @@
 import type { Millis } from '../domain/time.js';
 import type { Observation } from '../domain/types.js';
+import { NOISE_PROFILES, NoiseStream, type NoiseProfile } from './noise.js';
 import { resolveProbe, type ProbeTiming } from './probes.js';
 import { streamKey, uniform, type StreamKey } from './random.js';
 import { ROUTE53_VANTAGE } from '../domain/types.js';
@@ -41,13 +42,15 @@ export function endpointHealthy(healthyCheckers: number): boolean {
 /**
  * One region's Route 53 health check: each of the 8 checkers probes the region's critical service
  * every `interval`, each on its own phase (checkers do not coordinate). Checker results follow the
- * ground truth (cut-offs of the `route53` vantage point included) without random noise: isolated
- * probe loss cannot move a check that needs `threshold` consecutive failures from 7 of 8 checkers.
+ * ground truth (cut-offs of the `route53` vantage point included) and the same network noise as
+ * every other probe, each checker's path with its own: a check needs `threshold` consecutive
+ * failures from 7 of 8 checkers, so noise rarely moves it, and the benchmark shows how rarely.
  */
 export class HealthCheck {
   private readonly stream: StreamKey;
   private readonly firstChecks: Millis[];
   private readonly timing: ProbeTiming;
+  private readonly noise: NoiseStream[];
 
   constructor(
     private readonly world: World,
@@ -57,10 +60,12 @@ export class HealthCheck {
     readonly intervalMs: Millis,
     readonly threshold: number,
     latency: { baseMs: Millis; jitterMs: Millis },
+    noise: NoiseProfile = NOISE_PROFILES.none,
   ) {
     this.stream = streamKey(seed, 'route53-check', region, service, intervalMs);
     this.firstChecks = CHECKER_REGIONS.map((_, checker) => world.startAt + Math.floor(uniform(this.stream, checker, 1) * intervalMs));
     this.timing = { intervalMs, timeoutMs: CHECKER_TIMEOUT_MS, ...latency };
+    this.noise = CHECKER_REGIONS.map((checkerRegion) => new NoiseStream(streamKey(seed, 'route53-noise', checkerRegion, region, service, intervalMs), noise, intervalMs));
   }
 
   /** When checker `checker` sends its check number `n`. */
@@ -68,11 +73,31 @@ export class HealthCheck {
     return this.firstChecks[checker]! + n * this.intervalMs;
   }
 
+  /** Recent check results per checker (a pure function of (checker, n), so remembering them changes nothing). */
+  private readonly remembered = CHECKER_REGIONS.map(() => new Map<number, boolean>());
+
   /** Whether check `n` of checker `checker` passes. */
   checkPasses(checker: number, n: number): boolean {
+    const memo = this.remembered[checker]!;
+    const known = memo.get(n);
+    if (known !== undefined) return known;
+    const passes = this.computeCheck(checker, n);
+    if (memo.size >= 64) memo.delete(memo.keys().next().value as number);
+    memo.set(n, passes);
+    return passes;
+  }
+
+  private computeCheck(checker: number, n: number): boolean {
     const at = this.checkTime(checker, n);
     const effect = this.world.effect(ROUTE53_VANTAGE, this.region, this.service, at);
-    return resolveProbe(this.stream, n * CHECKER_REGIONS.length + checker, effect, undefined, this.timing).outcome === 'ok';
+    return resolveProbe(this.stream, n * CHECKER_REGIONS.length + checker, effect, this.noise[checker]!.effectAt(n), this.timing).outcome === 'ok';
+  }
+
+  private noiseFree(at: Millis, replay: number): boolean {
+    return this.noise.every((stream, checker) => {
+      const latest = this.latestCheck(checker, at);
+      return stream.eventsBetween(latest - replay - stream.maxLength, latest + 1).length === 0;
+    });
   }
 
   /** The latest check of `checker` sent at or before `at`. */
@@ -87,8 +112,8 @@ export class HealthCheck {
    */
   healthyCheckers(at: Millis): number {
     const replay = 4 * this.threshold;
-    // Checkers see no noise: with no incident in the replayed checks, every checker passes them all.
-    if (this.world.quietBetween(at - (replay + 1) * this.intervalMs, at)) return CHECKER_REGIONS.length;
+    // With no incident and no noise in the replayed checks, every checker passes them all.
+    if (this.world.quietBetween(at - (replay + 1) * this.intervalMs, at) && this.noiseFree(at, replay)) return CHECKER_REGIONS.length;
     let healthy = 0;
     for (let checker = 0; checker < CHECKER_REGIONS.length; checker++) {
       const latest = this.latestCheck(checker, at);
@@ -114,9 +139,10 @@ export class Route53Vantage {
     service: string,
     private readonly settings: NonNullable<Scenario['route53']>,
     latency: { baseMs: Millis; jitterMs: Millis },
+    noise: NoiseProfile = NOISE_PROFILES.none,
   ) {
     this.checks = regions.map((region) => ({
-      check: new HealthCheck(world, seed, region, service, settings.interval, settings.failureThreshold, latency),
+      check: new HealthCheck(world, seed, region, service, settings.interval, settings.failureThreshold, latency, noise),
       firstPoll: world.startAt + Math.floor(uniform(streamKey(seed, 'route53-poll', region), 0) * settings.poll),
     }));
   }

@@ -20,6 +20,9 @@ const identifier = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case le
 const ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const probability = z.number().min(0, 'must be between 0 and 0.1').max(0.1, 'must be between 0 and 0.1 (a rate per probe)');
 
+/** What an outage or hang takes down: the whole region (replica, writer, AWS APIs) or only its app. */
+const scope = z.enum(['region', 'app'], 'must be "region" (the region is gone) or "app" (only the app fails)').default('region');
+
 const timing = {
   /** When the incident starts, from the scenario start. */
   at: duration(),
@@ -32,12 +35,28 @@ const timing = {
 const incident = z.discriminatedUnion(
   'kind',
   [
-    /** The region is gone: connections refused, its replica silent. */
-    z.strictObject({ kind: z.literal('outage'), region: z.string(), ...timing }),
-    /** The region accepts connections and never answers (probes time out); its replica hangs too. */
-    z.strictObject({ kind: z.literal('hang'), region: z.string(), ...timing }),
-    /** A share of requests fail with an HTTP error; the rest are served. */
-    z.strictObject({ kind: z.literal('gray'), region: z.string(), errorRate: ratio, status: z.union([z.literal(500), z.literal(503), z.literal(429)]).default(503), ...timing }),
+    /**
+     * `scope: region` (default): the region is gone: connections refused, its replica silent, its
+     * writer and AWS APIs unreachable. `scope: app`: only the app refuses connections.
+     */
+    z.strictObject({ kind: z.literal('outage'), region: z.string(), scope, ...timing }),
+    /** The region (or with `scope: app` only its app) accepts connections and never answers; a hung region's replica hangs too. */
+    z.strictObject({ kind: z.literal('hang'), region: z.string(), scope, ...timing }),
+    /** A share of requests fail with an HTTP error, reached linearly over `rampUp` (a slow onset); the rest are served. */
+    z.strictObject({
+      kind: z.literal('gray'),
+      region: z.string(),
+      errorRate: ratio,
+      status: z.union([z.literal(500), z.literal(503), z.literal(429)]).default(503),
+      rampUp: duration().default(0),
+      ...timing,
+    }),
+    /** A short app-level failure: `503` (a burst of errors), `restart` (connections refused) or `stall` (no answer). The region stays up. */
+    z.strictObject({ kind: z.literal('blip'), region: z.string(), mode: z.enum(['503', 'restart', 'stall'], 'must be "503", "restart" or "stall"'), ...timing }),
+    /** One replica's process is starved of CPU: what it sends and reads is `lag` late (± half), so its probes time out. */
+    z.strictObject({ kind: z.literal('starve'), vantage: z.string(), lag: duration({ min: 1 }), ...timing }),
+    /** One replica's network path is flaky: a share `loss` of its probes to every region are lost. */
+    z.strictObject({ kind: z.literal('flaky'), vantage: z.string(), loss: ratio, ...timing }),
     /** Every response is slower by `addedLatency` +- `spread` (a share of it); those beyond the probe timeout time out. */
     z.strictObject({ kind: z.literal('brownout'), region: z.string(), addedLatency: duration({ min: 1 }), spread: ratio.default(0.5), ...timing }),
     /** Every region fails alike: a shared dependency hanging (`hang`) or a bad deploy or rate limiter answering errors. */
@@ -60,12 +79,18 @@ const incident = z.discriminatedUnion(
      */
     z.strictObject({ kind: z.literal('partition'), region: z.string(), ...timing }),
   ],
-  { error: 'kind must be one of outage, hang, gray, brownout, global, cutoff, isolation, flapping, partition' },
+  { error: 'kind must be one of outage, hang, gray, blip, brownout, global, cutoff, isolation, flapping, partition, starve, flaky' },
 );
 
 const noiseObject = z.strictObject({
   loss: probability.default(0),
   timeouts: probability.default(0),
+  /** Runs of lost probes on one path (a flapping route, a congested link): starts per probe, and how long each lasts. */
+  bursts: z
+    .strictObject({ rate: probability.default(0), minDuration: duration({ min: 1 }).default(3000), maxDuration: duration({ min: 1 }).default(10_000) })
+    .prefault({}),
+  /** Database status reads that fail although the writer is fine (an AWS API blip), per read. */
+  apiErrors: probability.default(0),
   spikes: z
     .strictObject({
       rate: probability.default(0),
@@ -76,9 +101,14 @@ const noiseObject = z.strictObject({
     .prefault({}),
 });
 
-const noise = z.union([z.enum(Object.keys(NOISE_PROFILES) as [NoiseProfileName, ...NoiseProfileName[]]), noiseObject], {
+export const noiseSchema = z.union([z.enum(Object.keys(NOISE_PROFILES) as [NoiseProfileName, ...NoiseProfileName[]]), noiseObject], {
   error: `must be a profile name (${Object.keys(NOISE_PROFILES).join(', ')}) or an object with loss, timeouts and spikes`,
 });
+
+/** How other replicas' published summaries reach the lease holder: every publication after up to `delay`, a share `late` of them after up to `maxLate` (and out of order). */
+export const deliverySchema = z
+  .strictObject({ delay: duration().default(300), late: ratio.default(0), maxLate: duration({ min: 1 }).default(8000) })
+  .prefault({});
 
 const fileSchema = z.strictObject({
   name: identifier,
@@ -106,11 +136,21 @@ const fileSchema = z.strictObject({
     .optional(),
   /** Latency of a healthy probe: `base` plus up to `jitter`. */
   latency: z.strictObject({ base: duration().default(20), jitter: duration().default(40) }).prefault({}),
-  noise: noise.default('default'),
+  noise: noiseSchema.default('default'),
   /** How long the simulated executor takes to run a failover plan (then it reports success). */
   planDuration: duration().default(20_000),
-  /** Replication lag the database reports for every secondary. */
+  /** Replication lag the database reports for every secondary (it grows while a partition cuts replication). */
   replicationLag: duration().default(200),
+  /**
+   * The database status read: a read of a hung writer fails only when its deadline passes. (The
+   * controller's read uses 2 x aws.requestTimeout; set that low for the same speed.)
+   */
+  database: z.strictObject({ readTimeout: duration({ min: 1 }).default(1600) }).prefault({}),
+  /** The region whose replica holds the lease and runs the engine (default: the first standby). */
+  holder: z.string().optional(),
+  delivery: deliverySchema,
+  /** Replica clock offsets in ms (negative: behind). Clocks are never compared, so this must change nothing. */
+  skew: z.record(z.string(), z.number().int('must be a whole number of milliseconds')).default({}),
   incidents: z.array(incident).default([]),
 });
 
@@ -119,7 +159,9 @@ export type Incident = ScenarioFile['incidents'][number];
 export type IncidentKind = Incident['kind'];
 
 /** A validated scenario. Its probe, detection and failover settings live in `config`. */
-export interface Scenario extends Omit<ScenarioFile, 'noise' | 'start' | 'route53' | 'probe' | 'detection' | 'failover'> {
+export interface Scenario extends Omit<ScenarioFile, 'noise' | 'start' | 'route53' | 'probe' | 'detection' | 'failover' | 'holder'> {
+  /** The region whose replica runs the engine; the others publish their summaries to it. */
+  holder: string;
   /** Epoch ms of the scenario start. */
   startAt: Millis;
   noise: NoiseProfile;
@@ -147,7 +189,9 @@ const scenarioSchema = fileSchema.transform((file, ctx): Scenario => {
   file.incidents.forEach((incident, index) => {
     const path = ['incidents', index];
     if ('region' in incident && !regions.has(incident.region)) issue([...path, 'region'], `"${incident.region}" is not one of the scenario's regions (${regionList})`);
-    if ('vantage' in incident && !vantages.has(incident.vantage)) {
+    if ((incident.kind === 'starve' || incident.kind === 'flaky') && !regions.has(incident.vantage)) {
+      issue([...path, 'vantage'], `"${incident.vantage}" is not a replica; use a region name (${regionList})`);
+    } else if ('vantage' in incident && !vantages.has(incident.vantage)) {
       issue([...path, 'vantage'], `"${incident.vantage}" is not a vantage point; use a region name (${regionList})${file.route53 ? ` or "${ROUTE53_VANTAGE}"` : ' (add `route53:` to observe from Route 53)'}`);
     }
     incident.services?.forEach((name, i) => {
@@ -160,9 +204,13 @@ const scenarioSchema = fileSchema.transform((file, ctx): Scenario => {
   }
   const noiseProfile: NoiseProfile = typeof file.noise === 'string' ? NOISE_PROFILES[file.noise] : file.noise;
   if (noiseProfile.spikes.minAdded > noiseProfile.spikes.maxAdded) issue(['noise', 'spikes', 'minAdded'], 'must not exceed noise.spikes.maxAdded');
+  if (noiseProfile.bursts.minDuration > noiseProfile.bursts.maxDuration) issue(['noise', 'bursts', 'minDuration'], 'must not exceed noise.bursts.maxDuration');
+  if (file.holder !== undefined && !regions.has(file.holder)) issue(['holder'], `"${file.holder}" is not one of the scenario's regions (${regionList})`);
+  for (const name of Object.keys(file.skew)) if (!regions.has(name)) issue(['skew', name], `"${name}" is not one of the scenario's regions (${regionList})`);
 
-  const { noise: _noise, start, route53, probe: _probe, detection: _detection, failover: _failover, ...rest } = file;
-  const scenario: Scenario = { ...rest, startAt: Date.parse(start), noise: noiseProfile, noiseName: typeof file.noise === 'string' ? file.noise : 'custom', config };
+  const { noise: _noise, start, route53, probe: _probe, detection: _detection, failover: _failover, holder, ...rest } = file;
+  const standby = file.regions.find((r) => r.role === 'standby')?.name ?? file.regions[0]!.name;
+  const scenario: Scenario = { ...rest, holder: holder ?? standby, startAt: Date.parse(start), noise: noiseProfile, noiseName: typeof file.noise === 'string' ? file.noise : 'custom', config };
   if (route53) scenario.route53 = { interval: route53.interval, failureThreshold: route53.failureThreshold, poll: route53.poll ?? route53.interval };
   return scenario;
 });

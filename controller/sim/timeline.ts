@@ -37,16 +37,24 @@ export function reasonKey(reason: string): string {
   return reason.replace(/\d+(\.\d+)?/g, '#');
 }
 
+const BLIPS = { '503': 'a burst of HTTP 503', restart: 'an app restart (connections refused)', stall: 'an app stall (no answer)' } as const;
+
 /** One line for an incident: `outage of us-east-1 (connections refused)`, `vantage point us-west-2 cut off from us-east-1`. */
 export function describeIncident(incident: Incident): string {
   const services = incident.services ? ` (${incident.services.join(', ')})` : '';
   switch (incident.kind) {
     case 'outage':
-      return `outage of ${incident.region}${services} (connections refused)`;
+      return incident.scope === 'app' ? `app outage in ${incident.region}${services} (connections refused; the region is up)` : `outage of ${incident.region}${services} (connections refused)`;
     case 'hang':
-      return `${incident.region}${services} hangs (probes time out)`;
+      return incident.scope === 'app' ? `app in ${incident.region}${services} hangs (the region is up)` : `${incident.region}${services} hangs (probes time out)`;
     case 'gray':
-      return `gray failure of ${incident.region}${services}: ${Math.round(incident.errorRate * 100)}% HTTP ${incident.status}`;
+      return `gray failure of ${incident.region}${services}: ${Math.round(incident.errorRate * 100)}% HTTP ${incident.status}${incident.rampUp > 0 ? `, reached over ${formatDuration(incident.rampUp)}` : ''}`;
+    case 'blip':
+      return `${BLIPS[incident.mode]} in ${incident.region}${services} (the region is up)`;
+    case 'starve':
+      return `replica ${incident.vantage} starved of CPU (runs ${formatDuration(incident.lag)} late)`;
+    case 'flaky':
+      return `vantage point ${incident.vantage} on a flaky path (${Math.round(incident.loss * 100)}% of probes lost)`;
     case 'brownout':
       return `brownout of ${incident.region}${services}: +${formatDuration(incident.addedLatency)} latency (±${Math.round(incident.spread * 100)}%)`;
     case 'global':

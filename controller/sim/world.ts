@@ -22,6 +22,8 @@ export interface ProbeEffect {
   /** Extra latency and its spread (a share of it), from a brownout. */
   addedMs: number;
   spread: number;
+  /** Share of probes lost on the way (a flaky path). */
+  lossRate: number;
 }
 
 /** `network`: a probe across the network (replicas, Route 53); `local`: an agent checking its own region. */
@@ -42,6 +44,17 @@ function acrossPartition(cut: string, vantage: string, region: string, replicas:
   return replicas.includes(vantage) && vantage !== region && (vantage === cut || region === cut);
 }
 
+/** The share of requests failing at `at`: a slow onset reaches its rate linearly over `rampUp`. */
+function grayRate(incident: Extract<TimedIncident, { kind: 'gray' }>, at: Millis): number {
+  if (incident.rampUp <= 0) return incident.errorRate;
+  return incident.errorRate * Math.min(1, (at - incident.start) / incident.rampUp);
+}
+
+/** Whether the incident takes the whole region down (its replica, writer and AWS APIs), not only its app. */
+function regionWide(incident: TimedIncident, kind: 'outage' | 'hang', region: string): boolean {
+  return incident.kind === kind && incident.scope === 'region' && !incident.services && incident.region === region;
+}
+
 /** Whether an active incident affects a probe from `vantage` to `region` at `at`. */
 function touches(incident: TimedIncident, vantage: string, region: string, at: Millis, path: ProbePath, replicas: readonly string[]): boolean {
   switch (incident.kind) {
@@ -52,7 +65,11 @@ function touches(incident: TimedIncident, vantage: string, region: string, at: M
     case 'cutoff':
       return path === 'network' && incident.vantage === vantage && incident.region === region;
     case 'isolation':
+    case 'flaky':
       return path === 'network' && incident.vantage === vantage;
+    case 'starve':
+      // The observer's own trouble, not the target's: see `starvation`.
+      return false;
     case 'flapping':
       return incident.region === region && inFlappingDownPhase(incident, incident.start, at);
     default:
@@ -100,9 +117,28 @@ export class World {
     return found;
   }
 
+  /** The incidents active throughout [from, to): the last answer of `activeAt`, reused while it holds. */
+  private active: { from: Millis; to: Millis; incidents: TimedIncident[] } = { from: 0, to: 0, incidents: [] };
+
   /** Incidents active at `at` (start <= at < end). */
   activeAt(at: Millis): TimedIncident[] {
-    return this.overlapping(at, at);
+    const cached = this.active;
+    if (at >= cached.from && at < cached.to) return cached.incidents;
+    const incidents = this.overlapping(at, at);
+    // The set holds until the next start after `at` or the first end among them (and since the last change before `at`).
+    const next = this.startedBy(at);
+    let to = next < this.incidents.length ? this.incidents[next]!.start : Infinity;
+    for (const i of incidents) to = Math.min(to, i.end);
+    let from = -Infinity;
+    for (let i = next - 1; i >= 0; i--) {
+      const incident = this.incidents[i]!;
+      // Sorted by start: an incident that ended before the latest change found so far cannot be later.
+      if (incident.start + this.longest <= from) break;
+      from = Math.max(from, incident.start);
+      if (incident.end <= at) from = Math.max(from, incident.end);
+    }
+    this.active = { from, to, incidents };
+    return incidents;
   }
 
   /** Whether no incident overlaps [from, to]: the ground truth is quiet there. */
@@ -116,11 +152,19 @@ export class World {
     for (const incident of this.activeAt(at)) {
       if (incident.services && !incident.services.includes(service)) continue;
       if (!touches(incident, vantage, region, at, path, this.regions)) continue;
-      effect ??= { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0 };
+      effect ??= { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0, lossRate: 0 };
       switch (incident.kind) {
         case 'outage':
         case 'flapping':
           effect.refused = true;
+          break;
+        case 'blip':
+          if (incident.mode === 'restart') effect.refused = true;
+          else if (incident.mode === 'stall') effect.hang = true;
+          else addErrors(effect, 1, 503);
+          break;
+        case 'flaky':
+          effect.lossRate = 1 - (1 - effect.lossRate) * (1 - incident.loss);
           break;
         case 'hang':
         case 'cutoff':
@@ -133,7 +177,7 @@ export class World {
           else addErrors(effect, incident.errorRate, incident.status);
           break;
         case 'gray':
-          addErrors(effect, incident.errorRate, incident.status);
+          addErrors(effect, grayRate(incident, at), incident.status);
           break;
         case 'brownout':
           effect.addedMs += incident.addedLatency;
@@ -146,7 +190,31 @@ export class World {
 
   /** Whether the controller replica (and any agent) running in `region` is down: a whole-region outage or hang. */
   replicaDown(region: string, at: Millis): boolean {
-    return this.activeAt(at).some((i) => (i.kind === 'outage' || i.kind === 'hang') && i.region === region && !i.services);
+    return this.activeAt(at).some((i) => regionWide(i, 'outage', region) || regionWide(i, 'hang', region));
+  }
+
+  /**
+   * Whether a database status read finishing at `at` finds the region's writer (its RDS API and
+   * cluster) answering: a region that is gone refuses at once; a hung one fails the read only when
+   * its deadline passes (`readTimeout` after it began).
+   */
+  writerAnswers(region: string, at: Millis, readTimeout: Millis): boolean {
+    if (this.activeAt(at).some((i) => regionWide(i, 'outage', region))) return false;
+    return !this.activeAt(at - readTimeout).some((i) => regionWide(i, 'hang', region));
+  }
+
+  /** When replication between `writer` and `secondary` was cut by a partition active at `at`, if it is. */
+  replicationCutSince(writer: string, secondary: string, at: Millis): Millis | undefined {
+    let since: Millis | undefined;
+    for (const i of this.activeAt(at)) if (i.kind === 'partition' && (i.region === writer || i.region === secondary)) since = Math.min(since ?? i.start, i.start);
+    return since;
+  }
+
+  /** How late a starved replica in `vantage` sends and reads at `at` (0 when it is not starved). */
+  starvation(vantage: string, at: Millis): Millis {
+    let lag = 0;
+    for (const i of this.activeAt(at)) if (i.kind === 'starve' && i.vantage === vantage) lag = Math.max(lag, i.lag);
+    return lag;
   }
 
   /** How many regions a process in `vantage` can reach over the network at `at` (its own included). */

@@ -40,7 +40,8 @@ export const patroniLike: BaselinePolicy<PatroniState> = {
       if (world.reachableRegions(region, at) <= regions.length / 2) return false;
       const effect = world.effect(region, region, context.service, at, 'local');
       const timing = { intervalMs: LOOP_MS, timeoutMs: LOCAL_CHECK_TIMEOUT_MS, ...context.latency };
-      return resolveProbe(streamKey(context.seed, 'patroni-local', region), loop, effect, undefined, timing).outcome === 'ok';
+      // A starved agent answers its own check late, as any process would.
+      return resolveProbe(streamKey(context.seed, 'patroni-local', region), loop, effect, undefined, timing, world.starvation(region, at)).outcome === 'ok';
     };
     const loop = state.loop + 1;
     const renewed = canRenew(state.leader, loop);

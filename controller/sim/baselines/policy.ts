@@ -1,5 +1,6 @@
 import type { Millis } from '../../domain/time.js';
 import type { Span } from '../awake.js';
+import type { NoiseProfile } from '../noise.js';
 import type { ProbeTiming } from '../probes.js';
 import type { World } from '../world.js';
 
@@ -20,6 +21,8 @@ export interface BaselineContext {
   service: string;
   /** Healthy latency (base + jitter), for the baseline's own checks. */
   latency: Pick<ProbeTiming, 'baseMs' | 'jitterMs'>;
+  /** The network noise every probe path sees, health checkers' included. */
+  noise: NoiseProfile;
 }
 
 /** A baseline moving traffic: `failover` away from the current primary, `failback` when a health-checked primary returns. */

@@ -34,7 +34,7 @@ export function route53FailoverPolicy(name: string, intervalMs: Millis, threshol
     init(context: BaselineContext, at: Millis): Route53State {
       const regions = new Map<string, RegionChecks>();
       for (const region of context.regions) {
-        const check = new HealthCheck(context.world, context.seed, region, context.service, intervalMs, threshold, context.latency);
+        const check = new HealthCheck(context.world, context.seed, region, context.service, intervalMs, threshold, context.latency, context.noise);
         const next = CHECKER_REGIONS.map((_, checker) => check.latestCheck(checker, at) + 1);
         regions.set(region, { check, checkers: CHECKER_REGIONS.map(() => INITIAL_CHECKER), next });
       }

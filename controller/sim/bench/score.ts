@@ -1,5 +1,5 @@
 import type { Millis } from '../../domain/time.js';
-import type { BenchIncident } from './workload.js';
+import type { BenchIncident, TargetGroup } from './workload.js';
 
 /** A failover as the benchmark sees it, whoever decided it. */
 export interface Failover {
@@ -12,6 +12,15 @@ export interface Percentiles {
   p50: number | null;
   p99: number | null;
   max: number | null;
+}
+
+/** Detection of one target group's incidents (workload.ts). */
+export interface GroupScore {
+  incidents: number;
+  detected: number;
+  missed: number;
+  /** From the incident's start (a slow onset: from when its rate crossed the failure ratio) to the failover. */
+  ttdMs: Percentiles;
 }
 
 export interface PolicyScore {
@@ -27,6 +36,8 @@ export interface PolicyScore {
   wrongFailovers: number;
   /** Time from incident start to the failover, over detected incidents. */
   ttdMs: Percentiles;
+  /** The same, per target group: region-level outages, app-only outages, slow onsets. */
+  groups: Partial<Record<TargetGroup, GroupScore>>;
   /** Failovers in a warranted incident's window that were not its detection (after it ended, or a second one). */
   lateFailovers: number;
   /** Failovers during incidents where either choice is defensible (long flapping). */
@@ -56,6 +67,11 @@ const LISTED_MISTAKES = 20;
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100) };
 }
 
 interface Window {
@@ -95,6 +111,7 @@ export function scoreFailovers(name: string, failovers: readonly Failover[], inc
     falseFailovers: 0,
     wrongFailovers: 0,
     ttdMs: { p50: null, p99: null, max: null },
+    groups: {},
     lateFailovers: 0,
     toleratedFailovers: 0,
     failoversByKind: {},
@@ -142,7 +159,18 @@ export function scoreFailovers(name: string, failovers: readonly Failover[], inc
   }
   score.detected = detectedAt.size;
   score.missed = score.incidents - score.detected;
-  const ttd = [...detectedAt.values()].sort((a, b) => a - b);
-  score.ttdMs = { p50: percentile(ttd, 50), p99: percentile(ttd, 99), max: percentile(ttd, 100) };
+  score.ttdMs = percentiles([...detectedAt.values()]);
+  for (const window of windows) {
+    const group = window.bench.group;
+    if (!group || window.bench.expectation !== 'warranted') continue;
+    const entry = (score.groups[group] ??= { incidents: 0, detected: 0, missed: 0, ttdMs: { p50: null, p99: null, max: null } });
+    entry.incidents++;
+    if (detectedAt.has(window)) entry.detected++;
+    else entry.missed++;
+  }
+  for (const group of Object.keys(score.groups) as TargetGroup[]) {
+    const ttd = windows.filter((w) => w.bench.group === group && detectedAt.has(w)).map((w) => Math.max(0, detectedAt.get(w)! - (w.bench.onsetMs ?? 0)));
+    score.groups[group]!.ttdMs = percentiles(ttd);
+  }
   return score;
 }

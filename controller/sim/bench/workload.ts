@@ -1,139 +1,60 @@
-import type { Config } from '../../config/schema.js';
 import type { Millis } from '../../domain/time.js';
 import { streamKey, uniform, type StreamKey } from '../random.js';
 import { parseScenario, type Incident, type ScenarioInput } from '../scenario.js';
+import { KINDS, LONGEST_INCIDENT_MS, onsetOf, REGIONS, round, type Draw, type Kind } from './kinds.js';
+import { PROFILES, type BenchProfile } from './profiles.js';
 
 /**
- * The detection benchmark's workload: a long quiet deployment with the default noise, and one
- * injected incident per slot of time, of every kind in turn. Each incident carries what a correct
- * controller should do about it.
+ * The detection benchmark's workload: a long deployment under a profile's noise and background
+ * conditions, and one injected incident per slot of time, of every kind in turn (kinds.ts). Each
+ * incident carries what a correct controller should do about it.
  */
 
 /**
  * - `warranted`: a failover away from the failed primary fixes it (counted in `incidents`).
- * - `unwarranted`: nothing to fix, or not by failing over (a degraded-but-serving primary, flapping
- *   below the thresholds, a standby down); a failover is a false failover.
+ * - `unwarranted`: nothing to fix, or not by failing over (an app blip, a degraded-but-serving
+ *   primary, flapping below the thresholds, a standby down); a failover is a false failover.
  * - `futile`: failover cannot help (global failure, an observer cut off, the primary partitioned from
  *   the other regions while clients still reach it); a failover is a wrong failover.
- * - `tolerated`: a failover is defensible either way (a primary flapping for tens of seconds at a time).
+ * - `tolerated`: a failover is defensible either way (a primary flapping for tens of seconds at a
+ *   time, an app down for 12-30 s).
  */
 export type Expectation = 'warranted' | 'unwarranted' | 'futile' | 'tolerated';
+
+/**
+ * Which target a warranted incident counts toward: `region` (the app fails and the region under it
+ * too: writer unreachable), `app` (the app alone, the region's own signals healthy), `slow-onset`
+ * (a gray failure ramping up; time to decision counts from when it crosses the failure ratio).
+ */
+export type TargetGroup = 'region' | 'app' | 'slow-onset';
 
 export interface BenchIncident {
   /** The workload kind (finer than the scenario kind: `gray-degraded`, `standby-outage`...). */
   label: string;
   expectation: Expectation;
+  group?: TargetGroup;
+  /** For a slow onset: how long after the incident's start its error rate crosses the failure ratio. */
+  onsetMs?: Millis;
   incident: Incident;
 }
 
 export interface Workload {
   scenario: ScenarioInput;
   incidents: BenchIncident[];
+  /** Background conditions of one replica at a time (the profile's flaky paths, starved processes); not scored. */
+  background: Incident[];
   /** Simulated time per region. */
   durationMs: Millis;
 }
 
-const REGIONS = [
-  { name: 'us-east-1', role: 'primary' as const },
-  { name: 'us-west-2', role: 'standby' as const },
-  { name: 'eu-west-1', role: 'standby' as const },
-];
-const PRIMARY = REGIONS[0]!.name;
-const STANDBYS = REGIONS.slice(1).map((r) => r.name);
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-
+const MINUTE = 60_000;
 /** Region-hours per injected incident: sparse, as incidents are. */
 const REGION_HOURS_PER_INCIDENT = 10;
 /** Quiet time before each incident and time after it for every policy to react and settle. */
 export const INCIDENT_LEAD_MS = 5 * MINUTE;
 export const INCIDENT_TAIL_MS = 5 * MINUTE;
-const LONGEST_INCIDENT_MS = 10 * MINUTE;
 
-interface Draw {
-  between(min: number, max: number): number;
-  /** Log-uniform: as many 15-30 s outages as 2-4 minute ones. */
-  logBetween(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-}
-
-type Detection = Config['detection'];
-type Probe = Config['probe'];
-/** An incident before it is placed in time (each kind keeps its own fields). */
-type WithoutAt<T> = T extends unknown ? Omit<T, 'at'> : never;
-type IncidentShape = WithoutAt<Incident>;
-
-interface Kind {
-  label: string;
-  expectation: Expectation;
-  /** How many of every `sum(weights)` incidents are of this kind. */
-  weight: number;
-  make(draw: Draw, probe: Probe, detection: Detection): IncidentShape;
-}
-
-const round = (ms: number, to = 100) => Math.round(ms / to) * to;
-
-/** The longest down phase whose failures cannot fill `failureRatio` of a detection window. */
-function longestBlip(probe: Probe, detection: Detection): Millis {
-  const samples = Math.floor(detection.window / probe.interval);
-  return Math.max(probe.interval, (Math.ceil(detection.failureRatio * samples) - 1) * probe.interval);
-}
-
-const KINDS: Kind[] = [
-  { label: 'outage', expectation: 'warranted', weight: 8, make: (d) => ({ kind: 'outage', region: PRIMARY, for: round(d.logBetween(15 * SECOND, 5 * MINUTE)) }) },
-  { label: 'hang', expectation: 'warranted', weight: 4, make: (d) => ({ kind: 'hang', region: PRIMARY, for: round(d.logBetween(15 * SECOND, 3 * MINUTE)) }) },
-  {
-    label: 'gray-failing',
-    expectation: 'warranted',
-    weight: 3,
-    make: (d) => ({ kind: 'gray', region: PRIMARY, errorRate: d.between(0.85, 1), status: d.pick([500, 503] as const), for: round(d.between(1 * MINUTE, 4 * MINUTE)) }),
-  },
-  {
-    label: 'gray-degraded',
-    expectation: 'unwarranted',
-    weight: 3,
-    make: (d) => ({ kind: 'gray', region: PRIMARY, errorRate: d.between(0.02, 0.1), status: d.pick([500, 503] as const), for: round(d.between(1 * MINUTE, 5 * MINUTE)) }),
-  },
-  {
-    // Most probes beyond the probe timeout, the rest slower than the latency budget.
-    label: 'brownout-failing',
-    expectation: 'warranted',
-    weight: 3,
-    make: (d, probe) => ({ kind: 'brownout', region: PRIMARY, addedLatency: round(d.between(1.5, 3) * probe.timeout, 10), spread: 0.5, for: round(d.between(1 * MINUTE, 4 * MINUTE)) }),
-  },
-  {
-    // Slow but every probe answered within the timeout: degraded, serving.
-    label: 'brownout-slow',
-    expectation: 'unwarranted',
-    weight: 3,
-    make: (d, probe) => ({ kind: 'brownout', region: PRIMARY, addedLatency: round(d.between(0.3, 0.45) * probe.timeout, 10), spread: 0.5, for: round(d.between(1 * MINUTE, 5 * MINUTE)) }),
-  },
-  { label: 'global-hang', expectation: 'futile', weight: 2, make: (d) => ({ kind: 'global', mode: 'hang', errorRate: 1, status: 429, for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
-  {
-    label: 'global-errors',
-    expectation: 'futile',
-    weight: 2,
-    make: (d) => ({ kind: 'global', mode: 'errors', errorRate: d.between(0.9, 1), status: d.pick([429, 500] as const), for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }),
-  },
-  { label: 'cutoff', expectation: 'futile', weight: 3, make: (d) => ({ kind: 'cutoff', vantage: d.pick(STANDBYS), region: PRIMARY, for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
-  { label: 'isolation', expectation: 'futile', weight: 3, make: (d) => ({ kind: 'isolation', vantage: d.pick(REGIONS.map((r) => r.name)), for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
-  { label: 'partition', expectation: 'futile', weight: 2, make: (d) => ({ kind: 'partition', region: PRIMARY, for: round(d.between(1 * MINUTE, LONGEST_INCIDENT_MS)) }) },
-  {
-    label: 'flapping-below',
-    expectation: 'unwarranted',
-    weight: 2,
-    make: (d, probe, detection) => ({ kind: 'flapping', region: PRIMARY, down: round(d.between(probe.interval, longestBlip(probe, detection))), up: round(d.between(8 * SECOND, 20 * SECOND)), for: round(d.between(2 * MINUTE, 5 * MINUTE)) }),
-  },
-  {
-    label: 'flapping-above',
-    expectation: 'tolerated',
-    weight: 1,
-    make: (d) => ({ kind: 'flapping', region: PRIMARY, down: round(d.between(20 * SECOND, 60 * SECOND)), up: round(d.between(20 * SECOND, 60 * SECOND)), for: round(d.between(2 * MINUTE, 5 * MINUTE)) }),
-  },
-  { label: 'standby-outage', expectation: 'unwarranted', weight: 2, make: (d) => ({ kind: 'outage', region: d.pick(STANDBYS), for: round(d.logBetween(30 * SECOND, 5 * MINUTE)) }) },
-];
-
-export const WORKLOAD_KINDS = KINDS.map((k) => ({ label: k.label, expectation: k.expectation }));
+export const WORKLOAD_KINDS = KINDS.map((k) => ({ label: k.label, expectation: k.expectation, ...(k.group && { group: k.group }) }));
 
 /** Every kind once, then the extra weight of each, so even a short run covers every kind. */
 function deck(): Kind[] {
@@ -153,10 +74,38 @@ function drawer(stream: StreamKey, counter: number): Draw {
 }
 
 /**
- * The benchmark's scenario for `regionHours` of simulated time over three regions (1 s probes, the
- * default detection settings, Route 53 checks as a fourth vantage point, default noise).
+ * A profile's background conditions: periods of one replica at a time (in turn) on a flaky path or
+ * starved of CPU, covering the profile's share of the time.
  */
-export function detectionWorkload(seed: number, regionHours: number): Workload {
+function backgroundOf(profile: BenchProfile, seed: number, durationMs: Millis): Incident[] {
+  const out: Incident[] = [];
+  const replicas = REGIONS.map((r) => r.name);
+  const place = (key: 'flaky' | 'starved', make: (d: Draw, vantage: string, at: Millis, lasting: Millis) => Incident) => {
+    const settings = profile[key];
+    if (!settings || settings.share <= 0) return;
+    const stream = streamKey(seed, 'bench-background', key);
+    let at = 0;
+    for (let n = 0; ; n++) {
+      const d = drawer(stream, n);
+      const lasting = round(d.between(settings.minDuration, settings.maxDuration), 1000);
+      // Gaps average what keeps the condition on for `share` of the time.
+      const gap = settings.share >= 1 ? 0 : round(2 * d.between(0, 1) * lasting * ((1 - settings.share) / settings.share), 1000);
+      at += gap;
+      if (at + lasting > durationMs) break;
+      out.push(make(d, replicas[n % replicas.length]!, at, lasting));
+      at += lasting;
+    }
+  };
+  place('flaky', (_d, vantage, at, lasting) => ({ kind: 'flaky', vantage, loss: profile.flaky!.loss, at, for: lasting }));
+  place('starved', (d, vantage, at, lasting) => ({ kind: 'starve', vantage, lag: round(d.between(profile.starved!.minLag, profile.starved!.maxLag), 10), at, for: lasting }));
+  return out;
+}
+
+/**
+ * The benchmark's scenario for `regionHours` of simulated time over three regions (1 s probes, the
+ * default detection settings, Route 53 checks as a fourth vantage point) under `profile`.
+ */
+export function detectionWorkload(seed: number, regionHours: number, profile: BenchProfile = PROFILES[0]!): Workload {
   const durationMs = Math.round((regionHours * 3_600_000) / REGIONS.length);
   const deployment: ScenarioInput = {
     name: 'detection-benchmark',
@@ -166,7 +115,9 @@ export function detectionWorkload(seed: number, regionHours: number): Workload {
     // Three replicas each read every region's status about every 3 s (GetHealthCheckStatus refills
     // at 1/s for the account, shared); pooled, the `route53` vantage point is read about once a second.
     route53: { interval: 10_000, failureThreshold: 3, poll: 1_000 },
-    noise: 'default',
+    noise: profile.noise,
+    delivery: profile.delivery,
+    skew: profile.skew,
   };
   const { probe, detection } = parseScenario(deployment).config;
   const slotMs = INCIDENT_LEAD_MS + LONGEST_INCIDENT_MS + INCIDENT_TAIL_MS;
@@ -181,12 +132,14 @@ export function detectionWorkload(seed: number, regionHours: number): Workload {
     const shape = kind.make(draw, probe, detection);
     const room = slot - INCIDENT_LEAD_MS - INCIDENT_TAIL_MS - shape.for;
     const at = round(i * slot + INCIDENT_LEAD_MS + draw.between(0, room), 1000);
-    incidents.push({ label: kind.label, expectation: kind.expectation, incident: { ...shape, at } });
+    const onsetMs = onsetOf(shape, detection);
+    incidents.push({ label: kind.label, expectation: kind.expectation, ...(kind.group && { group: kind.group }), ...(onsetMs !== undefined && { onsetMs }), incident: { ...shape, at } });
   }
+  const background = backgroundOf(profile, seed, durationMs);
   const scenario: ScenarioInput = {
     ...deployment,
-    description: `${regionHours} region-hours, ${count} injected incidents, default noise`,
-    incidents: incidents.map((b) => b.incident),
+    description: `${regionHours} region-hours, ${count} injected incidents, profile ${profile.name}`,
+    incidents: [...incidents.map((b) => b.incident), ...background],
   };
-  return { scenario, incidents, durationMs };
+  return { scenario, incidents, background, durationMs };
 }

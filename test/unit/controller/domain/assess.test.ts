@@ -9,14 +9,21 @@ const NOW = 100_000;
 describe('vantageHealth', () => {
   it.each([
     { name: 'all ok', ok: 5, failed: 0, slow: 0, lastAt: NOW, expected: 'healthy' },
-    { name: 'failures at the failure ratio', ok: 2, failed: 3, slow: 0, lastAt: NOW, expected: 'failed' },
-    { name: 'failures below the failure ratio', ok: 3, failed: 2, slow: 0, lastAt: NOW, expected: 'degraded' },
-    { name: 'one failure in five is degraded', ok: 4, failed: 1, slow: 0, lastAt: NOW, expected: 'degraded' },
+    { name: 'four failures in five: even the optimistic reading is past the ratio', ok: 1, failed: 4, slow: 0, lastAt: NOW, expected: 'failed' },
+    { name: 'three failures in three', ok: 0, failed: 3, slow: 0, lastAt: NOW, expected: 'failed' },
+    { name: 'three failures in five reach the ratio without confidence: degraded, not failed', ok: 2, failed: 3, slow: 0, lastAt: NOW, expected: 'degraded' },
+    { name: 'one failure in five is no evidence of anything', ok: 4, failed: 1, slow: 0, lastAt: NOW, expected: 'healthy' },
+    { name: 'two failures in five neither', ok: 3, failed: 2, slow: 0, lastAt: NOW, expected: 'healthy' },
     { name: 'slow samples degrade, never fail', ok: 0, failed: 0, slow: 5, lastAt: NOW, expected: 'degraded' },
     { name: 'too few samples is unknown', ok: 0, failed: 2, slow: 0, lastAt: NOW, expected: 'unknown' },
     { name: 'a silent signal is unknown, never failed', ok: 0, failed: 5, slow: 0, lastAt: NOW - detection.staleAfter - 1, expected: 'unknown' },
-  ])('$name -> $expected', ({ ok, failed, slow, lastAt, expected }) => {
-    expect(vantageHealth({ region: 'us-east-1', service: 'api', vantage: 'us-west-2', signal: 'http', ok, failed, slow, lastAt }, detection, NOW)).toBe(expected);
+    { name: 'a gray failure known over the ratio window', ok: 2, failed: 3, slow: 0, wider: [{ ok: 10, failed: 20, slow: 0 }], lastAt: NOW, expected: 'failed' },
+    { name: 'a 15% gray failure over the ratio window', ok: 4, failed: 1, slow: 0, wider: [{ ok: 25, failed: 5, slow: 0 }], lastAt: NOW, expected: 'healthy' },
+    { name: 'a 27% gray failure is not yet confidently degraded', ok: 4, failed: 1, slow: 0, wider: [{ ok: 22, failed: 8, slow: 0 }], lastAt: NOW, expected: 'healthy' },
+    { name: 'a 40% gray failure over the ratio window degrades', ok: 3, failed: 2, slow: 0, wider: [{ ok: 18, failed: 12, slow: 0 }], lastAt: NOW, expected: 'degraded' },
+    { name: 'a starved observer (most samples unknown) has no opinion', ok: 0, failed: 3, slow: 0, unknown: 4, lastAt: NOW, expected: 'unknown' },
+  ])('$name -> $expected', ({ expected, ...counts }) => {
+    expect(vantageHealth({ region: 'us-east-1', service: 'api', vantage: 'us-west-2', signal: 'http', ...counts }, detection, NOW)).toBe(expected);
   });
 });
 
@@ -32,26 +39,32 @@ describe('assess', () => {
     },
     {
       name: 'two of four vantage points is no majority: seen failing only from the other regions, it is a partition',
-      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
+      views: { 'us-east-1': { 'us-west-2': 'cut', 'eu-west-1': 'cut' } },
       primary: 'degraded',
       classification: 'partition',
     },
     {
       name: 'a partition with the Route 53 reading missing: failed by quorum, still no failover',
-      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', route53: 'stale' } },
+      views: { 'us-east-1': { 'us-west-2': 'cut', 'eu-west-1': 'cut', route53: 'stale' } },
       primary: 'failed',
       classification: 'partition',
     },
     {
       name: 'a partition seen from inside: the primary replica sees every other region failing (and a noisy sample of its own)',
       views: {
-        'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', 'us-east-1': 'failed', route53: 'stale' },
-        'us-west-2': { 'us-east-1': 'failed' },
-        'eu-west-1': { 'us-east-1': 'failed' },
+        'us-east-1': { 'us-west-2': 'cut', 'eu-west-1': 'cut', 'us-east-1': 'failed', route53: 'stale' },
+        'us-west-2': { 'us-east-1': 'cut' },
+        'eu-west-1': { 'us-east-1': 'cut' },
       },
       primary: 'failed',
       classification: 'partition',
       cutOff: ['us-east-1'],
+    },
+    {
+      name: 'HTTP errors seen from the other regions are answers, not a cut: a gray failure is no partition',
+      views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed', route53: 'stale' } },
+      primary: 'failed',
+      classification: 'regional',
     },
     {
       name: 'failing from the other regions and from the internet is no partition',

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { assess } from '../../../../controller/domain/assess.js';
 import { decide, initialTopology } from '../../../../controller/domain/decide.js';
 import type { Command, Decision, PlanReport, Topology } from '../../../../controller/domain/types.js';
-import { allVantages, config, database, world } from './fixtures.js';
+import { allVantages, config, database, world, writerDown, writerUp } from './fixtures.js';
 
-const outage = (at: number) => assess(world(at, { 'us-east-1': allVantages('failed') }), config, at);
+/** The primary region gone: its app fails from every vantage point and its writer does not answer. */
+const outage = (at: number) => assess([...world(at, { 'us-east-1': allVantages('failed') }), writerDown('us-east-1', at)], config, at);
+/** The primary's app failing while the region under it is fine (writer reachable, replication flowing). */
+const appOutage = (at: number) => assess([...world(at, { 'us-east-1': { 'us-east-1': 'failed', 'us-west-2': 'failed', 'eu-west-1': 'failed' } }), ...writerUp('us-east-1', at)], config, at);
 const healthy = (at: number) => assess(world(at), config, at);
 /** These tests confirm for 1 s; `confirmFor: 0` (acting on the verdict alone) has its own test. */
 const confirming = { ...config, detection: { ...config.detection, confirmFor: 1000 } };
@@ -21,26 +24,48 @@ describe('decide: automation', () => {
     expect(decisions).toEqual([{ kind: 'none', at: 1000, reason: 'no action: primary us-east-1 healthy' }]);
   });
 
-  it('suspects, confirms for confirmFor, then fails over to the healthiest standby', () => {
+  it('suspects, accrues the cost of staying, and fails over once it exceeds the cost of moving (and confirmFor has passed)', () => {
     let t = initialTopology(config);
     const first = run(t, 1000, outage(1000));
     t = first.topology;
-    expect(t.phase).toBe('suspect');
-    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4/);
-    const early = run(t, 1500, outage(1500));
-    expect(last(early.decisions).kind).toBe('none');
-    const confirmed = run(early.topology, 2000, outage(2000));
+    expect(t).toMatchObject({ phase: 'suspect', suspectSince: 1000, pressure: 0 });
+    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4 .*; confirming for 1s, 0ms so far; cost of staying 0 is below cost of moving 11.8/);
+    const confirmed = run(t, 2000, outage(2000));
     const flip = last(confirmed.decisions);
     expect(flip).toMatchObject({ kind: 'flip', operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: 'us-east-1', to: 'us-west-2' });
-    expect(flip.reason).toBe('failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s');
+    expect(flip.reason).toBe(
+      "failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s; cost of staying 16.8 exceeds cost of moving 11.8 (staying: app errors 1/s + Route 53's checkers agree 0.8/s + writer unreachable for 3 reads 15/s; replication not read; moving: failover 11 + data at risk 0.8 (lag 200ms of the 5s RPO budget))",
+    );
     expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [2000], active: { to: 'us-west-2' } });
+    expect(confirmed.topology.pressure).toBeUndefined();
   });
 
-  it('acts in the same step when confirmFor is 0', () => {
+  it('waits for confirmFor even when staying already costs more than moving', () => {
+    const slow = { ...config, detection: { ...config.detection, confirmFor: 3000 } };
+    const step = (t: Topology, at: number) => decide(t, { assessment: outage(at), commands: [], database: database(at), readiness: undefined }, slow, at);
+    let t = step(initialTopology(config), 0).topology;
+    const early = step(t, 2000);
+    expect(last(early.decisions).reason).toMatch(/^suspect: .*; confirming for 3s, 2s so far; cost of staying 23.6 exceeds cost of moving 11.8/);
+    // 2s at 16.8/s, capped at twice the cost of moving.
+    expect(early.topology.pressure).toBeCloseTo(23.6);
+    t = early.topology;
+    expect(last(step(t, 3000).decisions).kind).toBe('flip');
+  });
+
+  it('waits out an app-only failure for as long as staying costs less than moving', () => {
     const immediate = { ...config, detection: { ...config.detection, confirmFor: 0 } };
-    const result = decide(initialTopology(config), { assessment: outage(1000), commands: [], database: database(1000), readiness: undefined }, immediate, 1000);
-    expect(result.decisions).toHaveLength(1);
-    expect(result.decisions[0]).toMatchObject({ kind: 'flip', to: 'us-west-2', reason: 'failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points' });
+    let t = initialTopology(config);
+    const kinds: string[] = [];
+    for (let at = 0; at <= 20_000; at += 1000) {
+      const result = decide(t, { assessment: appOutage(at), commands: [], database: database(at), readiness: undefined }, immediate, at);
+      t = result.topology;
+      kinds.push(last(result.decisions).kind);
+      if (last(result.decisions).kind === 'flip') {
+        expect(last(result.decisions).reason).toMatch(/3\/4 vantage points for 12s; cost of staying 12 exceeds cost of moving 11.8 \(staying: app errors 1\/s; writer reachable, replication flowing; moving/);
+        break;
+      }
+    }
+    expect(kinds.indexOf('flip')).toBe(12);
   });
 
   it('prefers the standby with less lag', () => {
@@ -50,11 +75,27 @@ describe('decide: automation', () => {
     expect(t.active?.to).toBe('eu-west-1');
   });
 
-  it('returns to steady when the primary recovers during suspicion', () => {
+  it('keeps a young suspicion through a flicker, fades what it accrued, and returns to steady once nothing is left', () => {
+    let t = run(initialTopology(config), 0, outage(0)).topology;
+    const flicker = run(t, 500, healthy(500));
+    expect(flicker.topology.phase).toBe('suspect');
+    expect(last(flicker.decisions).reason).toBe('no action: primary us-east-1 healthy; suspicion fading: cost of staying 0 left (fades at 1/s)');
+    // The suspicion kept its start: back a second later, the outage is confirmed and staying costs more than moving.
+    expect(last(run(flicker.topology, 1500, outage(1500)).decisions)).toMatchObject({ kind: 'flip' });
+    t = { ...flicker.topology, pressure: 10, pressureAt: 1000 };
+    const fading = run(t, 6000, healthy(6000));
+    expect(fading.topology.pressure).toBeCloseTo(5);
+    const over = run(fading.topology, 30_000, healthy(30_000));
+    expect(over.topology.phase).toBe('steady');
+    expect(last(over.decisions).reason).toBe('primary us-east-1 recovered after 30s; no action: primary us-east-1 healthy');
+  });
+
+  it('stops accruing once the vantage points see the primary answered again, though their windows still call it failed', () => {
+    const answered = (at: number) => assess([...world(at, { 'us-east-1': allVantages('failed') }).map((s) => ({ ...s, okStreak: 3 })), writerDown('us-east-1', at)], config, at);
     const t = run(initialTopology(config), 0, outage(0)).topology;
-    const result = run(t, 500, healthy(500));
-    expect(result.topology.phase).toBe('steady');
-    expect(last(result.decisions).reason).toBe('primary us-east-1 recovered after 500ms; no action: primary us-east-1 healthy');
+    const result = run(t, 1000, answered(1000));
+    expect(result.topology.pressure).toBeCloseTo(0);
+    expect(last(result.decisions).reason).toMatch(/^no action: primary us-east-1 failed, answering again; suspicion fading/);
   });
 
   it('refuses with the guard reason when lag exceeds the RPO budget, and keeps suspecting', () => {
@@ -114,10 +155,12 @@ describe('decide: commands and plan outcomes', () => {
     expect(during.topology.primary).toBe('us-east-1');
   });
 
-  it('keeps the primary when a plan fails, and says so', () => {
+  it('keeps the primary when a plan fails, says so, and keeps the suspicion that started it', () => {
     const t: Topology = { ...initialTopology(config), phase: 'failing-over', active: { planId: 'p1', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'us-west-2', startedAt: 0 }, flips: [0], sequence: 1 };
     const result = run(t, 5000, healthy(5000), [], database(5000), report('p1', 'failed', { error: 'AccessDenied on SwitchoverGlobalCluster' }));
-    expect(result.topology).toMatchObject({ phase: 'steady', primary: 'us-east-1', lastFailure: { planId: 'p1', to: 'us-west-2', error: 'AccessDenied on SwitchoverGlobalCluster', changed: [], failures: 1 } });
+    expect(result.topology).toMatchObject({ phase: 'suspect', suspectSince: 0, primary: 'us-east-1', lastFailure: { planId: 'p1', to: 'us-west-2', error: 'AccessDenied on SwitchoverGlobalCluster', changed: [], failures: 1 } });
+    // The primary looks healthy now: the suspicion fades instead of moving again.
+    expect(last(result.decisions).reason).toMatch(/^no action: primary us-east-1 healthy; suspicion fading/);
     expect(result.decisions[0]!.reason).toBe(
       'plan p1 (failover us-east-1 -> us-west-2) failed after 5s, changing nothing (no flip counted, no cooldown started): AccessDenied on SwitchoverGlobalCluster; primary is still us-east-1',
     );
@@ -173,7 +216,7 @@ describe('decide: after a failed plan', () => {
     expect(result.decisions.map((d) => d.kind)).toEqual(['plan-finished', 'flip']);
     const flip = result.decisions[1]!;
     expect(flip).toMatchObject({ kind: 'flip', from: 'us-east-1', to: 'us-west-2' });
-    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 4\/4 vantage points; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
+    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 4\/4 vantage points for 4s; cost of staying 23.6 exceeds cost of moving 11.8 .*; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
     // The failed plan's flip is gone; only the new one counts.
     expect(result.topology.flips).toEqual([4000]);
   });

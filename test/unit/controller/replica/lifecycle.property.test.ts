@@ -101,7 +101,8 @@ async function run(faults: Fault[]): Promise<void> {
       store: flaky(shared, () => storeDown),
       ports: portsFor(world, () => refused.has(r)),
       signals: [prober],
-      readDatabase: () => world.database.status(),
+      // The primary region is down, not only its app: its writer does not answer either.
+      readDatabase: async () => ({ ...(await world.database.status()), at: clock.now(), writerReachable: !(primaryDown && world.writer === 'us-east-1') }),
       readiness,
       clock,
       random: () => 0.5,
@@ -118,7 +119,8 @@ async function run(faults: Fault[]): Promise<void> {
 
   try {
     for (const r of REGIONS) start(r);
-    for (let i = 0; i < 6; i++) await tick();
+    // Long enough for the failover to start (the primary region is down: a few ticks to confirm), so faults hit the plan.
+    for (let i = 0; i < 8; i++) await tick();
     for (const f of faults) {
       if (f.kind === 'tick') await tick();
       else if (f.kind === 'crash' && replicas.has(f.region)) {
@@ -140,7 +142,8 @@ async function run(faults: Fault[]): Promise<void> {
     refused.clear();
     for (const r of REGIONS) if (!replicas.has(r)) start(r);
     let topology = (await shared.topology.read())?.topology;
-    for (let i = 0; i < 40 && !(topology && !topology.active && topology.primary === world.writer); i++) {
+    // Settled: the failover away from the down primary happened, and nothing is left running.
+    for (let i = 0; i < 40 && !(topology && !topology.active && topology.primary === world.writer && world.writer !== 'us-east-1'); i++) {
       await tick();
       topology = (await shared.topology.read())?.topology;
     }

@@ -58,38 +58,71 @@ describe('HttpProber against a loopback server', () => {
     }
   });
 
-  it('names its vantage point in a header and probes every target at once', async () => {
-    vantages.length = 0;
+  it('probes every target once per interval, spread across it, naming its vantage point in a header', async () => {
+    const arrivals: { url: string; at: number }[] = [];
+    const note = (req: IncomingMessage) => arrivals.push({ url: req.url!, at: performance.now() });
+    server.on('request', note);
     const subject = new HttpProber({
       vantage: 'eu-west-1',
-      timeout: 300,
-      targets: [
-        { region: 'us-east-1', service: 'api', url: `${base}/ok` },
-        { region: 'us-west-2', service: 'api', url: `${base}/hang` },
-      ],
+      timeout: 100,
+      interval: 200,
+      targets: ['a', 'b', 'c', 'd'].map((name) => ({ region: name, service: 'api', url: `${base}/ok` })),
     });
     try {
+      vantages.length = 0;
+      expect(await subject.read()).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 650));
       const observations = await subject.read();
-      expect(observations.map((o) => [o.region, o.outcome])).toEqual([
-        ['us-east-1', 'ok'],
-        ['us-west-2', 'timeout'],
-      ]);
-      expect(vantages).toEqual(['eu-west-1', 'eu-west-1']);
+      expect(observations.length).toBeGreaterThanOrEqual(8);
+      expect(new Set(observations.map((o) => o.region))).toEqual(new Set(['a', 'b', 'c', 'd']));
+      expect(observations.every((o) => o.outcome === 'ok' && o.vantage === 'eu-west-1')).toBe(true);
+      expect(new Set(vantages)).toEqual(new Set(['eu-west-1']));
+      // In one round the four targets go out one after another, a quarter of the interval apart, not at once.
+      expect(arrivals[3]!.at - arrivals[0]!.at).toBeGreaterThan(50);
+      expect(subject.stats.snapshot()).toMatchObject({ outcomes: { ok: observations.length, timeout: 0, unknown: 0 } });
     } finally {
+      server.off('request', note);
       await subject.close();
     }
   });
 
-  it('opens a fresh connection for every probe', async () => {
+  it('keeps connections alive, and renews them after connectionLifetime', async () => {
     let connections = 0;
     const count = () => connections++;
     server.on('connection', count);
-    const subject = prober();
+    const reused = prober();
     try {
-      for (let n = 0; n < 3; n++) await subject.probe({ region: 'us-east-1', service: 'api', url: `${base}/ok` });
-      expect(connections).toBe(3);
+      for (let n = 0; n < 10; n++) await reused.probe({ region: 'us-east-1', service: 'api', url: `${base}/ok` });
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      await reused.close();
+    }
+    connections = 0;
+    const renewing = new HttpProber({ vantage: 'us-west-2', timeout: 50, interval: 60, connectionLifetime: 200, targets: [{ region: 'us-east-1', service: 'api', url: `${base}/ok` }] });
+    try {
+      renewing.start();
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const probed = (await renewing.read()).length;
+      expect(probed).toBeGreaterThan(6);
+      expect(connections).toBeGreaterThan(1);
+      expect(connections).toBeLessThan(probed);
     } finally {
       server.off('connection', count);
+      await renewing.close();
+    }
+  });
+
+  it('knows its own health: a deadline it could not keep because its event loop was blocked is unknown, not a timeout', async () => {
+    const subject = prober();
+    try {
+      const pending = subject.probe({ region: 'us-east-1', service: 'api', url: `${base}/hang` });
+      // Starve this process: nothing runs, not even the probe's deadline, for 600 ms.
+      const until = performance.now() + 600;
+      while (performance.now() < until);
+      const observation = await pending;
+      expect(observation.outcome).toBe('unknown');
+      expect(observation.detail).toMatch(/^observer starved: \d+ms late \(timeout after 300ms not counted\)$/);
+    } finally {
       await subject.close();
     }
   });

@@ -6,7 +6,8 @@ import { streamKey } from '../../../../controller/sim/random.js';
 import { World, type ProbeEffect } from '../../../../controller/sim/world.js';
 
 const TIMING: ProbeTiming = { intervalMs: 1000, timeoutMs: 800, baseMs: 20, jitterMs: 40 };
-const quiet: ProbeEffect = { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0 };
+const quiet: ProbeEffect = { refused: false, hang: false, errorRate: 0, errorStatus: 0, addedMs: 0, spread: 0, lossRate: 0 };
+const OBSERVER = { starvedAfter: 100, latencyBudget: 500 };
 const START = 5_000_000;
 
 describe('resolveProbe', () => {
@@ -20,6 +21,7 @@ describe('resolveProbe', () => {
     ['an error rate of 1 always errs', { errorRate: 1, errorStatus: 429 }, undefined, { outcome: 'fail', detail: 'HTTP 429' }],
     ['a lost connection fails', undefined, { lost: true, timedOut: false, addedMs: 0 }, { outcome: 'fail', detail: 'ECONNRESET' }],
     ['a spike below the timeout is slow but ok', undefined, { lost: false, timedOut: false, addedMs: 600 }, { outcome: 'ok' }],
+    ['a flaky path loses probes', { lossRate: 1 }, undefined, { outcome: 'fail', detail: 'ECONNRESET' }],
   ])('%s', (_what, effect, noise, expected) => {
     const result = resolveProbe(stream, 7, effect ? { ...quiet, ...effect } : undefined, noise, TIMING);
     expect(result).toMatchObject(expected);
@@ -35,8 +37,8 @@ describe('resolveProbe', () => {
 });
 
 describe('ProbeStream', () => {
-  const world = new World([{ kind: 'hang', region: 'us-east-1', at: 10_000, for: 5000 }], START, ['us-east-1', 'us-west-2']);
-  const make = () => new ProbeStream(world, TIMING, NOISE_PROFILES.noisy, 3, 'us-west-2', 'us-east-1', 'api');
+  const world = new World([{ kind: 'hang', scope: 'region', region: 'us-east-1', at: 10_000, for: 5000 }], START, ['us-east-1', 'us-west-2']);
+  const make = () => new ProbeStream(world, TIMING, OBSERVER, NOISE_PROFILES.noisy, 3, 'us-west-2', 'us-east-1', 'api');
 
   it('sends one probe per interval with a fixed phase', () => {
     const probes = make();
@@ -74,6 +76,48 @@ describe('ProbeStream', () => {
     for (const o of quietTruth.filter((x) => x.outcome !== 'ok' || x.latencyMs > 60)) {
       const sent = o.at - o.latencyMs;
       expect(disturbances.some((d) => sent >= d.from && o.at <= d.to)).toBe(true);
+    }
+  });
+});
+
+describe('ProbeStream: a starved observer', () => {
+  const world = new World([{ kind: 'starve', vantage: 'us-west-2', lag: 1000, at: 10_000, for: 20_000 }], START, ['us-east-1', 'us-west-2']);
+  const during = (observer: typeof OBSERVER) => {
+    const out: Observation[] = [];
+    new ProbeStream(world, TIMING, observer, NOISE_PROFILES.none, 3, 'us-west-2', 'us-east-1', 'api').collect(START + 12_000, START + 28_000, out);
+    return out;
+  };
+
+  it("reports what it saw while starved as unknown, never as the target's failure", () => {
+    const seen = during(OBSERVER);
+    expect(seen.length).toBeGreaterThan(10);
+    for (const o of seen) expect(['ok', 'unknown']).toContain(o.outcome);
+    expect(seen.filter((o) => o.outcome === 'unknown').length).toBeGreaterThan(seen.length / 2);
+    expect(seen.find((o) => o.outcome === 'unknown')!.detail).toMatch(/^observer starved: \d+ms late/);
+  });
+
+  it('would have blamed the target for its own late timeouts without knowing its own health', () => {
+    const blind = during({ ...OBSERVER, starvedAfter: 60_000 });
+    expect(blind.filter((o) => o.outcome === 'timeout').length).toBeGreaterThan(blind.length / 2);
+  });
+});
+
+describe('ProbeStream: failure clusters', () => {
+  it('marks where noise fails enough probes within a window, and nowhere else', () => {
+    const bursty = { ...NOISE_PROFILES.none, loss: 0.001, bursts: { rate: 0.002, minDuration: 3000, maxDuration: 6000 } };
+    const world = new World([], START, ['us-east-1', 'us-west-2']);
+    const probes = new ProbeStream(world, TIMING, OBSERVER, bursty, 4, 'us-west-2', 'us-east-1', 'api');
+    const clusters = probes.failureClusters(START, START + 3_600_000, 3, 5);
+    expect(clusters.length).toBeGreaterThan(0);
+    const all: Observation[] = [];
+    probes.collect(START, START + 3_600_000, all);
+    const failed = all.filter((o) => o.outcome !== 'ok');
+    // Every run of 3 failures within 5 probes lies inside a cluster.
+    for (let i = 2; i < failed.length; i++) {
+      const first = failed[i - 2]!;
+      if (failed[i]!.at - first.at >= 5 * TIMING.intervalMs) continue;
+      const sent = first.at - first.latencyMs;
+      expect(clusters.some((c) => sent >= c.from && failed[i]!.at <= c.to)).toBe(true);
     }
   });
 });

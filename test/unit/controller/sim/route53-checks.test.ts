@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKER_REGIONS, endpointHealthy, HealthCheck, INITIAL_CHECKER, nextCheckerState } from '../../../../controller/sim/route53-checks.js';
+import { NOISE_PROFILES } from '../../../../controller/sim/noise.js';
 import { World } from '../../../../controller/sim/world.js';
 
 const START = 2_000_000;
@@ -28,7 +29,7 @@ describe('Route 53 checker status', () => {
 });
 
 describe('HealthCheck', () => {
-  const outage = new World([{ kind: 'outage', region: 'us-east-1', at: 60_000, for: 120_000 }], START, ['us-east-1', 'us-west-2']);
+  const outage = new World([{ kind: 'outage', scope: 'region', region: 'us-east-1', at: 60_000, for: 120_000 }], START, ['us-east-1', 'us-west-2']);
   const check = new HealthCheck(outage, 1, 'us-east-1', 'api', 10_000, 3, LATENCY);
 
   it('runs each checker on its own phase within the interval', () => {
@@ -63,5 +64,25 @@ describe('HealthCheck', () => {
     const c = new HealthCheck(cut, 1, 'us-west-2', 'api', 10_000, 3, LATENCY);
     expect(c.healthyCheckers(START + 60_000)).toBe(0);
     expect(c.healthyCheckers(START + 200_000)).toBe(8);
+  });
+});
+
+describe('HealthCheck under network noise', () => {
+  const quiet = new World([], START, ['us-east-1', 'us-west-2']);
+  const bursty = { ...NOISE_PROFILES.bursty };
+  const check = new HealthCheck(quiet, 2, 'us-east-1', 'api', 10_000, 3, LATENCY, bursty);
+
+  it("fails some checkers' checks, as every probe path sees the noise", () => {
+    const results = CHECKER_REGIONS.flatMap((_, checker) => Array.from({ length: 360 }, (_, n) => check.checkPasses(checker, n)));
+    expect(results.filter((passed) => !passed).length).toBeGreaterThan(0);
+  });
+
+  it('rarely moves the endpoint: more than 18% of checkers stay healthy', () => {
+    for (let at = START + 60_000; at < START + 3_600_000; at += 7_000) expect(endpointHealthy(check.healthyCheckers(at))).toBe(true);
+  });
+
+  it('answers alike whatever was asked before (check results are remembered, never changed)', () => {
+    const fresh = new HealthCheck(quiet, 2, 'us-east-1', 'api', 10_000, 3, LATENCY, bursty);
+    for (const at of [START + 900_000, START + 100_000, START + 900_000, START + 400_000]) expect(fresh.healthyCheckers(at)).toBe(check.healthyCheckers(at));
   });
 });

@@ -28,7 +28,7 @@ describe('timeline', () => {
 
   it('records changes of verdict and classification, and new reasons only', () => {
     const recorder = new TimelineRecorder(1000);
-    recorder.incident({ kind: 'outage', region: 'us-east-1', at: 2000, for: 3000, index: 0, start: 3000, end: 6000 });
+    recorder.incident({ kind: 'outage', scope: 'region', region: 'us-east-1', at: 2000, for: 3000, index: 0, start: 3000, end: 6000 });
     recorder.step(2000, assessment('healthy', 'none', 'none'), [none('no action: primary us-east-1 healthy')]);
     recorder.step(3000, assessment('healthy', 'none', 'none'), [none('no action: primary us-east-1 healthy')]);
     recorder.step(4000, assessment('failed', 'regional', 'regional: us-east-1 failed'), [none('suspect: failed for 0s of 1s')]);

@@ -1,3 +1,4 @@
+import { NOISE_PROFILES } from '../../../../../controller/sim/noise.js';
 import { runBaseline, type BaselineContext, type BaselinePolicy } from '../../../../../controller/sim/baselines/policy.js';
 import type { Incident } from '../../../../../controller/sim/scenario.js';
 import { World } from '../../../../../controller/sim/world.js';
@@ -11,7 +12,7 @@ export function context(...incidents: Incident[]): BaselineContext {
 }
 
 export function contextWithSeed(seed: number, ...incidents: Incident[]): BaselineContext {
-  return { world: new World(incidents, START, REGIONS), seed, regions: REGIONS, primary: 'us-east-1', service: 'api', latency: { baseMs: 20, jitterMs: 40 } };
+  return { world: new World(incidents, START, REGIONS), seed, regions: REGIONS, primary: 'us-east-1', service: 'api', latency: { baseMs: 20, jitterMs: 40 }, noise: NOISE_PROFILES.none };
 }
 
 /** Runs a policy over the first 10 minutes and returns its flips as offsets from the start. */
@@ -19,4 +20,4 @@ export function flips<S>(policy: BaselinePolicy<S>, ...incidents: Incident[]) {
   return runBaseline(policy, context(...incidents), [{ from: START, to: START + 10 * MINUTE }]).map((f) => ({ ...f, at: f.at - START }));
 }
 
-export const outage: Incident = { kind: 'outage', region: 'us-east-1', at: 2 * MINUTE, for: 3 * MINUTE };
+export const outage: Incident = { kind: 'outage', scope: 'region', region: 'us-east-1', at: 2 * MINUTE, for: 3 * MINUTE };

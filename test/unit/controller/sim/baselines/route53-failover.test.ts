@@ -45,6 +45,6 @@ describe('route53 baselines', () => {
   });
 
   it('ignores a gray failure that leaves more than 18% of checkers healthy', () => {
-    expect(flips(route53Fast, { kind: 'gray', region: 'us-east-1', errorRate: 0.3, status: 503, at: MINUTE, for: 5 * MINUTE })).toEqual([]);
+    expect(flips(route53Fast, { kind: 'gray', region: 'us-east-1', errorRate: 0.3, status: 503, rampUp: 0, at: MINUTE, for: 5 * MINUTE })).toEqual([]);
   });
 });

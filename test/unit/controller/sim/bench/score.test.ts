@@ -5,10 +5,10 @@ import type { BenchIncident } from '../../../../../controller/sim/bench/workload
 const START = 1_000_000;
 const TAIL = 60_000;
 const incidents: BenchIncident[] = [
-  { label: 'outage', expectation: 'warranted', incident: { kind: 'outage', region: 'us-east-1', at: 100_000, for: 30_000 } },
-  { label: 'hang', expectation: 'warranted', incident: { kind: 'hang', region: 'us-east-1', at: 1_000_000, for: 60_000 } },
+  { label: 'outage', expectation: 'warranted', incident: { kind: 'outage', scope: 'region', region: 'us-east-1', at: 100_000, for: 30_000 } },
+  { label: 'hang', expectation: 'warranted', incident: { kind: 'hang', scope: 'region', region: 'us-east-1', at: 1_000_000, for: 60_000 } },
   { label: 'global-hang', expectation: 'futile', incident: { kind: 'global', mode: 'hang', errorRate: 1, status: 429, at: 2_000_000, for: 60_000 } },
-  { label: 'gray-degraded', expectation: 'unwarranted', incident: { kind: 'gray', region: 'us-east-1', errorRate: 0.05, status: 503, at: 3_000_000, for: 60_000 } },
+  { label: 'gray-degraded', expectation: 'unwarranted', incident: { kind: 'gray', region: 'us-east-1', errorRate: 0.05, status: 503, rampUp: 0, at: 3_000_000, for: 60_000 } },
   { label: 'flapping-above', expectation: 'tolerated', incident: { kind: 'flapping', region: 'us-east-1', down: 30_000, up: 30_000, at: 4_000_000, for: 120_000 } },
 ];
 const failover = (offset: number, from = 'us-east-1') => ({ at: START + offset, from, to: 'us-west-2' });
@@ -39,5 +39,26 @@ describe('scoreFailovers', () => {
 
   it('reports no percentiles when nothing was detected', () => {
     expect(scoreFailovers('x', [], incidents, START, TAIL).ttdMs).toEqual({ p50: null, p99: null, max: null });
+  });
+});
+
+describe('scoreFailovers: target groups', () => {
+  const grouped: BenchIncident[] = [
+    { label: 'region-outage', expectation: 'warranted', group: 'region', incident: { kind: 'outage', scope: 'region', region: 'us-east-1', at: 100_000, for: 30_000 } },
+    { label: 'app-outage', expectation: 'warranted', group: 'app', incident: { kind: 'outage', scope: 'app', region: 'us-east-1', at: 1_000_000, for: 60_000 } },
+    { label: 'slow-onset', expectation: 'warranted', group: 'slow-onset', onsetMs: 40_000, incident: { kind: 'gray', region: 'us-east-1', errorRate: 1, status: 503, rampUp: 80_000, at: 2_000_000, for: 200_000 } },
+  ];
+
+  it('times each group from its incident start, a slow onset from when it crossed the failure ratio', () => {
+    const score = scoreFailovers('fcp', [failover(105_000), failover(1_016_000), failover(2_070_000)], grouped, START, TAIL);
+    expect(score.groups).toEqual({
+      region: { incidents: 1, detected: 1, missed: 0, ttdMs: { p50: 5000, p99: 5000, max: 5000 } },
+      app: { incidents: 1, detected: 1, missed: 0, ttdMs: { p50: 16_000, p99: 16_000, max: 16_000 } },
+      'slow-onset': { incidents: 1, detected: 1, missed: 0, ttdMs: { p50: 30_000, p99: 30_000, max: 30_000 } },
+    });
+  });
+
+  it('counts a group incident without a failover as missed', () => {
+    expect(scoreFailovers('fcp', [], grouped, START, TAIL).groups.app).toEqual({ incidents: 1, detected: 0, missed: 1, ttdMs: { p50: null, p99: null, max: null } });
   });
 });

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { detectionWorkload, INCIDENT_LEAD_MS, INCIDENT_TAIL_MS, WORKLOAD_KINDS } from '../../../../../controller/sim/bench/workload.js';
-import { parseScenario } from '../../../../../controller/sim/scenario.js';
+import { PROFILES } from '../../../../../controller/sim/bench/profiles.js';
+import { parseScenario, type Incident } from '../../../../../controller/sim/scenario.js';
 
 describe('detection workload', () => {
   it('covers every kind once before repeating any, in a valid scenario', () => {
-    const workload = detectionWorkload(1, 200);
-    expect(workload.incidents.length).toBe(20); // one incident per 10 region-hours
+    const workload = detectionWorkload(1, 250);
+    expect(workload.incidents.length).toBe(25); // one incident per 10 region-hours
     expect(workload.incidents.length).toBeGreaterThanOrEqual(WORKLOAD_KINDS.length);
     expect(new Set(workload.incidents.slice(0, WORKLOAD_KINDS.length).map((i) => i.label))).toEqual(new Set(WORKLOAD_KINDS.map((k) => k.label)));
     const scenario = parseScenario(workload.scenario);
     expect(scenario.incidents).toHaveLength(workload.incidents.length);
-    expect((scenario.duration * scenario.config.regions.length) / 3_600_000).toBeCloseTo(200);
+    expect((scenario.duration * scenario.config.regions.length) / 3_600_000).toBeCloseTo(250);
   });
 
   it('gives each incident its own quiet slot, with time before and after it', () => {
@@ -23,9 +24,15 @@ describe('detection workload', () => {
   });
 
   it.each([
-    ['outage', (i: { kind: string; for: number }) => i.kind === 'outage' && i.for >= 15_000],
-    ['hang', (i: { kind: string; for: number }) => i.kind === 'hang' && i.for >= 15_000],
-  ])('draws %s incidents of 15 s or longer on the primary', (label, check) => {
+    ['region-outage', (i: Incident) => i.kind === 'outage' && i.scope === 'region' && i.for >= 15_000],
+    ['region-hang', (i: Incident) => i.kind === 'hang' && i.scope === 'region' && i.for >= 15_000],
+    ['app-outage', (i: Incident) => i.kind === 'outage' && i.scope === 'app' && i.for >= 30_000],
+    ['app-hang', (i: Incident) => i.kind === 'hang' && i.scope === 'app' && i.for >= 30_000],
+    ['blip-503', (i: Incident) => i.kind === 'blip' && i.mode === '503' && i.for >= 1000 && i.for <= 12_000],
+    ['blip-restart', (i: Incident) => i.kind === 'blip' && i.mode === 'restart' && i.for <= 12_000],
+    ['blip-stall', (i: Incident) => i.kind === 'blip' && i.mode === 'stall' && i.for <= 12_000],
+    ['slow-onset', (i: Incident) => i.kind === 'gray' && i.rampUp >= 60_000 && i.errorRate >= 0.75],
+  ])('draws %s incidents as the targets define them, on the primary', (label, check) => {
     const { incidents } = detectionWorkload(3, 2000);
     const picked = incidents.filter((i) => i.label === label);
     expect(picked.length).toBeGreaterThan(0);
@@ -40,6 +47,28 @@ describe('detection workload', () => {
     for (const { incident } of incidents.filter((i) => i.label === 'flapping-below')) {
       expect(incident.kind === 'flapping' && incident.down <= 2000).toBe(true);
     }
+  });
+
+  it('measures a slow onset from when its error rate crosses the failure ratio', () => {
+    const { incidents } = detectionWorkload(3, 2000);
+    const slow = incidents.filter((i) => i.label === 'slow-onset');
+    expect(slow.length).toBeGreaterThan(0);
+    for (const { incident, onsetMs, group } of slow) {
+      expect(group).toBe('slow-onset');
+      if (incident.kind !== 'gray') throw new Error('a slow onset is a gray failure');
+      expect(onsetMs).toBeCloseTo((incident.rampUp * 0.5) / incident.errorRate, -2);
+    }
+  });
+
+  it("adds a profile's background conditions, one replica at a time, for about their share of the time", () => {
+    const flaky = detectionWorkload(4, 3000, PROFILES.find((p) => p.name === 'flaky-vantage')!);
+    const covered = flaky.background.reduce((sum, i) => sum + i.for, 0);
+    expect(flaky.background.every((i) => i.kind === 'flaky')).toBe(true);
+    expect(new Set(flaky.background.map((i) => ('vantage' in i ? i.vantage : ''))).size).toBe(3);
+    expect(covered / flaky.durationMs).toBeGreaterThan(0.35);
+    expect(covered / flaky.durationMs).toBeLessThan(0.65);
+    expect(parseScenario(flaky.scenario).incidents.length).toBe(flaky.incidents.length + flaky.background.length);
+    expect(detectionWorkload(4, 3000).background).toEqual([]);
   });
 
   it('is a function of the seed', () => {
