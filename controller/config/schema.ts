@@ -1,18 +1,15 @@
 import { z } from 'zod';
-import { isAwsRegion } from './aws-regions.js';
-import { sandboxSection } from '../../sandbox/config-schema.js';
-import { notificationsSchema } from '../notify/config.js';
-import { duration } from './duration.js';
-import { isHttpUrl, redactUrl } from './validate.js';
+import { regionNameSchema } from '../../kernel/region.js';
+import { notificationsSchema } from './notifications.js';
+import { duration } from '../../kernel/duration.js';
+import { isHttpUrl, redactUrl } from '../../kernel/validate.js';
 
 /**
  * The controller's configuration. Validated once at the edge (`loadConfig`); inside, the parsed
  * `Config` type is trusted. Every message says what is wrong and how to fix it.
  */
 
-const regionName = z
-  .string()
-  .refine((value): boolean => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
+const regionName = regionNameSchema();
 
 const identifier = z
   .string()
@@ -378,7 +375,7 @@ export const configSchema = z
     /** Where decisions, plan progress and refusals are announced (webhook, SNS). */
     notifications: notificationsSchema,
     /** Settings only the local sandbox reads (sandbox/config-schema.ts); the controller ignores them. */
-    sandbox: sandboxSection.optional(),
+    sandbox: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.regions.map((r) => r.name);
@@ -443,4 +440,4 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
-export type RegionName = string;
+

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import type { SandboxSettings } from '../config-schema.js';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
