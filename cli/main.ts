@@ -3,57 +3,60 @@ import { describeError, FcpError, InputError, RefusedError } from '../kernel/err
 import { registerBenchCommands } from './commands/bench.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerAuditCommand } from './commands/audit.js';
-import { registerInfraCommands } from './commands/infra.js';
 import { registerOperateCommands } from './commands/operate.js';
-import { registerRolloutCommand } from './commands/rollout.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerSimulateCommand } from './commands/simulate.js';
 
-/** Commands that run the sandbox (with the controller on this machine); their modules load on demand. */
-const LOCAL_COMMANDS: readonly { name: string; summary: string }[] = [
-  { name: 'start', summary: 'The sandbox, three controller replicas and the dashboard on this machine' },
-  { name: 'drill', summary: 'Game day on this machine: a fresh sandbox, replicas, traffic and a fault schedule' },
-  { name: 'sandbox', summary: 'The AWS sandbox alone: up, faults, traffic' },
+/**
+ * Commands that need a checkout of the repository, not only the controller: `start`, `drill` and
+ * `sandbox` compose the controller with the sandbox; `infra` and `rollout` read the Pulumi stacks
+ * and the program's settings. Their modules load on demand, so the production image (kernel,
+ * controller and CLI only) runs `fcp controller` and the operator commands without them.
+ */
+const CHECKOUT_COMMANDS: readonly { name: string; summary: string; load: () => Promise<(program: Command) => void> }[] = [
+  { name: 'start', summary: 'The sandbox, three controller replicas and the dashboard on this machine', load: async () => (await import('./commands/local.js')).registerStartCommand },
+  { name: 'drill', summary: 'Game day on this machine: a fresh sandbox, replicas, traffic and a fault schedule', load: async () => (await import('./commands/local.js')).registerDrillCommand },
+  { name: 'sandbox', summary: 'The AWS sandbox alone: up, faults, traffic', load: async () => (await import('./commands/sandbox.js')).registerSandboxCommands },
+  { name: 'infra', summary: 'The Pulumi stacks as the live controller sees them', load: async () => (await import('./commands/infra.js')).registerInfraCommands },
+  { name: 'rollout', summary: 'A progressive rollout of Pulumi stacks, baked under the controller\'s verdicts', load: async () => (await import('./commands/rollout.js')).registerRolloutCommand },
 ];
 
-/** Whether `argv` needs the local commands' full definitions: one of them, or help that lists them. */
-function wantsLocalCommands(argv: readonly string[]): boolean {
-  const first = argv.find((arg) => !arg.startsWith('-'));
-  if (first === undefined || first === 'help') return true;
-  return LOCAL_COMMANDS.some((c) => c.name === first);
+/** The command `argv` names (its first word that is not an option); undefined for none. */
+function commandIn(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
 }
 
 /**
- * Registers `start`, `drill` and `sandbox`. They compose the controller with the sandbox, so their
- * modules (and the sandbox's) are imported only when asked for. An installation without the
- * sandbox (the production image) lists them with a one-line explanation instead.
+ * Registers the checkout commands: fully when `argv` asks for one of them or for help that lists
+ * them, else as hidden names. Where a module cannot be found (an installation without the sandbox
+ * or infra/), the command is listed with what it needs, and running it says so (exit 2).
  */
-async function registerLocalCommands(program: Command, argv: readonly string[]): Promise<void> {
-  if (wantsLocalCommands(argv)) {
-    try {
-      const [local, sandbox] = await Promise.all([import('./commands/local.js'), import('./commands/sandbox.js')]);
-      local.registerLocalCommands(program);
-      sandbox.registerSandboxCommands(program);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+async function registerCheckoutCommands(program: Command, argv: readonly string[]): Promise<void> {
+  const asked = commandIn(argv);
+  const listing = asked === undefined || asked === 'help';
+  for (const command of CHECKOUT_COMMANDS) {
+    if (listing || asked === command.name) {
+      try {
+        (await command.load())(program);
+        continue;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+      }
     }
-  }
-  for (const { name, summary } of LOCAL_COMMANDS) {
     program
-      .command(name, { hidden: !wantsLocalCommands(argv) })
-      .description(summary)
+      .command(command.name, { hidden: !listing && asked !== command.name })
+      .description(command.summary)
       .allowUnknownOption()
       .allowExcessArguments()
       .action(() => {
-        throw new InputError(`fcp ${name} needs the sandbox, which this installation does not include`, ['run it from a checkout of the repository (npm ci && npm start); the production image runs `fcp controller` only']);
+        throw new InputError(`fcp ${command.name} needs a checkout of the repository, which this installation is not`, ['run it from a clone (npm ci first); the production image runs `fcp controller` and the operator commands only']);
       });
   }
 }
 
 /**
  * The `fcp` command. Exit codes: 0 success, 1 an operation failed, 2 bad input or a refused request
- * (nothing was changed). `argv` decides which command modules load (see `registerLocalCommands`).
+ * (nothing was changed). `argv` decides which command modules load (see `registerCheckoutCommands`).
  */
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('fcp')
@@ -63,13 +66,11 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   program.configureHelp({ sortSubcommands: true });
   registerBenchCommands(program);
   registerConfigCommands(program);
-  registerInfraCommands(program);
   registerOperateCommands(program);
   registerAuditCommand(program);
-  registerRolloutCommand(program);
   registerRunCommands(program);
   registerSimulateCommand(program);
-  await registerLocalCommands(program, argv);
+  await registerCheckoutCommands(program, argv);
   return program;
 }
 

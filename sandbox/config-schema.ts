@@ -49,3 +49,8 @@ export function sandboxSettings(spec: SandboxSpec): SandboxSettings {
   parsed.set(spec, settings);
   return settings;
 }
+
+/** The section's JSON Schema as users write it, for `fcp config schema`. */
+export function sandboxJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(sandboxSection, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

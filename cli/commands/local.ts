@@ -14,9 +14,9 @@ import { untilSignal } from '../signals.js';
 
 /**
  * Commands that compose the controller with the sandbox on this machine: `start` and `drill`.
- * The CLI loads this module only when one of them (or help) is asked for.
+ * The CLI loads this module only when one of them (or help) is asked for (cli/main.ts).
  */
-export function registerLocalCommands(program: Cli): void {
+export function registerStartCommand(program: Cli): void {
   program
     .command('start')
     .description('The embedded default: the sandbox plus one controller replica per region, until Ctrl-C')
@@ -74,7 +74,9 @@ export function registerLocalCommands(program: Cli): void {
       logger.info('stopping replicas and the sandbox');
       await deployment.stop();
     });
+}
 
+export function registerDrillCommand(program: Cli): void {
   program
     .command('drill')
     .description('Game day on this machine: a fresh sandbox and replicas, client traffic, a fault schedule, a report of what was expected and what happened; exits 0 only if the expectation held')

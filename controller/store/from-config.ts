@@ -6,7 +6,7 @@ import { DynamoStateStore } from './dynamo-store.js';
 export interface OpenStoreOptions {
   /** The replica's region: a DynamoDB global table is written through the local replica. */
   region: string;
-  /** Where the embedded store listens (from startEmbeddedDynamo); defaults to aws.endpoints.dynamodb. */
+  /** Where the embedded store listens (the sandbox's dynalite); defaults to aws.endpoints.dynamodb. */
   endpoint?: string;
 }
 
@@ -15,7 +15,7 @@ export function openStateStore(config: Config, options: OpenStoreOptions): Dynam
   const endpoint = options.endpoint ?? config.aws.endpoints.dynamodb;
   if (config.store.kind === 'embedded' && endpoint === undefined) {
     throw new InputError('the embedded store needs an endpoint', [
-      'aws.endpoints.dynamodb: set it to where the embedded store listens (the sandbox serves it), or start one with startEmbeddedDynamo',
+      'aws.endpoints.dynamodb: set it to where the embedded store listens (the sandbox serves it)',
     ]);
   }
   const { credentials } = config.aws;

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDynamoClient } from '../../../../controller/store/client.js';
 import { DynamoStateStore } from '../../../../controller/store/dynamo-store.js';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../../../controller/store/embedded.js';
+import { EmbeddedStore } from '../../../../sandbox/store/dynalite.js';
 import type { TableOptions } from '../../../../controller/store/table.js';
 
 /** One dynalite per test file on a free loopback port; each test gets its own namespace in one table. */
 export interface StoreFixture {
-  dynamo: EmbeddedDynamo;
+  /** dynalite as the sandbox runs it, without its IAM front. */
+  dynamo: { endpoint: string; close(): Promise<void> };
   dataDir: string;
   /** A store on a fresh namespace, so tests never see each other's items. */
   newStore(): DynamoStateStore;
@@ -37,7 +38,9 @@ export function storeAt(endpoint: string, namespace: string, timeouts = TIMEOUTS
 
 export async function startStoreFixture(): Promise<StoreFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fcp-store-'));
-  const dynamo = await startEmbeddedDynamo({ dataDir, host: '127.0.0.1', port: 0 });
+  const embedded = new EmbeddedStore({ dataDir, host: '127.0.0.1', port: 0 });
+  await embedded.start();
+  const dynamo = { endpoint: embedded.url, close: () => embedded.close() };
   const stores: DynamoStateStore[] = [];
   let counter = 0;
   const newStore = () => {
