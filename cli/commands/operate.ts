@@ -1,7 +1,8 @@
 import type { Command as Cli } from 'commander';
 import { textProblem } from '../../controller/api/text.js';
 import { InputError } from '../../kernel/errors.js';
-import type { ApprovalRequest, CommandRecord } from '../../controller/store/state-store.js';
+import type { CommandRecord } from '../../controller/store/state-store.js';
+import type { ApprovalRequest } from '../../controller/store/api-records.js';
 import { renderSnapshot } from '../../controller/status.js';
 import { breakGlassFailover, DEFAULT_BREAK_GLASS_FILE } from '../break-glass.js';
 import { confirm, output, requireApi, withCommonOptions, type CommonOptions } from '../context.js';

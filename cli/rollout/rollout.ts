@@ -1,6 +1,6 @@
 import { formatDuration } from '../../kernel/time.js';
 import { describeError } from '../../kernel/errors.js';
-import type { ChangeRecord } from '../../controller/store/state-store.js';
+import type { ChangeRecord } from '../../controller/store/api-records.js';
 import type { LiveController, LiveStatus } from '../live-controller.js';
 import type { RolloutStep } from './plan.js';
 import { regression } from './regression.js';

@@ -4,7 +4,8 @@ import type { Millis } from '../../kernel/time.js';
 import { InputError } from '../../kernel/errors.js';
 import { canonicalJson } from '../store/canonical-json.js';
 import { ConflictError, StoreUnavailableError } from '../store/errors.js';
-import type { ApprovalRequest, AuditPhase, ChangeRecord, CommandRecord, IdempotencyStore } from '../store/state-store.js';
+import type { AuditPhase, CommandRecord } from '../store/state-store.js';
+import type { ApprovalRequest, ChangeRecord, IdempotencyStore } from '../store/api-records.js';
 import { ApiError, type Answer } from './operations.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;

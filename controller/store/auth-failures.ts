@@ -2,7 +2,7 @@ import type { Millis } from '../../kernel/time.js';
 import { num, requiredNumber } from './attributes.js';
 import { EXPIRES_AT, expiresAt, isExpired } from './expiry.js';
 import type { Keys } from './keys.js';
-import type { AuthFailureCount, AuthFailureStore } from './state-store.js';
+import type { AuthFailureCount, AuthFailureStore } from './api-records.js';
 import type { Table } from './table.js';
 import { requireNumber, requireText } from './validate.js';
 

@@ -4,7 +4,7 @@ import { InputError } from '../../kernel/errors.js';
 import { json, requiredJson, str } from './attributes.js';
 import { ConflictError } from './errors.js';
 import { pad, type Keys } from './keys.js';
-import type { ChangeRecord, ChangeStart, ChangeStore } from './state-store.js';
+import type { ChangeRecord, ChangeStart, ChangeStore } from './api-records.js';
 import type { Table } from './table.js';
 import { requireNumber, requireText } from './validate.js';
 

@@ -3,7 +3,7 @@ import { num, optionalJson, optionalNumber, optionalString, str } from './attrib
 import { StoreError } from './errors.js';
 import { EXPIRES_AT, expiredBy, expiresAt } from './expiry.js';
 import type { Keys } from './keys.js';
-import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from './state-store.js';
+import type { IdempotencyRecord, IdempotencyStore, StoredResponse } from './api-records.js';
 import type { Item, Table } from './table.js';
 import { requireNumber, requireText } from './validate.js';
 

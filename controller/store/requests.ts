@@ -4,7 +4,8 @@ import { ConflictError, StoreError } from './errors.js';
 import type { Keys } from './keys.js';
 import { toRecord, validateCommandId } from './commands.js';
 import { assign, changeExpression } from './fence.js';
-import type { ApprovalRequest, CommandRecord, CommandStatus, FlipCommand, RequestDecision, RequestStatus, RequestStore } from './state-store.js';
+import type { CommandRecord, CommandStatus } from './state-store.js';
+import type { ApprovalRequest, FlipCommand, RequestDecision, RequestStatus, RequestStore } from './api-records.js';
 import type { Item, Table } from './table.js';
 import { requireText } from './validate.js';
 

@@ -34,5 +34,4 @@ describe('the layer rule (lint/layers.js) in the project lint config', () => {
   ])('allows %s importing down the direction', async (file, code) => {
     expect(await layerProblems(file, code)).toEqual([]);
   });
-
 });

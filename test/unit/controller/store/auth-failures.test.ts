@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryAuthFailures } from '../../../../controller/store/auth-failures.js';
-import type { AuthFailureStore } from '../../../../controller/store/state-store.js';
+import type { AuthFailureStore } from '../../../../controller/store/api-records.js';
 import { startStoreFixture, storeAt, type StoreFixture } from './fixture.js';
 
 let fixture: StoreFixture;

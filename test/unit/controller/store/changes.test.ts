@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../../kernel/errors.js';
 import { ConflictError } from '../../../../controller/store/errors.js';
-import type { ChangeStart } from '../../../../controller/store/state-store.js';
+import type { ChangeStart } from '../../../../controller/store/api-records.js';
 import { startStoreFixture, type StoreFixture } from './fixture.js';
 
 let fixture: StoreFixture;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../../controller/store/errors.js';
-import type { ApprovalRequest } from '../../../../controller/store/state-store.js';
+import type { ApprovalRequest } from '../../../../controller/store/api-records.js';
 import { startStoreFixture, type StoreFixture } from './fixture.js';
 
 let fixture: StoreFixture;
