@@ -6,7 +6,7 @@ import { fcp, resetCliAfterEach } from './in-process.js';
 
 resetCliAfterEach();
 
-const example = new URL('../../../../examples/sandbox.yaml', import.meta.url).pathname;
+const example = new URL('../../../examples/sandbox.yaml', import.meta.url).pathname;
 
 describe('fcp config', () => {
   it('validates a good file', async () => {

@@ -5,7 +5,7 @@ import { buildProviders } from '../../../controller/wiring.js';
 import { ArcRoutingControlRouter } from '../../../controller/providers/traffic/arc.js';
 import { Route53WeightedRouter } from '../../../controller/providers/traffic/route53.js';
 
-const sandbox = () => loadConfig(new URL('../../../../examples/sandbox.yaml', import.meta.url).pathname);
+const sandbox = () => loadConfig(new URL('../../../examples/sandbox.yaml', import.meta.url).pathname);
 
 const route53Traffic: Config['traffic'] = {
   mechanism: 'route53',

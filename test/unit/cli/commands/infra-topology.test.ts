@@ -14,7 +14,7 @@ import { writeSplitStacks } from '../rollout/stacks.js';
  */
 
 resetCliAfterEach();
-const EXAMPLE = new URL('../../../../../Pulumi.example.yaml', import.meta.url).pathname;
+const EXAMPLE = new URL('../../../../Pulumi.example.yaml', import.meta.url).pathname;
 let fixture: ApiFixture;
 let api: ApiHarness;
 let url: string;

@@ -6,7 +6,7 @@ import { fcp, resetCliAfterEach } from '../in-process.js';
 
 resetCliAfterEach();
 
-const example = (name: string) => new URL(`../../../../../examples/scenarios/${name}.yaml`, import.meta.url).pathname;
+const example = (name: string) => new URL(`../../../../examples/scenarios/${name}.yaml`, import.meta.url).pathname;
 
 describe('fcp simulate', () => {
   it('prints the timeline of decisions', async () => {

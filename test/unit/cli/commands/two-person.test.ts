@@ -9,7 +9,7 @@ resetCliAfterEach();
 
 /** The embedded default with the two-person rule on, and a store nobody listens to: the refusal must come before any write. */
 function twoPersonConfig(): string {
-  const config = YAML.parse(readFileSync(new URL('../../../../../examples/sandbox.yaml', import.meta.url), 'utf8'));
+  const config = YAML.parse(readFileSync(new URL('../../../../examples/sandbox.yaml', import.meta.url), 'utf8'));
   config.failover.approval = { required: true, window: '10m' };
   config.aws.endpoints.dynamodb = 'http://127.0.0.1:9';
   const file = join(mkdtempSync(join(tmpdir(), 'fcp-two-person-')), 'config.yaml');
