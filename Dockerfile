@@ -9,11 +9,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
+# What `fcp controller` loads: the kernel, the controller and the CLI. The sandbox (an AWS emulator
+# for development and drills) is not shipped; the CLI loads its commands only when asked for them.
 COPY tsconfig.json ./
 COPY bin ./bin
+COPY kernel ./kernel
 COPY controller ./controller
-# The controller's config schema includes the sandbox section's schema; examples hold the default config.
-COPY sandbox ./sandbox
+COPY cli ./cli
 COPY examples ./examples
 
 # `fcp` on the PATH; /etc/fcp writable by the runtime user, who writes the config there at start.

@@ -1,6 +1,7 @@
 // Lint rules: typescript-eslint's recommended set, plus the house rules that keep a 3 a.m. reader safe.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layersPlugin } from './lint/layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', 'artifacts/**', 'coverage/**'] },
@@ -13,6 +14,12 @@ export default tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // One dependency direction: kernel <- controller <- cli, kernel <- sandbox <- cli (lint/layers.js).
+    files: ['kernel/**/*.ts', 'controller/**/*.ts', 'sandbox/**/*.ts', 'infra/**/*.ts', 'cli/**/*.ts'],
+    plugins: { layers: layersPlugin },
+    rules: { 'layers/direction': 'error' },
   },
   {
     // The dashboard runs in the browser, as plain modules without a build step.

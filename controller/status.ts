@@ -3,10 +3,11 @@ import type { Config } from './config/schema.js';
 import { assess } from './domain/assess.js';
 import { decide, initialTopology } from './domain/decide.js';
 import { renderPlan, type StepMark } from './domain/plan.js';
-import type { Millis } from './domain/time.js';
-import { formatDuration } from './domain/time.js';
+import type { Millis } from '../kernel/time.js';
+import { formatDuration } from '../kernel/time.js';
 import type { Assessment, Command, Condition, DatabaseStatus, Decision, Topology } from './domain/types.js';
-import type { ChangeRecord, LeaseState, PlanJournal, PublishedObservations, StateStore } from './providers/store/port.js';
+import type { LeaseState, PlanJournal, PublishedObservations, StateStore } from './store/state-store.js';
+import type { ChangeRecord } from './store/api-records.js';
 
 /** What the store says about the deployment right now: the input of `fcp status`, `fcp plan` and the API. */
 export interface Snapshot {

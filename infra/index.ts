@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { InputError } from '../controller/errors.js';
+import { InputError } from '../kernel/errors.js';
 import { STACK_TIER_TYPE } from './policy/policy-inventory.js';
 import { defineInfrastructure } from './program.js';
 import { SETTINGS_NAMESPACE } from './settings.js';

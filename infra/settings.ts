@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isAwsRegion } from '../controller/config/aws-regions.js';
-import { parseWith } from '../controller/config/validate.js';
+import { regionNameSchema } from '../kernel/region.js';
+import { parseWith } from '../kernel/validate.js';
 
 /**
  * The stack's settings: the `fcp:deployment` object of a `Pulumi.<stack>.yaml` file. Validated once,
@@ -24,9 +24,7 @@ export const STRONG_CONSISTENCY_REGION_SETS: readonly (readonly string[])[] = [
   ['ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3'],
 ];
 
-export const regionName = z
-  .string()
-  .refine((value): boolean => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
+export const regionName = regionNameSchema();
 
 /**
  * The deployment name prefixes AWS names: `<name>-<region>-controller-execution` must fit IAM's 64

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputError } from '../controller/errors.js';
-import { parseWith } from '../controller/config/validate.js';
+import { InputError } from '../kernel/errors.js';
+import { parseWith } from '../kernel/validate.js';
 import { networkSchema, regionName, sharedSettingsSchema, stackSettingsSchema, type SharedSettings, type StackSettings } from './settings.js';
 import { readStackConfig, SETTINGS_CONFIG_KEY } from './synth/stack-file.js';
 

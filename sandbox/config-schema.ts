@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { duration } from '../controller/config/duration.js';
+import { duration } from '../kernel/duration.js';
+import { parseWith } from '../kernel/validate.js';
+import type { SandboxSpec } from './spec.js';
 
 const port = z.number().int().min(0, 'must be a TCP port (0-65535)').max(65535, 'must be a TCP port (0-65535)');
 
@@ -32,3 +34,23 @@ export const sandboxSection = z.strictObject({
 });
 
 export type SandboxSettings = z.output<typeof sandboxSection>;
+
+const parsed = new WeakMap<object, SandboxSettings>();
+const section = z.strictObject({ sandbox: sandboxSection });
+
+/**
+ * The spec's `sandbox:` section, validated (defaults filled in). The controller treats the section
+ * as opaque; a bad value is an InputError naming each field (`sandbox.dnsPort: ...`).
+ */
+export function sandboxSettings(spec: SandboxSpec): SandboxSettings {
+  const known = parsed.get(spec);
+  if (known) return known;
+  const settings = parseWith(section, { sandbox: spec.sandbox ?? {} }, 'config').sandbox;
+  parsed.set(spec, settings);
+  return settings;
+}
+
+/** The section's JSON Schema as users write it, for `fcp config schema`. */
+export function sandboxJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(sandboxSection, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { Config } from '../controller/config/schema.js';
-import { InputError, describeError } from '../controller/errors.js';
+import type { SandboxSpec } from './spec.js';
+import { InputError, describeError } from '../kernel/errors.js';
 import { RegionApp } from './apps/region-app.js';
 import type { SessionStore } from './apps/session-store.js';
 import { createArcCluster, type ArcCluster } from './arc/index.js';
@@ -11,7 +11,7 @@ import { createIamEmulator, type IamEmulator } from './iam/api.js';
 import type { IamGate } from './iam/gate.js';
 import { sandboxAccount } from './iam/controller-role.js';
 import { sandboxIamGate } from './iam/principals.js';
-import { sandboxSection } from './config-schema.js';
+import { sandboxSettings } from './config-schema.js';
 import { createDnsServer } from './dns/server.js';
 import { faultApiHandler } from './faults/api.js';
 import { FaultRegistry, type ActiveFault } from './faults/registry.js';
@@ -20,10 +20,10 @@ import { createCloudWatchEmulator, createRdsEmulator, rdsTimings, RdsDataError, 
 import { createRoute53Emulator, type Route53Emulator } from './route53/index.js';
 import { SerialQueue } from './shared/serial.js';
 import { EmbeddedStore } from './store/dynalite.js';
-import { ephemeral, sandboxLayout, type AppAddress, type ListenAddress, type SandboxLayout } from './world/layout.js';
-import { closeServer, listen } from './world/listen.js';
-import { addressUrl, rewriteConfig } from './world/rewrite.js';
-import { seededResources, seedPlan, type SeededResources, type SeedPlan } from './world/seed.js';
+import { ephemeral, sandboxLayout, type AppAddress, type ListenAddress, type SandboxLayout } from './setup/layout.js';
+import { closeServer, listen } from './setup/listen.js';
+import { addressUrl, rewriteConfig } from './setup/rewrite.js';
+import { seededResources, seedPlan, type SeededResources, type SeedPlan } from './setup/seed.js';
 
 export interface StartSandboxOptions {
   /** Bind every part to a free port instead of the config's ports (tests, drills). */
@@ -63,10 +63,10 @@ export interface SandboxStats {
   faults: ActiveFault[];
 }
 
-export interface RunningSandbox {
+export interface RunningSandbox<Spec extends SandboxSpec = SandboxSpec> {
   endpoints: SandboxEndpoints;
   /** The config rewritten to the bound ports and URLs, ready for controller replicas. */
-  config: Config;
+  config: Spec;
   faults: FaultRegistry;
   stats(): SandboxStats;
   stop(): Promise<void>;
@@ -93,7 +93,7 @@ const DNS_LOOKUP_TIMEOUT_MS = 1000;
  * the fault API, then seeds the resources the config names. A config the sandbox cannot serve
  * throws an InputError before anything starts; any later failure stops what already started.
  */
-export async function startSandbox(config: Config, options: StartSandboxOptions): Promise<RunningSandbox> {
+export async function startSandbox<Spec extends SandboxSpec>(config: Spec, options: StartSandboxOptions): Promise<RunningSandbox<Spec>> {
   const log = options.logger ?? pino({ level: 'silent' });
   const configured = sandboxLayout(config);
   const layout = options.ephemeralPorts ? ephemeral(configured) : configured;
@@ -124,8 +124,8 @@ export async function startSandbox(config: Config, options: StartSandboxOptions)
   }
 }
 
-function createParts(config: Config, layout: SandboxLayout, dataDir: string, iam: IamGate): Parts {
-  const settings = config.sandbox ?? sandboxSection.parse({});
+function createParts(config: SandboxSpec, layout: SandboxLayout, dataDir: string, iam: IamGate): Parts {
+  const settings = sandboxSettings(config);
   const credentials = config.aws.credentials;
   const faults = new FaultRegistry({
     regions: config.regions.map((r) => r.name),
@@ -160,7 +160,7 @@ function createParts(config: Config, layout: SandboxLayout, dataDir: string, iam
 async function bindAll(
   parts: Parts,
   layout: SandboxLayout,
-  config: Config,
+  config: SandboxSpec,
   stack: Teardown,
   stats: () => SandboxStats,
   log: Logger,
@@ -239,7 +239,7 @@ function bindError(address: ListenAddress, cause: unknown): unknown {
  * carries only the address); if another address already has that port, all retry on a new one.
  */
 async function startApps(
-  config: Config,
+  config: SandboxSpec,
   addresses: Record<string, AppAddress>,
   shared: Pick<ConstructorParameters<typeof RegionApp>[0], 'faults' | 'resolver' | 'db'>,
 ): Promise<Record<string, RegionApp>> {
@@ -295,7 +295,7 @@ function seed(plan: SeedPlan, parts: Parts): void {
   parts.route53.seedHostedZone(plan.privateZone);
 }
 
-function describeEndpoints(config: Config, layout: SandboxLayout, plan: SeedPlan): SandboxEndpoints {
+function describeEndpoints(config: SandboxSpec, layout: SandboxLayout, plan: SeedPlan): SandboxEndpoints {
   return {
     route53: addressUrl(layout.route53),
     rds: addressUrl(layout.rds),
@@ -310,7 +310,7 @@ function describeEndpoints(config: Config, layout: SandboxLayout, plan: SeedPlan
   };
 }
 
-function sandboxStats(parts: Parts, config: Config): SandboxStats {
+function sandboxStats(parts: Parts, config: SandboxSpec): SandboxStats {
   const data = parts.rds.stats();
   const controls = config.traffic.mechanism === 'arc' ? config.traffic.routingControls : {};
   return {

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config/schema.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 
 export type Role = 'viewer' | 'operator' | 'approver';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FcpError, InputError, RefusedError, TimeoutError } from '../errors.js';
+import { FcpError, InputError, RefusedError, TimeoutError } from '../../kernel/errors.js';
 import { describeIssues, routeFor } from './routes.js';
 
 export interface ApiClientOptions {

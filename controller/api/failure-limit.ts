@@ -1,6 +1,6 @@
-import type { Millis } from '../domain/time.js';
-import { MemoryAuthFailures } from '../providers/store/auth-failures.js';
-import type { AuthFailureCount, AuthFailureStore } from '../providers/store/port.js';
+import type { Millis } from '../../kernel/time.js';
+import { MemoryAuthFailures } from '../store/auth-failures.js';
+import type { AuthFailureCount, AuthFailureStore } from '../store/api-records.js';
 
 /**
  * The limit on failed authentications per client address, shared by every replica through the

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import { roleAllows, type TokenVerifier } from './auth.js';
 import type { FailureLimit } from './failure-limit.js';
 import { ApiError } from './operations.js';

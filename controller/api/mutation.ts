@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Millis } from '../domain/time.js';
-import { InputError } from '../errors.js';
-import { canonicalJson } from '../providers/store/canonical-json.js';
-import { ConflictError, StoreUnavailableError } from '../providers/store/errors.js';
-import type { ApprovalRequest, AuditPhase, ChangeRecord, CommandRecord, IdempotencyStore } from '../providers/store/port.js';
+import type { Millis } from '../../kernel/time.js';
+import { InputError } from '../../kernel/errors.js';
+import { canonicalJson } from '../store/canonical-json.js';
+import { ConflictError, StoreUnavailableError } from '../store/errors.js';
+import type { AuditPhase, CommandRecord } from '../store/state-store.js';
+import type { ApprovalRequest, ChangeRecord, IdempotencyStore } from '../store/api-records.js';
 import { ApiError, type Answer } from './operations.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;

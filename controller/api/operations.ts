@@ -1,10 +1,11 @@
 import { CHANGE_LOOKBACK_MS } from '../changes/notes.js';
 import type { Config } from '../config/schema.js';
 import { buildPlan, renderPlan } from '../domain/plan.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Command, DatabaseStatus } from '../domain/types.js';
-import { FcpError, type FcpErrorOptions } from '../errors.js';
-import type { ApprovalRequest, FlipCommand, StateStore } from '../providers/store/port.js';
+import { FcpError, type FcpErrorOptions } from '../../kernel/errors.js';
+import type { StateStore } from '../store/state-store.js';
+import type { ApprovalRequest, FlipCommand } from '../store/api-records.js';
 import type { ReplicaStatus } from '../replica/replica.js';
 import { dryRun, readSnapshot } from '../status.js';
 import type { Principal } from './auth.js';

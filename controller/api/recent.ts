@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 
 /**
  * Wraps a slow read (AWS calls) so that callers within `maxAgeMs` of the last read share its result,

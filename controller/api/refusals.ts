@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { AuthRefusal } from './auth.js';
 import type { ControllerMetrics } from './metrics.js';
 

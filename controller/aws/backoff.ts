@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 
 /** Capped exponential backoff. `base` doubles per retry up to `cap`. */
 export interface BackoffPolicy {

@@ -1,8 +1,8 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { RandomSource } from './backoff.js';
 import { CLIENT_TIMEOUT, classifyAwsError, type AwsErrorClass } from './classify.js';
 import type { AwsClients } from './clients.js';
-import { deadlineSignal, systemClock, type Clock } from './clock.js';
+import { deadlineSignal, systemClock, type Clock } from '../../kernel/clock.js';
 import { AwsCallError } from './errors.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { describeTarget, type AwsTarget } from './target.js';

@@ -1,4 +1,4 @@
-import { FcpError } from '../errors.js';
+import { FcpError } from '../../kernel/errors.js';
 import type { AwsErrorClass, AwsErrorKind } from './classify.js';
 import { describeTarget, type AwsTarget } from './target.js';
 

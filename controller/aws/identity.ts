@@ -1,7 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { RegionName } from '../domain/types.js';
-import { FcpError } from '../errors.js';
-import type { StepBudget } from '../providers/ports.js';
+import { FcpError } from '../../kernel/errors.js';
+import type { StepBudget } from '../ports.js';
 import type { AwsCaller } from './caller.js';
 
 /**

@@ -1,5 +1,5 @@
-import { FcpError } from '../errors.js';
-import type { Millis } from '../domain/time.js';
+import { FcpError } from '../../kernel/errors.js';
+import type { Millis } from '../../kernel/time.js';
 import type { AwsCaller } from './caller.js';
 import type { AwsClients } from './clients.js';
 import { AwsCallError } from './errors.js';

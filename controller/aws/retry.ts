@@ -1,7 +1,7 @@
-import { FcpError } from '../errors.js';
-import type { Millis } from '../domain/time.js';
+import { FcpError } from '../../kernel/errors.js';
+import type { Millis } from '../../kernel/time.js';
 import { backoffDelay, type BackoffPolicy, type RandomSource } from './backoff.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import { RetryBudgetExhaustedError } from './errors.js';
 
 /** How hard one step may retry: capped exponential backoff with full jitter, within a budget. */

@@ -1,6 +1,6 @@
-import { formatDuration, type Millis } from '../domain/time.js';
+import { formatDuration, type Millis } from '../../kernel/time.js';
 import type { Assessment, Decision, RegionName } from '../domain/types.js';
-import type { ChangeRecord } from '../providers/store/port.js';
+import type { ChangeRecord } from '../store/api-records.js';
 
 /**
  * What people are told about infrastructure changes when regions fail: the change that reached a

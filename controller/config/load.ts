@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
-import { loadYamlFile, parseWith } from './validate.js';
+import { loadYamlFile, parseWith } from '../../kernel/validate.js';
 
 /** Loads and validates a controller config file. Throws InputError listing every problem. */
 export function loadConfig(path: string): Config {

@@ -1,52 +1,14 @@
 import { z } from 'zod';
-import { isAwsRegion } from './aws-regions.js';
-import { sandboxSection } from '../../sandbox/config-schema.js';
-import { notificationsSchema } from '../notify/config.js';
-import { duration } from './duration.js';
-import { isHttpUrl, redactUrl } from './validate.js';
+import { notificationsSchema } from './notifications.js';
+import { duration } from '../../kernel/duration.js';
+import { detection, probe } from './detection.js';
+import { regionName, identifier, httpUrl, arn, rdsIdentifier, clusterArn, dnsName, port, perRegion } from './fields.js';
 
 /**
  * The controller's configuration. Validated once at the edge (`loadConfig`); inside, the parsed
  * `Config` type is trusted. Every message says what is wrong and how to fix it.
  */
 
-const regionName = z
-  .string()
-  .refine((value): boolean => isAwsRegion(value), { error: (issue) => `${JSON.stringify(issue.input)} is not an AWS region; use a name such as "us-east-1"` });
-
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'use lower-case letters, digits and dashes, starting with a letter (at most 63 characters)');
-
-const httpUrl = z.string().refine(isHttpUrl, { error: (issue) => `${redactUrl(issue.input)} is not an http(s) URL` });
-
-const arn = (service: string) =>
-  z
-    .string()
-    .refine((value) => new RegExp(`^arn:aws[a-z-]*:${service}:`).test(value), {
-      error: (issue) => `${JSON.stringify(issue.input)} is not an ${service} ARN (it should start with "arn:aws:${service}:")`,
-    });
-
-/** RDS stores global-cluster and DB-cluster identifiers in lower case; the config holds them as RDS returns them. */
-const RDS_IDENTIFIER = /^[a-z](?:-?[a-z0-9])*$/;
-const validRdsIdentifier = (id: string) => id.length <= 63 && RDS_IDENTIFIER.test(id.toLowerCase());
-const rdsIdentifier = z
-  .string()
-  .refine(validRdsIdentifier, { error: (issue) => `${JSON.stringify(issue.input)} is not an RDS identifier: 1-63 letters, digits and single hyphens, starting with a letter and not ending with a hyphen (RDS stores it in lower case)` })
-  .transform((id) => id.toLowerCase());
-const clusterArn = arn('rds')
-  .refine((value) => /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:/i.test(value) && validRdsIdentifier(value.slice(value.lastIndexOf(':') + 1)), {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a DB cluster ARN with an RDS identifier (arn:aws:rds:<region>:<account>:cluster:<1-63 letters, digits and single hyphens>)`,
-  })
-  .transform((value) => value.toLowerCase());
-
-const ratio = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
-const dnsName = z
-  .string()
-  .regex(/^([a-z0-9-]+\.)+[a-z0-9-]+\.?$/i, 'must be a DNS name such as "login.example.com"')
-  .transform((name) => name.replace(/\.$/, '').toLowerCase());
-const port = z.number().int().min(0, 'must be a TCP port (0-65535)').max(65535, 'must be a TCP port (0-65535)');
-const perRegion = <T extends z.ZodType>(value: T) => z.record(regionName, value);
 
 const region = z.strictObject({
   name: regionName,
@@ -60,76 +22,6 @@ const service = z.strictObject({
   /** The health URL of this service in each region. */
   endpoints: perRegion(httpUrl),
 });
-
-const probe = z
-  .strictObject({
-    interval: duration({ min: 100 }).default(1000),
-    timeout: duration({ min: 50 }).default(800),
-    /** A successful probe slower than this counts as a latency failure. */
-    latencyBudget: duration({ min: 1 }).default(500),
-    /**
-     * The observer's own delay (event-loop lag, probe dispatched late, deadline fired late) beyond
-     * which its timeouts and slow answers are `unknown`: a starved observer, not a failing target.
-     */
-    starvedAfter: duration({ min: 10 }).default(100),
-  })
-  .prefault({});
-
-/**
- * The cost-aware decision (domain/cost.ts), in outage-seconds: staying accrues cost at a rate set
- * by how hard and broad the evidence is; a failover happens once that exceeds what moving costs.
- */
-const cost = z
-  .strictObject({
-    /** What a failover costs: pages, clients reconnecting, the plan's own disruption. */
-    failover: z.number().min(0).default(11),
-    /** What losing a whole RPO budget of writes costs; scaled by the target's lag / failover.rpoBudget. */
-    dataLoss: z.number().min(0).default(20),
-    /** What spending the flip budget costs (no flip left for the next outage); scaled by flips used / failover.maxFlips. */
-    cooldown: z.number().min(0).default(12),
-    /** Per second of the app failing with HTTP errors or slow answers (soft evidence). */
-    appErrors: z.number().min(0).default(1),
-    /** Per second of the app not answering at all (refused, reset, timed out) from the failing vantage points. */
-    appUnreachable: z.number().min(0).default(1),
-    /** Added per second while Route 53's checkers (the internet) see the app failing too. */
-    internet: z.number().min(0).default(0.8),
-    /** Added per second while the region's database writer (its RDS API or cluster) does not answer. */
-    writer: z.number().min(0).default(15),
-    /** Added per second while replication from the region has stalled. */
-    replication: z.number().min(0).default(6),
-    /** How fast accrued cost fades once the region looks healthy again (per second; kept while it is degraded). */
-    fade: z.number().min(0).default(1),
-  })
-  .prefault({});
-
-const detection = z
-  .strictObject({
-    /** Sliding window of observations kept per (region, service, vantage point, signal). */
-    window: duration({ min: 1000 }).default(5000),
-    /** A longer window for failure ratios: enough samples that a gray failure's rate is known, not guessed. */
-    ratioWindow: duration({ min: 1000 }).default(30_000),
-    /**
-     * Confidence of window verdicts, in standard deviations (Wilson score interval): a series is
-     * failed when even the lower bound of its failure share reaches failureRatio.
-     */
-    confidence: z.number().min(0).max(4).default(1.28),
-    /** Fewer samples than this in a window means the vantage point has no opinion (unknown). */
-    minSamples: z.number().int().min(1).default(3),
-    /** Share of failed samples in the window at which a vantage point calls a service failed. */
-    failureRatio: ratio.default(0.5),
-    /** Share at which it calls the service degraded. */
-    degradedRatio: ratio.default(0.2),
-    /** Vantage points that must agree before a region is judged failed (counted over vantage points, never samples). */
-    quorum: z.number().int().min(1).default(2),
-    /** How long a regional outage must be seen continuously before an automatic failover. */
-    confirmFor: duration().default(0),
-    /** Observations older than this are ignored: a silent signal is unknown, never failed. */
-    staleAfter: duration({ min: 1000 }).default(6000),
-    /** Replication from a writer has stalled when every secondary's lag exceeds this (healthy lag is under a second). */
-    replicationStall: duration({ min: 100 }).default(3000),
-    cost,
-  })
-  .prefault({});
 
 const approval = z
   .strictObject({
@@ -378,7 +270,7 @@ export const configSchema = z
     /** Where decisions, plan progress and refusals are announced (webhook, SNS). */
     notifications: notificationsSchema,
     /** Settings only the local sandbox reads (sandbox/config-schema.ts); the controller ignores them. */
-    sandbox: sandboxSection.optional(),
+    sandbox: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((config, ctx) => {
     const names = config.regions.map((r) => r.name);
@@ -443,4 +335,4 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
-export type RegionName = string;
+

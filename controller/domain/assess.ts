@@ -3,8 +3,8 @@ import { classify, findCutOffVantages, findPartition } from './classify.js';
 import { isRegionSignal, regionSignals } from './region-signals.js';
 import { failureOver, stabilize } from './stability.js';
 import { wilsonLower } from './stats.js';
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import { ROUTE53_VANTAGE, type Assessment, type ClassificationHold, type Evidence, type FailureKind, type Health, type RegionName, type Verdict, type VantageName, type WindowCounts, type WindowSummary } from './types.js';
 
 /** The parts of the config the health model reads. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { flipsInWindow } from './guards.js';
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import { quorumOf } from './assess.js';
 import { ROUTE53_VANTAGE, type Assessment, type DatabaseStatus, type RegionName, type Topology, type VantageName, type Verdict } from './types.js';
 

@@ -2,8 +2,8 @@ import type { Config } from '../config/schema.js';
 import { describeConfirmation, quorumOf } from './assess.js';
 import { accrue, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from './cost.js';
 import { checkGuards, completesFailedFlip, firstFailure, retryBlocked, type FlipProposal, type GuardContext } from './guards.js';
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import type { Assessment, Command, Condition, DatabaseStatus, Decision, FlipMode, Operation, PlanReport, RegionName, StepKind, Topology, Verdict } from './types.js';
 
 export type DecideSettings = Pick<Config, 'regions' | 'services' | 'failover' | 'detection'>;

@@ -3,7 +3,7 @@ import { assess } from './assess.js';
 import { decide, initialTopology } from './decide.js';
 import { HealthWindows } from './health-windows.js';
 import { databaseObservations } from './region-signals.js';
-import type { Millis } from './time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Assessment, Command, Condition, DatabaseStatus, Decision, Observation, PlanReport, Topology, WindowSummary } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import type { Assessment, Condition, DatabaseStatus, FlipMode, GuardResult, Operation, RegionName, Topology, Trigger } from './types.js';
 
 /** Everything the guards look at for one proposed flip. */

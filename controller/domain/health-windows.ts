@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { Millis } from './time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Observation, ProbeOutcome, SignalKind, WindowCounts, WindowSummary } from './types.js';
 
 interface Sample {

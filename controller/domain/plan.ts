@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import type { Decision, Plan, PlanStep, StepKind } from './types.js';
 
 export type PlanSettings = Pick<Config, 'regions' | 'traffic' | 'database' | 'failover'>;

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import { DATABASE_VANTAGE, type DatabaseStatus, type Observation, type RegionName, type RegionSignal, type RegionSignalName, type WindowSummary } from './types.js';
 
 /**

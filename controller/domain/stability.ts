@@ -1,5 +1,5 @@
-import type { Millis } from './time.js';
-import { formatDuration } from './time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import type { Classification, ClassificationHold, RegionName, VantageName, Verdict } from './types.js';
 
 /**

@@ -1,11 +1,13 @@
-import type { Millis } from './time.js';
+import type { RegionName } from '../../kernel/region.js';
+import type { Millis } from '../../kernel/time.js';
 
 /**
  * The engine's vocabulary (see DESIGN.md). Everything here is plain data: it can be stored,
  * printed, compared and replayed.
  */
 
-export type RegionName = string;
+/** Region names are the kernel's; the engine's vocabulary re-exports them. */
+export type { RegionName };
 /** Where an observation comes from: a replica's region, `route53` (its checkers) or `client`. */
 export type VantageName = string;
 /** The vantage point of Route 53's health checkers: the internet's view of a region. */

@@ -1,11 +1,11 @@
 import type { RandomSource } from '../aws/backoff.js';
-import { deadlineSignal, type Clock } from '../aws/clock.js';
+import { deadlineSignal, type Clock } from '../../kernel/clock.js';
 import { withRetry, type RetryPolicy } from '../aws/retry.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Plan, PlanStep } from '../domain/types.js';
-import { describeError, FcpError } from '../errors.js';
+import { describeError, FcpError } from '../../kernel/errors.js';
 import { refusesCredentials } from '../aws/classify.js';
-import type { AuditAppender, JournalStore, Lease, PlanJournal, StepOutcome } from '../providers/store/port.js';
+import type { AuditAppender, JournalStore, Lease, PlanJournal, StepOutcome } from '../store/state-store.js';
 import { hasSideEffects, runStep, type StepPorts } from './steps.js';
 
 /** What the executor reports as it goes: for logs, the CLI's progress display and the drill. */

@@ -1,6 +1,6 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Plan } from '../domain/types.js';
-import type { Lease, PlanHead, PlanJournal, PlanStatus, StepOutcome, StepRecord } from '../providers/store/port.js';
+import type { Lease, PlanHead, PlanJournal, PlanStatus, StepOutcome, StepRecord } from '../store/state-store.js';
 import type { PlanJournalWriter } from './executor.js';
 
 /**

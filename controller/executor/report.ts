@@ -1,5 +1,5 @@
 import type { PlanReport, StepKind } from '../domain/types.js';
-import type { PlanJournal } from '../providers/store/port.js';
+import type { PlanJournal } from '../store/state-store.js';
 import { hasSideEffects } from './steps.js';
 
 /** The steps of a journaled plan that changed the world (done, not skipped, and not read-only), in plan order. */

@@ -1,9 +1,9 @@
 import { refusesCredentials } from '../aws/classify.js';
-import type { Clock } from '../aws/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Plan, PlanStep, StepKind } from '../domain/types.js';
-import { FcpError } from '../errors.js';
-import type { ChangeResult, DbEndpointRecords, GlobalDatabase, StepBudget, TrafficRouter } from '../providers/ports.js';
-import type { StepOutcome } from '../providers/store/port.js';
+import { FcpError } from '../../kernel/errors.js';
+import type { ChangeResult, DbEndpointRecords, GlobalDatabase, StepBudget, TrafficRouter } from '../ports.js';
+import type { StepOutcome } from '../store/state-store.js';
 
 /** The ports a plan's steps act through. */
 export interface StepPorts {

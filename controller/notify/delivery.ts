@@ -1,8 +1,8 @@
 import type { RandomSource } from '../aws/backoff.js';
-import { deadlineSignal, systemClock, type Clock } from '../aws/clock.js';
+import { deadlineSignal, systemClock, type Clock } from '../../kernel/clock.js';
 import { withRetry } from '../aws/retry.js';
-import { describeError } from '../errors.js';
-import type { NotificationsConfig } from './config.js';
+import { describeError } from '../../kernel/errors.js';
+import type { NotificationsConfig } from '../config/notifications.js';
 import type { Notification } from './message.js';
 
 /** One destination (webhook, SNS topic). `send` must give up when `signal` aborts. */

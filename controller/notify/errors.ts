@@ -1,4 +1,4 @@
-import { FcpError, type FcpErrorOptions } from '../errors.js';
+import { FcpError, type FcpErrorOptions } from '../../kernel/errors.js';
 
 /** A notification that a destination did not take. Transient when a later attempt may succeed. */
 export class NotifyError extends FcpError {

@@ -1,6 +1,6 @@
 import type { Assessment, Decision } from '../domain/types.js';
 import type { ExecutorEvent } from '../executor/executor.js';
-import { formatDuration } from '../domain/time.js';
+import { formatDuration } from '../../kernel/time.js';
 
 /** What is announced: a one-line title and a few lines of detail, destination-neutral. */
 export interface Notification {

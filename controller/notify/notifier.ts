@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { Assessment, Decision } from '../domain/types.js';
 import type { ExecutorEvent } from '../executor/executor.js';
-import type { Logger } from '../logging.js';
-import type { NotificationsConfig } from './config.js';
+import type { Logger } from '../../kernel/logging.js';
+import type { NotificationsConfig } from '../config/notifications.js';
 import { DeliveryQueue, type DeliveryOptions, type DeliveryStats, type NotificationSink } from './delivery.js';
 import { announceExecutorEvent, DecisionAnnouncer, type Notification } from './message.js';
 import { SnsSink, snsClient } from './sns.js';

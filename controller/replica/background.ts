@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 
 /**
  * Runs a slow read in the background at its own cadence (never overlapping itself) and keeps the

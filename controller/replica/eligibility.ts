@@ -1,6 +1,6 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Assessment, Condition, RegionName } from '../domain/types.js';
-import type { PublishedObservations } from '../providers/store/port.js';
+import type { PublishedObservations } from '../store/state-store.js';
 import { credentialsRefused } from './readiness.js';
 
 /** A replica as the lease holder sees it: its region and the readiness it last reported. */

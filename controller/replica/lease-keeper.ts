@@ -1,9 +1,9 @@
-import type { Clock } from '../aws/clock.js';
-import type { Millis } from '../domain/time.js';
-import { describeError, FcpError } from '../errors.js';
-import type { Logger } from '../logging.js';
-import { LeaseLostError } from '../providers/store/errors.js';
-import type { Lease, LeaseStore } from '../providers/store/port.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Millis } from '../../kernel/time.js';
+import { describeError, FcpError } from '../../kernel/errors.js';
+import type { Logger } from '../../kernel/logging.js';
+import { LeaseLostError } from '../store/errors.js';
+import type { Lease, LeaseStore } from '../store/state-store.js';
 
 /** Why a holding ended: carried by its signal's `reason`, so a stopped plan says why. */
 export class HoldingEndedError extends FcpError {}

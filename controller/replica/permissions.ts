@@ -3,10 +3,10 @@ import { callerIdentity } from '../aws/identity.js';
 import type { AwsCaller } from '../aws/caller.js';
 import { IAM_CONTROL_REGION } from '../aws/clients.js';
 import type { Config } from '../config/schema.js';
-import { formatDuration, type Millis } from '../domain/time.js';
+import { formatDuration, type Millis } from '../../kernel/time.js';
 import type { Condition, RegionName } from '../domain/types.js';
-import { describeError } from '../errors.js';
-import type { StepBudget } from '../providers/ports.js';
+import { describeError } from '../../kernel/errors.js';
+import type { StepBudget } from '../ports.js';
 
 /**
  * Readiness proves write permissions, not only reads: every action the plans this replica could run

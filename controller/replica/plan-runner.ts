@@ -1,12 +1,12 @@
 import type { RandomSource } from '../aws/backoff.js';
-import type { Clock } from '../aws/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Config } from '../config/schema.js';
 import type { Plan } from '../domain/types.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../../kernel/errors.js';
 import { executePlan, type ExecutionResult, type ExecutorEvent } from '../executor/executor.js';
 import type { StepPorts } from '../executor/steps.js';
-import type { Logger } from '../logging.js';
-import type { AuditAppender, JournalStore, Lease } from '../providers/store/port.js';
+import type { Logger } from '../../kernel/logging.js';
+import type { AuditAppender, JournalStore, Lease } from '../store/state-store.js';
 
 export interface PlanRunnerDeps {
   journal: JournalStore;

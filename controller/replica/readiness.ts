@@ -1,12 +1,12 @@
 import { refusesCredentials } from '../aws/classify.js';
-import type { Clock } from '../aws/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Config } from '../config/schema.js';
-import type { Millis } from '../domain/time.js';
-import { formatDuration } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import type { Condition } from '../domain/types.js';
-import { describeError, FcpError } from '../errors.js';
+import { describeError, FcpError } from '../../kernel/errors.js';
 import type { StepPorts } from '../executor/steps.js';
-import type { StepBudget } from '../providers/ports.js';
+import type { StepBudget } from '../ports.js';
 
 /** A replica whose credentials are refused must not hold the lease: it could decide but not act. */
 export function credentialsRefused(conditions: readonly Condition[]): Condition | undefined {

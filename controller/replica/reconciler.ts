@@ -4,12 +4,12 @@ import { initialTopology } from '../domain/decide.js';
 import { engineStep } from '../domain/engine.js';
 import type { HealthWindows } from '../domain/health-windows.js';
 import { buildPlan } from '../domain/plan.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Assessment, Command, Condition, DatabaseStatus, Decision, Plan, RegionName, Topology } from '../domain/types.js';
-import { describeError } from '../errors.js';
+import { describeError } from '../../kernel/errors.js';
 import { planReport } from '../executor/report.js';
-import type { Logger } from '../logging.js';
-import type { Lease, PlanJournal, StateStore } from '../providers/store/port.js';
+import type { Logger } from '../../kernel/logging.js';
+import type { Lease, PlanJournal, StateStore } from '../store/state-store.js';
 import { PeerWatch, peersThatCouldAct, whyNotAct } from './eligibility.js';
 
 export interface ReconcilerDeps {

@@ -1,7 +1,7 @@
-import type { Clock } from '../aws/clock.js';
-import type { Millis } from '../domain/time.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Millis } from '../../kernel/time.js';
 import type { DatabaseStatus } from '../domain/types.js';
-import type { GlobalDatabase } from '../providers/ports.js';
+import type { GlobalDatabase } from '../ports.js';
 
 export interface DatabaseStatusReaderOptions {
   database: GlobalDatabase;

@@ -1,8 +1,8 @@
 import { Agent, request } from 'undici';
 import type { Config } from '../config/schema.js';
-import { formatDuration, type Millis } from '../domain/time.js';
+import { formatDuration, type Millis } from '../../kernel/time.js';
 import type { Observation, RegionName, VantageName } from '../domain/types.js';
-import type { SignalReader } from '../providers/ports.js';
+import type { SignalReader } from '../ports.js';
 import { judgeOwnHealth, OwnDelayMonitor, type ProbeResult } from './observer-health.js';
 import { ProberStats } from './prober-stats.js';
 

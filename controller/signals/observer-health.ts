@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { ProbeOutcome } from '../domain/types.js';
 
 /**

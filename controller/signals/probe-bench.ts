@@ -1,8 +1,8 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { formatDuration, type Millis } from '../domain/time.js';
-import { FcpError } from '../errors.js';
+import { formatDuration, type Millis } from '../../kernel/time.js';
+import { FcpError } from '../../kernel/errors.js';
 import { HttpProber } from './http-prober.js';
 import type { ProberStatsSnapshot } from './prober-stats.js';
 

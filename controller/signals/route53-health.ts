@@ -2,8 +2,8 @@ import { GetHealthCheckStatusCommand } from '@aws-sdk/client-route-53';
 import type { AwsCaller } from '../aws/caller.js';
 import { ROUTE53_CONTROL_REGION } from '../aws/clients.js';
 import { ROUTE53_VANTAGE, type Observation, type RegionName } from '../domain/types.js';
-import type { SignalReader } from '../providers/ports.js';
-import type { TokenBucket } from '../token-bucket.js';
+import type { SignalReader } from '../ports.js';
+import type { TokenBucket } from '../../kernel/token-bucket.js';
 
 /** Route 53 calls an endpoint healthy when more than this share of its checkers report success. */
 export const HEALTHY_CHECKER_SHARE = 0.18;

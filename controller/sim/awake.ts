@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 
 /** A stretch of virtual time in which the engine must be stepped. */
 export interface Span {

@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { DatabaseStatus, PlanReport } from '../domain/types.js';
 import { NOISE_PROFILES, NoiseStream } from './noise.js';
 import { streamKey } from './random.js';

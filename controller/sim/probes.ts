@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Observation } from '../domain/types.js';
 import { judgeOwnHealth, type ProbeResult } from '../signals/observer-health.js';
 import { NoiseStream, type NoiseEffect, type NoiseProfile } from './noise.js';

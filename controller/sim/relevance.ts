@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { quorumOf } from '../domain/assess.js';
 import { wilsonLower } from '../domain/stats.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import { mergeSpans, type Span } from './awake.js';
 import type { ProbeStream } from './probes.js';
 import type { Scenario } from './scenario.js';

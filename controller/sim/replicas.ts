@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { HealthWindows } from '../domain/health-windows.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Observation, WindowSummary } from '../domain/types.js';
 import { streamKey, uniform, type StreamKey } from './random.js';
 import type { Scenario } from './scenario.js';

@@ -1,4 +1,4 @@
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Observation } from '../domain/types.js';
 import { NOISE_PROFILES, NoiseStream, type NoiseProfile } from './noise.js';
 import { resolveProbe, type ProbeTiming } from './probes.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { duration } from '../config/duration.js';
+import { duration } from '../../kernel/duration.js';
 import { configSchema, type Config } from '../config/schema.js';
-import { loadYamlFile, parseWith } from '../config/validate.js';
-import type { Millis } from '../domain/time.js';
+import { loadYamlFile, parseWith } from '../../kernel/validate.js';
+import type { Millis } from '../../kernel/time.js';
 import { ROUTE53_VANTAGE } from '../domain/types.js';
 import { NOISE_PROFILES, type NoiseProfile, type NoiseProfileName } from './noise.js';
 import { simulationConfigInput } from './sim-config.js';

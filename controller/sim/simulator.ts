@@ -1,5 +1,5 @@
 import { createEngineState, engineStep, type EngineState } from '../domain/engine.js';
-import type { Millis } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
 import type { Decision, Observation } from '../domain/types.js';
 import { mergeSpans, type Span } from './awake.js';
 import { SimulatedExecutor } from './executor.js';

@@ -1,5 +1,5 @@
-import type { Millis } from '../domain/time.js';
-import { formatDuration } from '../domain/time.js';
+import type { Millis } from '../../kernel/time.js';
+import { formatDuration } from '../../kernel/time.js';
 import type { Assessment, Classification, Decision, Health } from '../domain/types.js';
 import type { Incident } from './scenario.js';
 import type { TimedIncident } from './world.js';

@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { EXPIRES_AT } from '../../controller/providers/store/expiry.js';
+import { EXPIRES_AT } from '../../controller/store/expiry.js';
 
 export interface StateTableArgs {
   tableName: string;

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { deploymentOutputsSchema, type DeploymentOutputs } from '../outputs.js';
 import { readStackFile, referencedStack, type StackFile, type Tier } from '../stack-tiers.js';
 import { PROVIDER_TYPE, resourceKey, sortInventory, type Inventory, type InventoryResource } from './inventory.js';

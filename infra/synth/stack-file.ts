@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { SETTINGS_KEY, SETTINGS_NAMESPACE } from '../settings.js';
 
 export const SETTINGS_CONFIG_KEY = `${SETTINGS_NAMESPACE}:${SETTINGS_KEY}`;

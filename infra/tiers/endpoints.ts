@@ -1,4 +1,4 @@
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { ControllerService } from '../components/controller-service.js';
 import { DatabaseEndpoints } from '../components/database-endpoints.js';
 import { ROUTE53_CONTROL_REGION, RegionProviders } from '../components/providers.js';

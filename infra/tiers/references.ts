@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { z } from 'zod';
-import { parseWith } from '../../controller/config/validate.js';
-import { InputError } from '../../controller/errors.js';
+import { parseWith } from '../../kernel/validate.js';
+import { InputError } from '../../kernel/errors.js';
 import { regionOutputsSchema, sharedOutputsSchema, type RegionOutputs, type SharedOutputs } from '../outputs.js';
 import { sharedSettingsSchema, type SharedSettings } from '../settings.js';
 

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { AuroraGlobal, DATABASE_PORTS } from '../components/aurora-global.js';
 import { ControllerService } from '../components/controller-service.js';
 import { RegionProviders } from '../components/providers.js';

@@ -11,8 +11,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { parseConfig } from '../../controller/config/load.js';
-import { parseWith } from '../../controller/config/validate.js';
-import { describeError, InputError } from '../../controller/errors.js';
+import { parseWith } from '../../kernel/validate.js';
+import { describeError, InputError } from '../../kernel/errors.js';
 import { renderControllerConfig, renderControllerConfigYaml } from '../controller-config.js';
 import { deploymentOutputsSchema, type DeploymentOutputs } from '../outputs.js';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeError } from '../../controller/errors.js';
+import { describeError } from '../../kernel/errors.js';
 import type { FaultView } from '../shared/faults.js';
 import { SerialQueue } from '../shared/serial.js';
 import type { LookupType } from '../net/resolver.js';
-import { closeServer, listen } from '../world/listen.js';
+import { closeServer, listen } from '../setup/listen.js';
 import type { SessionStore } from './session-store.js';
 
 export const REGION_HEADER = 'x-fcp-region';

@@ -1,4 +1,4 @@
-import { FcpError } from '../../controller/errors.js';
+import { FcpError } from '../../kernel/errors.js';
 import type { JsonError, JsonObject } from './json-protocol.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import type { AwsApiFault, AwsCaller, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import { HeldRequests, applySilentFault } from '../rds/transport.js';
@@ -7,7 +7,7 @@ import type { IamCheck, IamGate } from '../iam/gate.js';
 import { ArcApiError, accessDenied, validationError } from './errors.js';
 import { readJsonCall, sendJson, sendJsonError, type JsonObject } from './json-protocol.js';
 import { RoutingControlStore, type AssertionRule, type ControlState, type GatingRule, type RoutingControl, type RuleConfig, type StateUpdate } from './routing-controls.js';
-import { TokenBucket } from '../../controller/token-bucket.js';
+import { TokenBucket } from '../../kernel/token-bucket.js';
 
 export type { AssertionRule, ControlState, GatingRule, RoutingControl, RuleConfig } from './routing-controls.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { conflict, resourceNotFound, validationError } from './errors.js';
 
 /**

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { Packet } from 'dns-packet';
-import { FcpError } from '../../controller/errors.js';
+import { FcpError } from '../../kernel/errors.js';
 import { answerQuery } from './answer.js';
 import type { DnsAnswerSource } from './answer.js';
 

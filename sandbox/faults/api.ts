@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { InputError, describeError } from '../../controller/errors.js';
+import { InputError, describeError } from '../../kernel/errors.js';
 import type { FaultRegistry } from './registry.js';
 
 /** Largest request body the fault API reads; fault requests are a few hundred bytes. */

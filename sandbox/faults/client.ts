@@ -1,4 +1,4 @@
-import { FcpError, InputError } from '../../controller/errors.js';
+import { FcpError, InputError } from '../../kernel/errors.js';
 import type { ActiveFault } from './registry.js';
 
 /** The fault API could not be reached or answered something unexpected. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { systemClock, type Clock } from '../shared/clock.js';
+import { systemClock, type SchedulingClock } from '../../kernel/clock.js';
 import type { AppFault, AwsApiFault, AwsCaller, AwsService, FaultView } from '../shared/faults.js';
 import { parseFaultRequest, type FaultContext, type FaultRequest } from './spec.js';
 
@@ -15,7 +15,7 @@ export type ActiveFault = FaultRequest & {
 export interface FaultRegistryOptions extends FaultContext {
   /** Controller replicas sign as `<accessKeyIdPrefix><region>` (credential faults match on it). */
   accessKeyIdPrefix?: string;
-  clock?: Clock;
+  clock?: SchedulingClock;
   /** Decides which requests a partial (`ratio` < 1) app fault hits; seed it in tests. Default Math.random. */
   random?: () => number;
 }
@@ -46,7 +46,7 @@ function mostSevere<F extends { kind: string }>(faults: F[], severity: Record<st
 export class FaultRegistry implements FaultView {
   private readonly faults = new Map<string, { fault: ActiveFault; cancelExpiry?: () => void }>();
   private readonly listeners = new Set<() => void>();
-  private readonly clock: Clock;
+  private readonly clock: SchedulingClock;
 
   constructor(private readonly options: FaultRegistryOptions) {
     this.clock = options.clock ?? systemClock;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { duration } from '../../controller/config/duration.js';
-import { parseWith } from '../../controller/config/validate.js';
+import { duration } from '../../kernel/duration.js';
+import { parseWith } from '../../kernel/validate.js';
 
 /**
  * The fault requests the sandbox accepts (`POST /faults`, `fcp sandbox fault <kind>`). Each kind

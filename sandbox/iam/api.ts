@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { FcpError } from '../../controller/errors.js';
+import { FcpError } from '../../kernel/errors.js';
 import { QueryParams, renderError, renderResult, xmlList } from '../rds/query-protocol.js';
 import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from '../rds/transport.js';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';

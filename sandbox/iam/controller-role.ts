@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import type { Config } from '../../controller/config/schema.js';
-import { FcpError, InputError } from '../../controller/errors.js';
+import type { SandboxSpec } from '../spec.js';
+import { FcpError, InputError } from '../../kernel/errors.js';
 import { controllerRoleName, weightedRecordsStatements } from '../../infra/components/controller-policy.js';
 import { MOCK_ACCOUNT } from '../../infra/synth/mock-account.js';
 import type { DeploymentOutputs } from '../../infra/outputs.js';
 import type { StackSettingsInput } from '../../infra/settings.js';
-import { commonZone, DEFAULT_PUBLIC_ZONE_ID, parentZone } from '../world/seed.js';
+import { commonZone, DEFAULT_PUBLIC_ZONE_ID, parentZone } from '../setup/seed.js';
 
 /**
  * The IAM policy the sandbox enforces by default: the controller task role that `infra/` renders,
@@ -36,15 +36,15 @@ export interface ControllerRole {
 }
 
 /** The AWS account the sandbox's resources live in: the one its cluster ARNs name. */
-export function sandboxAccount(config: Config): string {
+export function sandboxAccount(config: SandboxSpec): string {
   const arn = Object.values(config.database.clusters)[0]?.arn ?? '';
   return arn.split(':')[4] || '000000000000';
 }
 
-export const sandboxRoleArn = (config: Config, region: string): string => `arn:aws:iam::${sandboxAccount(config)}:role/${controllerRoleName(config.name, region)}`;
+export const sandboxRoleArn = (config: SandboxSpec, region: string): string => `arn:aws:iam::${sandboxAccount(config)}:role/${controllerRoleName(config.name, region)}`;
 
 /** A stack whose synth declares the sandbox's world: same deployment name, regions, names and table. */
-export function sandboxStackSettings(config: Config): StackSettingsInput {
+export function sandboxStackSettings(config: SandboxSpec): StackSettingsInput {
   const records = config.database.endpointRecords;
   const zone = parentZone(config.traffic.publicName);
   const primary = config.regions.find((r) => r.role === 'primary')?.name ?? '';
@@ -114,7 +114,7 @@ async function synthesize(settings: StackSettingsInput): Promise<Synthesized> {
 }
 
 /** Mocked identifier -> the sandbox's, longest first so no replacement cuts into a longer one. */
-function identifierMap(config: Config, outputs: DeploymentOutputs): [string, string][] {
+function identifierMap(config: SandboxSpec, outputs: DeploymentOutputs): [string, string][] {
   const account = sandboxAccount(config);
   const bare = (id: string) => id.replace(/^\/hostedzone\//, '');
   const pairs: [string | undefined, string | undefined][] = [
@@ -133,7 +133,7 @@ function identifierMap(config: Config, outputs: DeploymentOutputs): [string, str
   return pairs.filter((pair): pair is [string, string] => pair[0] !== undefined && pair[1] !== undefined).sort((a, b) => b[0].length - a[0].length);
 }
 
-function render(config: Config, synthesized: Synthesized): ControllerRole['regions'] {
+function render(config: SandboxSpec, synthesized: Synthesized): ControllerRole['regions'] {
   const replacements = identifierMap(config, synthesized.outputs);
   const regions: ControllerRole['regions'] = {};
   for (const { name: region } of config.regions) {
@@ -149,7 +149,7 @@ function render(config: Config, synthesized: Synthesized): ControllerRole['regio
 }
 
 /** The controller role for the sandbox's world, from the cache in `cacheDir` or a fresh synth. */
-export async function renderedControllerRole(config: Config, cacheDir = join(tmpdir(), 'fcp-sandbox-iam')): Promise<ControllerRole> {
+export async function renderedControllerRole(config: SandboxSpec, cacheDir = join(tmpdir(), 'fcp-sandbox-iam')): Promise<ControllerRole> {
   const settings = sandboxStackSettings(config);
   const file = join(cacheDir, `controller-role-${sourceHash(settings)}.json`);
   let synthesized: Synthesized;
@@ -167,7 +167,7 @@ export async function renderedControllerRole(config: Config, cacheDir = join(tmp
 }
 
 /** A policy file given in `sandbox.iamPolicy`: the one document every replica's role gets. */
-export function policyFileRole(config: Config, path: string): ControllerRole {
+export function policyFileRole(config: SandboxSpec, path: string): ControllerRole {
   let policy: unknown;
   try {
     policy = JSON.parse(readFileSync(path, 'utf8'));

@@ -1,5 +1,5 @@
 import PBAC from 'pbac';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { parsePolicyDocument, type PolicyDocument } from './policy-document.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseWith } from '../../controller/config/validate.js';
+import { parseWith } from '../../kernel/validate.js';
 
 /**
  * The grammar of an identity-based IAM policy document, checked strictly before the evaluator sees

@@ -1,15 +1,16 @@
-import type { Config } from '../../controller/config/schema.js';
+import type { SandboxSpec } from '../spec.js';
 import { policyFileRole, renderedControllerRole } from './controller-role.js';
 import { PolicyEvaluator } from './evaluator.js';
 import { IamGate } from './gate.js';
+import { sandboxSettings } from '../config-schema.js';
 
 /**
  * The sandbox's principals: the replica of region R signs with `<accessKeyIdPrefix>R` and acts as its
  * region's controller role, whose policy is `sandbox.iamPolicy` when set, else the role `infra/`
  * renders. A policy the evaluator cannot apply is an InputError naming the field; nothing starts.
  */
-export async function sandboxIamGate(config: Config): Promise<IamGate> {
-  const file = config.sandbox?.iamPolicy;
+export async function sandboxIamGate(config: SandboxSpec): Promise<IamGate> {
+  const file = sandboxSettings(config).iamPolicy;
   const role = file === undefined ? await renderedControllerRole(config) : policyFileRole(config, file);
   const credentials = config.aws.credentials;
   if (credentials.mode !== 'static') return new IamGate([]);

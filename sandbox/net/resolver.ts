@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
-import { FcpError } from '../../controller/errors.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import { FcpError } from '../../kernel/errors.js';
+import { systemClock, type SchedulingClock } from '../../kernel/clock.js';
 
 /** A name did not resolve: no answer, an error code from the server, or no reply in time. */
 export class DnsLookupError extends FcpError {}
@@ -14,7 +14,7 @@ export interface ResolverOptions {
   port: number;
   /** How long to wait for the server's reply. */
   timeoutMs: number;
-  clock?: Clock;
+  clock?: SchedulingClock;
 }
 
 /**
@@ -23,7 +23,7 @@ export interface ResolverOptions {
  */
 export class CachingResolver {
   private readonly cache = new Map<string, { values: string[]; expiresAt: number }>();
-  private readonly clock: Clock;
+  private readonly clock: SchedulingClock;
 
   constructor(private readonly options: ResolverOptions) {
     this.clock = options.clock ?? systemClock;

@@ -3,7 +3,7 @@ import { readJsonCall, sendJson, sendJsonError, type JsonError, type JsonObject 
 import type { IamGate } from '../iam/gate.js';
 import type { FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
-import type { SecondaryLag } from './global-database.js';
+import type { SecondaryLag } from './inputs.js';
 import { MetricHistory, statistic, type Statistic } from './metric-history.js';
 
 /**

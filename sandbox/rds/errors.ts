@@ -1,4 +1,4 @@
-import { FcpError } from '../../controller/errors.js';
+import { FcpError } from '../../kernel/errors.js';
 
 /**
  * An RDS API error, rendered as Query-protocol error XML. `code` is exactly RDS's error code (the

@@ -1,35 +1,13 @@
 import { RdsApiError, notFound } from './errors.js';
-import {
-  DEFAULT_ENGINE,
-  DEFAULT_ENGINE_VERSION,
-  clusterArn,
-  parseClusterArn,
-  type ClusterRecord,
-  type GlobalClusterRecord,
-  type FailoverStatus,
-  type InstanceRecord,
-  type OperationKind,
-  type OperationRecord,
-} from './records.js';
+import { DEFAULT_ENGINE, DEFAULT_ENGINE_VERSION, clusterArn, parseClusterArn, type ClusterRecord, type GlobalClusterRecord, type FailoverStatus, type InstanceRecord, type OperationKind, type OperationRecord } from './records.js';
 import { caughtUp, replicate, resetForResync, rpoLagMs } from './replication.js';
+import { checkIdentifier, lower, type CreateClusterInput, type CreateInstanceInput, type DataStats, type ResolvedTarget, type SecondaryLag } from './inputs.js';
 
 /**
  * The emulated Aurora world: global clusters, member clusters, instances, replication and the
  * switchover / failover state machine. Time-driven changes happen in `advance()`, which the
- * emulator calls on a short timer and before every read, so state is always current.
- *
- * Behaviour with a region down (AWS needs a healthy primary for a managed switchover):
- * - SwitchoverGlobalCluster (or FailoverGlobalCluster without AllowDataLoss) is refused with
- *   InvalidGlobalClusterStateFault when the writer's or the target's region is down; if either
- *   region goes down mid-switchover, the switchover is cancelled: FailoverState shows `cancelling`
- *   briefly, then clears, and the old writer stays the writer (an operator or controller then
- *   decides on an unplanned failover).
- * - An operation's FailoverState is `pending` for the first tenth of its base duration, then
- *   `switching-over` or `failing-over`.
- *   A switchover never loses data.
- * - FailoverGlobalCluster with AllowDataLoss works with the writer's region down; the target keeps
- *   what it had when the failover started and every later write is lost. A target in a down region
- *   is refused with InvalidDBClusterStateFault.
+ * emulator calls on a short timer and before every read, so state is always current. How
+ * switchovers and failovers behave with a region down is in this folder's README.
  */
 
 export interface GlobalDatabaseTimings {
@@ -48,59 +26,6 @@ export interface GlobalDatabaseOptions extends GlobalDatabaseTimings {
   clock: () => number;
   regionDown: (region: string) => boolean;
 }
-
-export interface CreateClusterInput {
-  id: string;
-  region: string;
-  engine?: string;
-  engineVersion?: string;
-  globalClusterId?: string;
-  writeForwarding?: boolean;
-  writerEndpoint?: string;
-  readerEndpoint?: string;
-}
-
-export interface CreateInstanceInput {
-  id: string;
-  region: string;
-  clusterId: string;
-  instanceClass: string;
-  engine: string;
-}
-
-/** How a data-API target (host name, id or ARN) resolved. */
-export interface ResolvedTarget {
-  cluster: ClusterRecord;
-  /** Reached through a reader endpoint: never writable. */
-  viaReader: boolean;
-}
-
-export interface SecondaryLag {
-  region: string;
-  clusterId: string;
-  lagMs: number;
-}
-
-export interface DataStats {
-  writesCommitted: number;
-  writesLost: number;
-  /** RPO lag per secondary region, in ms. */
-  replicationLagMs: Record<string, number>;
-}
-
-const IDENTIFIER = /^[A-Za-z][A-Za-z0-9-]{0,62}$/;
-
-function checkIdentifier(field: string, value: string): void {
-  if (!IDENTIFIER.test(value) || value.endsWith('-') || value.includes('--')) {
-    throw new RdsApiError(
-      'InvalidParameterValue',
-      `${field} "${value}" is not valid: use 1-63 letters, digits or hyphens, starting with a letter, without two consecutive hyphens or a trailing hyphen`,
-    );
-  }
-}
-
-/** RDS stores global-cluster, cluster and instance identifiers (and so their ARNs) in lower case; inputs are case-insensitive. */
-const lower = (value: string) => value.toLowerCase();
 
 export class GlobalDatabase {
   private readonly globals = new Map<string, GlobalClusterRecord>();
@@ -415,33 +340,20 @@ export class GlobalDatabase {
 
   /** The RPO lag of the secondary in `region` (AuroraGlobalDBRPOLag); undefined for a writer or no member. */
   lagMs(region: string, clusterIdOrArn?: string): number | undefined {
-    this.advance();
-    for (const global of this.globals.values()) {
-      for (const member of global.members) {
-        if (member.region !== region || member === global.writer) continue;
-        if (clusterIdOrArn !== undefined && member.id !== clusterIdOrArn && member.arn !== clusterIdOrArn) continue;
-        return rpoLagMs(global, member);
-      }
-    }
-    return undefined;
+    const matches = (lag: SecondaryLag) => clusterIdOrArn === undefined || lag.clusterId === clusterIdOrArn || lag.clusterArn === clusterIdOrArn;
+    return this.secondaryLags().find((lag) => lag.region === region && matches(lag))?.lagMs;
   }
 
   /** The RPO lag of every secondary cluster, as the CloudWatch metric reports it per cluster. */
   secondaryLags(): SecondaryLag[] {
     this.advance();
     return [...this.globals.values()].flatMap((global) =>
-      global.members.filter((member) => member !== global.writer).map((member) => ({ region: member.region, clusterId: member.id, lagMs: rpoLagMs(global, member) })),
+      global.members.filter((member) => member !== global.writer).map((member) => ({ region: member.region, clusterId: member.id, clusterArn: member.arn, lagMs: rpoLagMs(global, member) })),
     );
   }
 
   stats(): DataStats {
-    this.advance();
-    const replicationLagMs: Record<string, number> = {};
-    for (const global of this.globals.values()) {
-      for (const member of global.members) {
-        if (member !== global.writer) replicationLagMs[member.region] = rpoLagMs(global, member);
-      }
-    }
+    const replicationLagMs = Object.fromEntries(this.secondaryLags().map((lag) => [lag.region, lag.lagMs]));
     return { writesCommitted: this.writesCommitted, writesLost: this.writesLost, replicationLagMs };
   }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import type { SandboxSettings } from '../config-schema.js';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
@@ -8,7 +8,8 @@ import { readItem, writeItem, type DataItem, type WriteReceipt } from './data-ap
 import { RdsApiError, accessDenied } from './errors.js';
 import type { IamGate } from '../iam/gate.js';
 import { rdsIamCheck } from './iam.js';
-import { GlobalDatabase, type DataStats, type GlobalDatabaseTimings, type SecondaryLag } from './global-database.js';
+import { GlobalDatabase, type GlobalDatabaseTimings } from './global-database.js';
+import { type DataStats, type SecondaryLag } from './inputs.js';
 import { QueryParams, RDS_API_VERSION, renderError, renderResult } from './query-protocol.js';
 import { clusterArn, parseClusterArn } from './records.js';
 import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from './transport.js';
@@ -16,7 +17,8 @@ import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from './t
 export { RdsApiError, RdsDataError, type DataErrorReason } from './errors.js';
 export { createCloudWatchEmulator, RPO_LAG_METRIC, type CloudWatchEmulator, type CloudWatchEmulatorOptions } from './cloudwatch.js';
 export type { DataItem, WriteReceipt } from './data-api.js';
-export type { DataStats, GlobalDatabaseTimings, SecondaryLag } from './global-database.js';
+export type { GlobalDatabaseTimings } from './global-database.js';
+export type { DataStats, SecondaryLag } from './inputs.js';
 
 /**
  * The sandbox's RDS: the Query API (2014-10-31) for Aurora global databases, served as one Node

@@ -1,4 +1,4 @@
-import { FcpError } from '../../controller/errors.js';
+import { FcpError } from '../../kernel/errors.js';
 
 /**
  * A Route 53 API error as the service reports it: an error code the SDK maps to a typed exception

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { NO_FAULTS } from '../shared/faults.js';
 import type { FaultView } from '../shared/faults.js';
 import type { IamGate } from '../iam/gate.js';

@@ -1,4 +1,4 @@
-import { TokenBucket } from '../../controller/token-bucket.js';
+import { TokenBucket } from '../../kernel/token-bucket.js';
 
 export interface BucketSize {
   burst: number;

@@ -4,7 +4,7 @@
  * builders for responses. No DTDs, no namespaces beyond ignoring them.
  */
 
-import { FcpError } from '../../controller/errors.js';
+import { FcpError } from '../../kernel/errors.js';
 
 export interface XmlElement {
   name: string;

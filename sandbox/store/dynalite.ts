@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { IamGate } from '../iam/gate.js';
-import { closeServer, listen } from '../world/listen.js';
+import { closeServer, listen } from '../setup/listen.js';
 import { dynamoIamProxy } from './iam-proxy.js';
 
 export interface EmbeddedStoreOptions {

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
-import { describeError } from '../../controller/errors.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import { describeError } from '../../kernel/errors.js';
+import { systemClock, type SchedulingClock } from '../../kernel/clock.js';
 import type { LookupType } from '../net/resolver.js';
 import { REGION_HEADER, VANTAGE_HEADER } from '../apps/region-app.js';
 import { buildTimeline, summarize, type RequestResult, type TimelineSecond, type TrafficSummary } from './timeline.js';
@@ -21,7 +21,7 @@ export interface TrafficOptions {
   timeoutMs: number;
   /** Sent as `x-fcp-vantage`, so a vantage cut can target the client. */
   vantage?: string;
-  clock?: Clock;
+  clock?: SchedulingClock;
 }
 
 export interface Traffic {

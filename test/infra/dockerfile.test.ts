@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './fixtures.js';
 
@@ -42,8 +44,54 @@ describe('Dockerfile', () => {
     expect(argv[2]).toBe('exec fcp controller --config /etc/fcp/config.yaml --region "$AWS_REGION"');
   });
 
-  it('keeps secrets, infra and tests out of the build context', () => {
+  it('keeps secrets, infra, the sandbox and tests out of the build context', () => {
     const ignored = readFileSync(`${ROOT}.dockerignore`, 'utf8').split('\n');
-    expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', '.data', 'infra', 'test', 'Pulumi*.yaml']));
+    expect(ignored).toEqual(expect.arrayContaining(['.git', 'node_modules', '.data', 'infra', 'sandbox', 'test', 'Pulumi*.yaml']));
+  });
+
+  it('ships the kernel, the controller and the CLI, and no sandbox', () => {
+    const copied = all('COPY').map((args) => args.split(/\s+/)[0]);
+    expect(copied).toEqual(expect.arrayContaining(['bin', 'kernel', 'controller', 'cli']));
+    expect(copied).not.toContain('sandbox');
+  });
+
+  it('has everything `fcp controller` loads: its static imports stay in the shipped folders and the production dependencies', () => {
+    const shipped = all('COPY').map((args) => args.split(/\s+/)[0]!).filter((source) => source !== 'package.json');
+    const { dependencies } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { dependencies: Record<string, string> };
+    const { files, packages } = staticImports(['bin/fcp.js', 'cli/main.ts', 'cli/commands/run.ts']);
+    expect(files.filter((file) => !shipped.some((folder) => file === folder || file.startsWith(`${folder}/`)))).toEqual([]);
+    expect(files).toContain('controller/main.ts');
+    expect(packages.filter((name) => !(name in dependencies))).toEqual([]);
   });
 });
+
+/**
+ * The modules `entries` load at run time, following static imports (`import ... from`, `export ...
+ * from`, and the entry's own dynamic import of the CLI); type-only imports are erased and skipped,
+ * as are the dynamic imports of the CLI's on-demand commands. Returns repository paths and packages.
+ */
+function staticImports(entries: string[]): { files: string[]; packages: string[] } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const pending = [...entries];
+  const specifier = /^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|^await import\(['"]([^'"]+)['"]\)/gm;
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (files.has(file)) continue;
+    files.add(file);
+    const source = readFileSync(join(ROOT, file), 'utf8');
+    for (const match of source.matchAll(specifier)) {
+      const spec = match[1] ?? match[2]!;
+      if (spec.startsWith('.')) {
+        const target = relative(ROOT, join(ROOT, dirname(file), spec));
+        const candidates = [target, target.replace(/\.js$/, '.ts')];
+        const found = candidates.find((candidate) => existsSync(join(ROOT, candidate)));
+        if (!found) throw new Error(`${file} imports ${spec}, which does not exist`);
+        pending.push(found);
+      } else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
+        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+  }
+  return { files: [...files].sort(), packages: [...packages].sort() };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../controller/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { controllerEgressPorts, parseStackSettings, stateTableConsistency, supportsStrongConsistency, type StackSettingsInput } from '../../infra/settings.js';
 import { exampleSettings, THREE_REGION_STACK, TWO_REGION_STACK } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { buildProgram } from '../../controller/cli/main.js';
+import { buildProgram } from '../../cli/main.js';
 
 /** Thrown by the preAction hook: the command line parsed, and its action would run now. */
 class ParsedCleanly extends Error {}
@@ -14,7 +14,7 @@ function everyCommand(command: Command): Command[] {
  * (unknown command or option, a missing required option, a value outside its choices...).
  */
 export async function parseError(args: readonly string[]): Promise<string | undefined> {
-  const program = buildProgram();
+  const program = await buildProgram(args);
   const messages: string[] = [];
   for (const command of everyCommand(program)) {
     command.exitOverride().configureOutput({ writeOut: () => undefined, writeErr: (text) => messages.push(text), outputError: (text) => messages.push(text) });

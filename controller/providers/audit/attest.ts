@@ -1,8 +1,8 @@
-import type { Clock } from '../../aws/clock.js';
-import type { Millis } from '../../domain/time.js';
-import { describeError } from '../../errors.js';
-import type { Logger } from '../../logging.js';
-import type { AuditEntry, AuditRecord, AuditStore, ChainCheck, ReconcileMark, StateStore } from '../store/port.js';
+import type { Clock } from '../../../kernel/clock.js';
+import type { Millis } from '../../../kernel/time.js';
+import { describeError } from '../../../kernel/errors.js';
+import type { Logger } from '../../../kernel/logging.js';
+import type { AuditEntry, AuditRecord, AuditStore, ChainCheck, ReconcileMark, StateStore } from '../../store/state-store.js';
 import { signedPayload, type CheckpointLog, type CheckpointSigner } from './checkpoint.js';
 
 /** After an append, its checkpoint follows this soon (appends come in bursts: a plan's steps). */

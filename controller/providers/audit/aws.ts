@@ -3,7 +3,7 @@ import { GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsCaller } from '../../aws/caller.js';
 import type { RegionName } from '../../domain/types.js';
-import { FcpError } from '../../errors.js';
+import { FcpError } from '../../../kernel/errors.js';
 import type { CheckpointLog, CheckpointSigner, CheckpointVerifier, SignedCheckpoint } from './checkpoint.js';
 
 /** ECDSA over P-256 with SHA-256: what an ECC_NIST_P256 SIGN_VERIFY key signs with. */

@@ -1,5 +1,5 @@
-import type { Millis } from '../../domain/time.js';
-import type { AuditStore } from '../store/port.js';
+import type { Millis } from '../../../kernel/time.js';
+import type { AuditStore } from '../../store/state-store.js';
 import { signedPayload } from './checkpoint.js';
 import type { CheckpointParts } from './from-config.js';
 import { verifyTrail, type TrailCheck } from './verify.js';

@@ -1,5 +1,5 @@
-import type { Millis } from '../../domain/time.js';
-import { canonicalJson } from '../store/canonical-json.js';
+import type { Millis } from '../../../kernel/time.js';
+import { canonicalJson } from '../../store/canonical-json.js';
 
 /**
  * A checkpoint of the audit chain, signed by the replica that wrote it: the chain's head as that

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, c
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError } from '../../../kernel/errors.js';
 import type { CheckpointLog, CheckpointSigner, CheckpointVerifier, SignedCheckpoint } from './checkpoint.js';
 
 const PRIVATE_KEY = 'checkpoint-signing-key.pem';

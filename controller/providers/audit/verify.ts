@@ -1,6 +1,6 @@
-import type { Millis } from '../../domain/time.js';
-import { verifyChain } from '../store/audit-chain.js';
-import type { AuditRecord } from '../store/port.js';
+import type { Millis } from '../../../kernel/time.js';
+import { verifyChain } from '../../store/audit-chain.js';
+import type { AuditRecord } from '../../store/state-store.js';
 import type { SignedCheckpoint } from './checkpoint.js';
 
 export type TrailProblemKind = 'bad-signature' | 'edited' | 'rewritten' | 'truncated' | 'wiped' | 'not-attested';

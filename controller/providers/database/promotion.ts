@@ -1,6 +1,6 @@
-import { formatDuration, type Millis } from '../../domain/time.js';
+import { formatDuration, type Millis } from '../../../kernel/time.js';
 import type { FlipMode, RegionName } from '../../domain/types.js';
-import type { PromotePolicy } from '../ports.js';
+import type { PromotePolicy } from '../../ports.js';
 
 /** What the database looks like when a promotion is decided. */
 export interface PromotionFacts {

@@ -1,8 +1,8 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { AwsCaller } from '../../aws/caller.js';
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import type { RegionName } from '../../domain/types.js';
-import type { StepBudget } from '../ports.js';
+import type { StepBudget } from '../../ports.js';
 import { clusterIdFromArn, type ClusterDirectory } from './clusters.js';
 
 /** How far back to look for the newest datapoint; RDS publishes cluster metrics every minute. */

@@ -1,7 +1,7 @@
 import type { Change } from '@aws-sdk/client-route-53';
 import type { Config } from '../../config/schema.js';
 import type { RegionName } from '../../domain/types.js';
-import type { ChangeResult, DbEndpointRecords, StepBudget } from '../ports.js';
+import type { ChangeResult, DbEndpointRecords, StepBudget } from '../../ports.js';
 import { requireRegion } from '../traffic/common.js';
 import { sameDnsName, type Route53Zone } from './route53-zone.js';
 

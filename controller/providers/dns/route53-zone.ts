@@ -9,9 +9,9 @@ import {
 import type { AwsCaller } from '../../aws/caller.js';
 import { ROUTE53_CONTROL_REGION } from '../../aws/clients.js';
 import { UnexpectedAnswerError } from '../../aws/errors.js';
-import { TimeoutError } from '../../errors.js';
-import type { Millis } from '../../domain/time.js';
-import type { StepBudget } from '../ports.js';
+import { TimeoutError } from '../../../kernel/errors.js';
+import type { Millis } from '../../../kernel/time.js';
+import type { StepBudget } from '../../ports.js';
 
 /** Route 53 answers names with a trailing dot and in lower case; config names have neither. */
 export function sameDnsName(a: string | undefined, b: string): boolean {

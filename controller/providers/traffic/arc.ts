@@ -7,7 +7,7 @@ import type { AwsCaller } from '../../aws/caller.js';
 import { InTurn } from '../../aws/in-turn.js';
 import type { Config } from '../../config/schema.js';
 import type { RegionName } from '../../domain/types.js';
-import type { ChangeResult, StepBudget, TrafficRouter, TrafficState } from '../ports.js';
+import type { ChangeResult, StepBudget, TrafficRouter, TrafficState } from '../../ports.js';
 import { describeActive, isOnlyActive, requireRegion, TrafficVerificationError } from './common.js';
 
 export type ArcTrafficSettings = Extract<Config['traffic'], { mechanism: 'arc' }>;

@@ -1,6 +1,6 @@
-import { FcpError, InputError } from '../../errors.js';
+import { FcpError, InputError } from '../../../kernel/errors.js';
 import type { RegionName } from '../../domain/types.js';
-import type { TrafficState } from '../ports.js';
+import type { TrafficState } from '../../ports.js';
 
 /** `us-west-2`, `us-east-1, us-west-2` or `none`: the active regions for messages and checks. */
 export function describeActive(state: TrafficState): string {

@@ -2,7 +2,7 @@ import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { Config } from '../../config/schema.js';
 import type { RegionName } from '../../domain/types.js';
 import type { Route53Zone } from '../dns/route53-zone.js';
-import type { ChangeResult, StepBudget, TrafficRouter, TrafficState } from '../ports.js';
+import type { ChangeResult, StepBudget, TrafficRouter, TrafficState } from '../../ports.js';
 import { isOnlyActive, requireRegion, TrafficVerificationError } from './common.js';
 
 export type Route53TrafficSettings = Extract<Config['traffic'], { mechanism: 'route53' }>;

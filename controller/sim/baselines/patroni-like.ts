@@ -1,4 +1,4 @@
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import { resolveProbe } from '../probes.js';
 import { streamKey } from '../random.js';
 import type { BaselineContext, BaselinePolicy } from './policy.js';

@@ -1,4 +1,4 @@
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import type { Span } from '../awake.js';
 import type { NoiseProfile } from '../noise.js';
 import type { ProbeTiming } from '../probes.js';

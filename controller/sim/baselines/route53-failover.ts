@@ -1,4 +1,4 @@
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import { CHECKER_REGIONS, endpointHealthy, HealthCheck, INITIAL_CHECKER, nextCheckerState, type CheckerState } from '../route53-checks.js';
 import type { BaselineContext, BaselinePolicy } from './policy.js';
 

@@ -1,4 +1,4 @@
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import { BASELINES } from '../baselines/index.js';
 import type { BaselineContext } from '../baselines/policy.js';
 import { parseScenario, type Incident, type ScenarioInput } from '../scenario.js';

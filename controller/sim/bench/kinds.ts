@@ -1,5 +1,5 @@
 import type { Config } from '../../config/schema.js';
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import type { Incident } from '../scenario.js';
 import type { Expectation, TargetGroup } from './workload.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { duration } from '../../config/duration.js';
-import { loadYamlFile, parseWith } from '../../config/validate.js';
-import { InputError } from '../../errors.js';
+import { duration } from '../../../kernel/duration.js';
+import { loadYamlFile, parseWith } from '../../../kernel/validate.js';
+import { InputError } from '../../../kernel/errors.js';
 import { deliverySchema, noiseSchema } from '../scenario.js';
 
 /**

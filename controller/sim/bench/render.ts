@@ -1,4 +1,4 @@
-import { formatDuration } from '../../domain/time.js';
+import { formatDuration } from '../../../kernel/time.js';
 import { formatOffset } from '../timeline.js';
 import { BLIP_MODES } from './blip-curve.js';
 import type { DetectionReport } from './detection.js';

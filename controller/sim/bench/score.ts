@@ -1,4 +1,4 @@
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import type { BenchIncident, TargetGroup } from './workload.js';
 
 /** A failover as the benchmark sees it, whoever decided it. */

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../domain/time.js';
+import { formatDuration } from '../../../kernel/time.js';
 import type { PolicyScore } from './score.js';
 
 /**

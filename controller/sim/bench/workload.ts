@@ -1,4 +1,4 @@
-import type { Millis } from '../../domain/time.js';
+import type { Millis } from '../../../kernel/time.js';
 import { streamKey, uniform, type StreamKey } from '../random.js';
 import { parseScenario, type Incident, type ScenarioInput } from '../scenario.js';
 import { KINDS, LONGEST_INCIDENT_MS, onsetOf, REGIONS, round, type Draw, type Kind } from './kinds.js';

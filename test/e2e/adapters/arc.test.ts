@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsCallErrorEvent } from '../../../controller/aws/caller.js';
 import { AwsCallError, RetryBudgetExhaustedError } from '../../../controller/aws/errors.js';
 import type { Config } from '../../../controller/config/schema.js';
-import { buildProviders, type Providers } from '../../../controller/providers/factory.js';
-import type { StepBudget } from '../../../controller/providers/ports.js';
+import { buildProviders, type Providers } from '../../../controller/wiring.js';
+import type { StepBudget } from '../../../controller/ports.js';
 import { createArcCluster, type ArcCluster } from '../../../sandbox/arc/index.js';
 import { sandboxConfig, serve, TestFaults } from './fixture.js';
 

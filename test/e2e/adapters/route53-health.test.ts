@@ -4,7 +4,7 @@ import { AwsCaller, type AwsCallErrorEvent } from '../../../controller/aws/calle
 import { AwsClients } from '../../../controller/aws/clients.js';
 import type { Observation } from '../../../controller/domain/types.js';
 import { Route53HealthReader } from '../../../controller/signals/route53-health.js';
-import { TokenBucket } from '../../../controller/token-bucket.js';
+import { TokenBucket } from '../../../kernel/token-bucket.js';
 import { createRoute53Emulator, type Route53Emulator } from '../../../sandbox/route53/index.js';
 import { eventually, sandboxConfig, serve, TestFaults } from './fixture.js';
 

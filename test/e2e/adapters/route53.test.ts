@@ -2,10 +2,10 @@ import { ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RetryBudgetExhaustedError } from '../../../controller/aws/errors.js';
 import type { Config } from '../../../controller/config/schema.js';
-import { buildProviders, type Providers } from '../../../controller/providers/factory.js';
+import { buildProviders, type Providers } from '../../../controller/wiring.js';
 import { DbEndpointCnames } from '../../../controller/providers/dns/db-endpoint-records.js';
 import { Route53Zone } from '../../../controller/providers/dns/route53-zone.js';
-import type { StepBudget } from '../../../controller/providers/ports.js';
+import type { StepBudget } from '../../../controller/ports.js';
 import { ACTIVE_WEIGHT } from '../../../controller/providers/traffic/route53.js';
 import { createRoute53Emulator, type Route53Emulator } from '../../../sandbox/route53/index.js';
 import { sandboxConfig, serve, TestFaults } from './fixture.js';

@@ -6,10 +6,10 @@ import YAML from 'yaml';
 import { loadConfig, parseConfig } from '../../../controller/config/load.js';
 import type { Config } from '../../../controller/config/schema.js';
 import type { Assessment, Command, Decision } from '../../../controller/domain/types.js';
-import { startLocalDeployment, type LocalDeployment } from '../../../controller/local-deployment.js';
-import { createLogger } from '../../../controller/logging.js';
-import { openStateStore } from '../../../controller/providers/store/from-config.js';
-import type { StateStore } from '../../../controller/providers/store/port.js';
+import { startLocalDeployment, type LocalDeployment } from '../../../cli/local-deployment.js';
+import { createLogger } from '../../../kernel/logging.js';
+import { openStateStore } from '../../../controller/store/from-config.js';
+import type { StateStore } from '../../../controller/store/state-store.js';
 import { CachingResolver } from '../../../sandbox/net/resolver.js';
 import { startTraffic, type Traffic } from '../../../sandbox/traffic/generator.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { matrixScenario, type Boundary, type Way } from '../../../controller/drill/matrix.js';
-import { runDrill } from '../../../controller/drill/drill.js';
-import { loadDrillScenario } from '../../../controller/drill/scenario.js';
-import { createLogger } from '../../../controller/logging.js';
+import { matrixScenario, type Boundary, type Way } from '../../../cli/drill/matrix.js';
+import { runDrill } from '../../../cli/drill/drill.js';
+import { loadDrillScenario } from '../../../cli/drill/scenario.js';
+import { createLogger } from '../../../kernel/logging.js';
 import { baseConfig } from './deployment.js';
 
 /**

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { parseConfig } from '../../../controller/config/load.js';
-import { openStateStore } from '../../../controller/providers/store/from-config.js';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/up.js';
+import { openStateStore } from '../../../controller/store/from-config.js';
+import { startSandbox } from '../../../sandbox/up.js';
 import { baseConfig, fcp, planFinished, repoRoot, sleep, startHarness, steady, submit, until, type Harness } from './deployment.js';
 
 /** Operations an operator or an incident forces: killed replicas, a lost store, a throttled API, bad input. */
@@ -25,7 +25,7 @@ describe('a lease holder killed in the middle of a plan', () => {
     const slow = baseConfig();
     // A longer switchover leaves time to kill the holder while the plan runs.
     const config = parseConfig({ ...JSON.parse(JSON.stringify(slow)), sandbox: { ...slow.sandbox, switchoverBase: 6000 } });
-    const sandbox: RunningSandbox = await startSandbox(config, { dataDir: join(dir, 'store'), ephemeralPorts: true });
+    const sandbox = await startSandbox(config, { dataDir: join(dir, 'store'), ephemeralPorts: true });
     cleanups.push(async () => {
       await sandbox.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSplitStacks } from '../../unit/controller/cli/rollout/stacks.js';
+import { writeSplitStacks } from '../../unit/cli/rollout/stacks.js';
 import { baseConfig, fcp, holder, repoRoot, startHarness, steady, until, type Harness } from './deployment.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Clock } from '../../../sandbox/shared/clock.js';
+import type { SchedulingClock } from '../../../kernel/clock.js';
 
 /** A clock that moves only when the test says so; scheduled work runs as time passes it. */
-export function manualClock(start = 1_000_000): Clock & { advance(ms: number): void } {
+export function manualClock(start = 1_000_000): SchedulingClock & { advance(ms: number): void } {
   let now = start;
   let timers: { at: number; fn: () => void; id: number }[] = [];
   let nextId = 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalRequest } from '../../../../controller/providers/store/port.js';
+import type { ApprovalRequest } from '../../../../controller/store/api-records.js';
 import { bearer, newKey, sandboxConfig, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';
 
 let fixture: ApiFixture;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangeRecord } from '../../../../controller/providers/store/port.js';
+import type { ChangeRecord } from '../../../../controller/store/api-records.js';
 import type { Snapshot } from '../../../../controller/status.js';
 import { renderSnapshot } from '../../../../controller/status.js';
 import { bearer, newKey, publishHealth, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fcp, resetCliAfterEach } from '../cli/in-process.js';
+import { fcp, resetCliAfterEach } from '../../cli/in-process.js';
 import { rawControls, startApiFixture, TOKENS, twoPersonConfig, type ApiFixture, type ApiHarness } from './fixture.js';
 
 /** The `fcp` CLI through a replica's API, as an operator runs it: what it sends and what it prints. */

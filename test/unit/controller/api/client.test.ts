@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../../controller/api/client.js';
-import { FcpError, InputError, RefusedError } from '../../../../controller/errors.js';
+import { FcpError, InputError, RefusedError } from '../../../../kernel/errors.js';
 import { startApiFixture, TOKENS, type ApiFixture } from './fixture.js';
 
 let fixture: ApiFixture;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../../controller/api/auth.js';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { sandboxConfig, TOKENS } from './fixture.js';
 
 describe('the api section of the config', () => {

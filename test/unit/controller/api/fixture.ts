@@ -10,11 +10,11 @@ import { ControllerMetrics } from '../../../../controller/api/metrics.js';
 import { buildApiServer } from '../../../../controller/api/server.js';
 import { parseConfig } from '../../../../controller/config/load.js';
 import type { Config, ConfigInput } from '../../../../controller/config/schema.js';
-import { createLogger } from '../../../../controller/logging.js';
-import type { DynamoStateStore } from '../../../../controller/providers/store/dynamo-store.js';
+import { createLogger } from '../../../../kernel/logging.js';
+import type { DynamoStateStore } from '../../../../controller/store/dynamo-store.js';
 import type { ReplicaStatus } from '../../../../controller/replica/replica.js';
 import type { WindowSummary } from '../../../../controller/domain/types.js';
-import { startStoreFixture, type StoreFixture } from '../providers/store/fixture.js';
+import { startStoreFixture, type StoreFixture } from '../store/fixture.js';
 
 export const repoRoot = new URL('../../../../', import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../../../controller/api/routes.js';
-import { createLogger } from '../../../../controller/logging.js';
+import { createLogger } from '../../../../kernel/logging.js';
 import type { Assessment, Decision } from '../../../../controller/domain/types.js';
 import { bearer, newKey, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditRecord } from '../../../../controller/providers/store/port.js';
+import type { AuditRecord } from '../../../../controller/store/state-store.js';
 import { bearer, newKey, startApiFixture, TOKENS, twoPersonConfig, type ApiFixture, type ApiHarness } from './fixture.js';
 
 let fixture: ApiFixture;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../../controller/api/auth.js';
-import { storeAt } from '../providers/store/fixture.js';
+import { storeAt } from '../store/fixture.js';
 import { bearer, newKey, sandboxConfig, startApiFixture, TOKENS, type ApiFixture, type ApiHarness } from './fixture.js';
 
 let fixture: ApiFixture;

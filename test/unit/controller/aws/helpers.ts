@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../controller/aws/clock.js';
+import type { Clock } from '../../../../kernel/clock.js';
 
 /** A clock whose sleeps return at once and move time forward; it records every wait. */
 export class FakeClock implements Clock {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FcpError } from '../../../../controller/errors.js';
+import { FcpError } from '../../../../kernel/errors.js';
 import { RetryBudgetExhaustedError } from '../../../../controller/aws/errors.js';
 import { withRetry } from '../../../../controller/aws/retry.js';
 import { FakeClock, seededRandom } from './helpers.js';

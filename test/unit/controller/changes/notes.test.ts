@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { annotate, changeNotes, CHANGE_LOOKBACK_MS, FailureOnsets } from '../../../../controller/changes/notes.js';
 import type { Assessment, Decision, Health } from '../../../../controller/domain/types.js';
-import type { ChangeRecord } from '../../../../controller/providers/store/port.js';
+import type { ChangeRecord } from '../../../../controller/store/api-records.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { loadConfig } from '../../../../controller/config/load.js';
-import { redactUrl } from '../../../../controller/config/validate.js';
-import { InputError } from '../../../../controller/errors.js';
+import { redactUrl } from '../../../../kernel/validate.js';
+import { InputError } from '../../../../kernel/errors.js';
 
 const sandbox = () => YAML.parse(readFileSync(new URL('../../../../examples/sandbox.yaml', import.meta.url), 'utf8')) as Record<string, any>;
 

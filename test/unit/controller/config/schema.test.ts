@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { configJsonSchema, loadConfig, parseConfig } from '../../../../controller/config/load.js';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 
 const example = (name: string) => new URL(`../../../../examples/${name}`, import.meta.url).pathname;
 const sandbox = () => YAML.parse(readFileSync(example('sandbox.yaml'), 'utf8')) as Record<string, any>;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../../controller/aws/clock.js';
+import { systemClock } from '../../../../kernel/clock.js';
 import { buildPlan } from '../../../../controller/domain/plan.js';
 import type { Decision, FlipMode, Plan } from '../../../../controller/domain/types.js';
 import { executePlan, type ExecutorDeps, type ExecutorEvent } from '../../../../controller/executor/executor.js';
-import type { Lease } from '../../../../controller/providers/store/port.js';
+import type { Lease } from '../../../../controller/store/state-store.js';
 import { config } from '../domain/fixtures.js';
-import { startStoreFixture, type StoreFixture } from '../providers/store/fixture.js';
+import { startStoreFixture, type StoreFixture } from '../store/fixture.js';
 import { World } from './memory-world.js';
 
 /** The executor against the real state store (dynalite) and an in-memory world behind the ports. */

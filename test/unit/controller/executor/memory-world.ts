@@ -1,6 +1,6 @@
 import type { Condition, FlipMode } from '../../../../controller/domain/types.js';
 import type { StepPorts } from '../../../../controller/executor/steps.js';
-import type { PromotePolicy, StepBudget } from '../../../../controller/providers/ports.js';
+import type { PromotePolicy, StepBudget } from '../../../../controller/ports.js';
 
 /**
  * An in-memory world behind the executor's ports, which counts every side effect so that tests can

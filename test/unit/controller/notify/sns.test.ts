@@ -1,8 +1,8 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../../controller/logging.js';
-import { notificationsSchema } from '../../../../controller/notify/config.js';
+import { createLogger } from '../../../../kernel/logging.js';
+import { notificationsSchema } from '../../../../controller/config/notifications.js';
 import { DeliveryQueue } from '../../../../controller/notify/delivery.js';
 import { createNotifier } from '../../../../controller/notify/notifier.js';
 import { snsClient, snsSubject, SnsSink, topicRegion } from '../../../../controller/notify/sns.js';

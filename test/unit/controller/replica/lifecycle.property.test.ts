@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../../controller/aws/clock.js';
+import type { Clock } from '../../../../kernel/clock.js';
 import type { Condition, Observation } from '../../../../controller/domain/types.js';
-import { FcpError } from '../../../../controller/errors.js';
+import { FcpError } from '../../../../kernel/errors.js';
 import type { StepPorts } from '../../../../controller/executor/steps.js';
-import { createLogger } from '../../../../controller/logging.js';
-import { StoreUnavailableError } from '../../../../controller/providers/store/errors.js';
-import type { StateStore } from '../../../../controller/providers/store/port.js';
+import { createLogger } from '../../../../kernel/logging.js';
+import { StoreUnavailableError } from '../../../../controller/store/errors.js';
+import type { StateStore } from '../../../../controller/store/state-store.js';
 import { Replica } from '../../../../controller/replica/replica.js';
 import { config, REGIONS } from '../domain/fixtures.js';
 import { World } from '../executor/memory-world.js';
-import { startStoreFixture, type StoreFixture } from '../providers/store/fixture.js';
+import { startStoreFixture, type StoreFixture } from '../store/fixture.js';
 
 /**
  * The plan lifecycle under random faults (property-based), with three replicas over a real state

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../../../controller/aws/clock.js';
+import type { Clock } from '../../../../kernel/clock.js';
 import type { Decision, Observation } from '../../../../controller/domain/types.js';
-import { createLogger } from '../../../../controller/logging.js';
-import type { SignalReader } from '../../../../controller/providers/ports.js';
+import { createLogger } from '../../../../kernel/logging.js';
+import type { SignalReader } from '../../../../controller/ports.js';
 import { Replica } from '../../../../controller/replica/replica.js';
 import { config, REGIONS } from '../domain/fixtures.js';
 import { World } from '../executor/memory-world.js';
-import type { StateStore } from '../../../../controller/providers/store/port.js';
-import { StoreUnavailableError } from '../../../../controller/providers/store/errors.js';
-import { startStoreFixture, storeAt, type StoreFixture } from '../providers/store/fixture.js';
+import type { StateStore } from '../../../../controller/store/state-store.js';
+import { StoreUnavailableError } from '../../../../controller/store/errors.js';
+import { startStoreFixture, storeAt, type StoreFixture } from '../store/fixture.js';
 
 /**
  * Three replicas over one real state store (dynalite), probing an in-memory world on a manual

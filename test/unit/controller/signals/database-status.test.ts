@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatabaseStatus } from '../../../../controller/domain/types.js';
-import type { GlobalDatabase, StepBudget } from '../../../../controller/providers/ports.js';
+import type { GlobalDatabase, StepBudget } from '../../../../controller/ports.js';
 import { DatabaseStatusReader } from '../../../../controller/signals/database-status.js';
 import { FakeClock } from '../aws/helpers.js';
 

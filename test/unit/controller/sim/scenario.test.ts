@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { NOISE_PROFILES } from '../../../../controller/sim/noise.js';
 import { loadScenario, parseScenario } from '../../../../controller/sim/scenario.js';
 import { BASE, examplePath, scenario } from './fixture.js';

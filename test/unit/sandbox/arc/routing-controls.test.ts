@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { ArcApiError } from '../../../../sandbox/arc/errors.js';
 import { RoutingControlStore, type RuleConfig } from '../../../../sandbox/arc/routing-controls.js';
 

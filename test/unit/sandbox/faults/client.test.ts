@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { createFaultApiServer } from '../../../../sandbox/faults/api.js';
 import { FaultApiClient, FaultApiError } from '../../../../sandbox/faults/client.js';
 import { FaultRegistry } from '../../../../sandbox/faults/registry.js';

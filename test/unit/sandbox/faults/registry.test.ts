@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { FaultRegistry } from '../../../../sandbox/faults/registry.js';
 import { manualClock } from '../manual-clock.js';
 

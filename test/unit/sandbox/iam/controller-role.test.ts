@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../../../controller/config/load.js';
 import type { Config } from '../../../../controller/config/schema.js';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { renderedControllerRole, type ControllerRole } from '../../../../sandbox/iam/controller-role.js';
 import { sandboxIamGate } from '../../../../sandbox/iam/principals.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { PolicyEvaluator, type IamRequest } from '../../../../sandbox/iam/evaluator.js';
 
 const ZONE = 'arn:aws:route53:::hostedzone/ZPRIVATE';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { createRdsEmulator, RdsDataError, type RdsEmulator } from '../../../../sandbox/rds/index.js';
 import { faultSwitch, listen, type FaultSwitch } from './loopback.js';
 

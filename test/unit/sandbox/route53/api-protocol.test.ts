@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, GetHealthCheckStatusCommand, ListHostedZonesCommand, Route53ServiceException } from '@aws-sdk/client-route-53';
 import type { AwsApiFault, AwsCaller, FaultView } from '../../../../sandbox/shared/faults.js';
 import { NO_FAULTS } from '../../../../sandbox/shared/faults.js';
-import { InputError } from '../../../../controller/errors.js';
+import { InputError } from '../../../../kernel/errors.js';
 import { createRoute53Emulator } from '../../../../sandbox/route53/index.js';
 import { route53Client, startRoute53 } from './harness.js';
 import type { Harness } from './harness.js';

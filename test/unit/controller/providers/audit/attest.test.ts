@@ -3,13 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../../../controller/logging.js';
+import { createLogger } from '../../../../../kernel/logging.js';
 import { attestAppends, Checkpointer } from '../../../../../controller/providers/audit/attest.js';
 import { checkAuditTrail } from '../../../../../controller/providers/audit/check.js';
 import { LocalCheckpointKey, LocalCheckpointLog } from '../../../../../controller/providers/audit/local.js';
-import { nextRecord } from '../../../../../controller/providers/store/audit-chain.js';
-import { createDynamoClient } from '../../../../../controller/providers/store/client.js';
-import { startStoreFixture, TABLE, type StoreFixture } from '../store/fixture.js';
+import { nextRecord } from '../../../../../controller/store/audit-chain.js';
+import { createDynamoClient } from '../../../../../controller/store/client.js';
+import { startStoreFixture, TABLE, type StoreFixture } from '../../store/fixture.js';
 
 /**
  * Tamper evidence end to end on the real store (dynalite): two replicas append and checkpoint

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { signedPayload, type Checkpoint, type SignedCheckpoint } from '../../../../../controller/providers/audit/checkpoint.js';
 import { LocalCheckpointKey } from '../../../../../controller/providers/audit/local.js';
 import { verifyTrail, type TrailProblemKind } from '../../../../../controller/providers/audit/verify.js';
-import { nextRecord } from '../../../../../controller/providers/store/audit-chain.js';
-import type { AuditRecord } from '../../../../../controller/providers/store/port.js';
+import { nextRecord } from '../../../../../controller/store/audit-chain.js';
+import type { AuditRecord } from '../../../../../controller/store/state-store.js';
 
 /** The tamper suite, on the pure check: a chain of 12 records, checkpoints by two replicas after records 5 and 10. */
 

@@ -2,7 +2,7 @@ import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSe
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UnexpectedAnswerError } from '../../../../../controller/aws/errors.js';
-import { TimeoutError } from '../../../../../controller/errors.js';
+import { TimeoutError } from '../../../../../kernel/errors.js';
 import { Route53Zone, sameDnsName } from '../../../../../controller/providers/dns/route53-zone.js';
 import { offlineCaller } from '../helpers.js';
 

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-route53-recovery-cluster';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../../../../controller/errors.js';
+import { InputError } from '../../../../../kernel/errors.js';
 import { ARC_BATCH_LIMIT, ArcRoutingControlRouter, type ArcTrafficSettings } from '../../../../../controller/providers/traffic/arc.js';
 import { TrafficVerificationError } from '../../../../../controller/providers/traffic/common.js';
 import { offlineCaller } from '../helpers.js';

@@ -1,7 +1,7 @@
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError, TimeoutError } from '../../../../../controller/errors.js';
+import { InputError, TimeoutError } from '../../../../../kernel/errors.js';
 import { Route53Zone } from '../../../../../controller/providers/dns/route53-zone.js';
 import { ACTIVE_WEIGHT, Route53WeightedRouter, type Route53TrafficSettings } from '../../../../../controller/providers/traffic/route53.js';
 import { offlineCaller } from '../helpers.js';

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import type { Command as Cli } from 'commander';
+import { writerRegion } from '../../infra/settings.js';
+import { parseDuration } from '../../kernel/duration.js';
+import { formatDuration } from '../../kernel/time.js';
+import { InputError, RefusedError } from '../../kernel/errors.js';
+import { newCommandId } from '../../controller/store/command-id.js';
+import { output } from '../context.js';
+import { liveController } from '../live-controller.js';
+import { applyStack, checkApplyTemplate } from '../rollout/apply.js';
+import { orderRollout, readStacks, type RolloutStep } from '../rollout/plan.js';
+import { notReady } from '../rollout/regression.js';
+import { runRollout, type RolloutReport } from '../rollout/rollout.js';
+
+interface RolloutOptions {
+  stacks: string;
+  bake: string;
+  apply?: string;
+  commit?: string;
+  pr?: string;
+  dir: string;
+  api?: string;
+  json?: boolean;
+  rollback?: boolean;
+}
+
+/** A bake shorter than this cannot see a failure confirmed (probe windows are seconds long); longer than this, a rollout outlives a shift. */
+const BAKE_RANGE = { min: 5_000, max: 6 * 3_600_000 };
+/** The bake reads the controller's verdicts this often (or five times per bake, if shorter). */
+const POLL_MS = 1_000;
+
+function parseOptions(options: RolloutOptions) {
+  const bakeMs = parseDuration(options.bake);
+  if (bakeMs === undefined) throw new InputError(`bad bake time "${options.bake}"`, ['--bake: a duration such as "10m", "30s" or "1h"']);
+  if (bakeMs < BAKE_RANGE.min || bakeMs > BAKE_RANGE.max) {
+    throw new InputError(`bake time ${options.bake} is out of range`, [`--bake: from ${formatDuration(BAKE_RANGE.min)} to ${formatDuration(BAKE_RANGE.max)}; long enough for the controller to confirm a failure (its detection window and confirmation)`]);
+  }
+  const commit = options.commit ?? '';
+  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new InputError('a commit is required', ['--commit: the git sha being rolled out (7 to 40 lower-case hex digits), e.g. --commit "$GITHUB_SHA"']);
+  const pr = options.pr === undefined ? undefined : Number(options.pr);
+  if (pr !== undefined && (!Number.isInteger(pr) || pr < 1)) throw new InputError(`bad pull request number "${options.pr}"`, ['--pr: the pull request number, e.g. 42']);
+  const template = checkApplyTemplate(options.apply);
+  const names = options.stacks.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return { bakeMs, commit, pr, template, names };
+}
+
+function renderPlan(id: string, commit: string, bakeMs: number, steps: readonly RolloutStep[]): string {
+  const lines = [`rollout ${id}: ${commit.slice(0, 7)} to ${steps.length} stack(s), one at a time, each baked ${formatDuration(bakeMs)}`];
+  steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.stack.padEnd(28)} ${s.role === 'deployment-wide' ? `deployment-wide (${s.tier}): ${s.regions.join(', ')}` : `${s.role} ${s.regions[0]}`}`));
+  return lines.join('\n');
+}
+
+function renderReport(report: RolloutReport): string {
+  if (report.status === 'done') return `rollout ${report.rollout} done: ${report.commit.slice(0, 7)} applied and baked in ${report.applied.map((a) => a.stack).join(', ')}`;
+  return [
+    `rollout ${report.rollout} ${report.status}: ${report.reason}`,
+    ...(report.change ? [`  change: ${report.change} (${report.commit.slice(0, 7)}, stack ${report.stack})`] : []),
+    ...(report.detectedAfterMs !== undefined ? [`  halted ${formatDuration(report.detectedAfterMs)} after ${report.stack} was applied`] : []),
+    `  applied: ${report.applied.map((a) => a.stack).join(', ') || 'nothing'}`,
+    `  untouched: ${report.untouched.join(', ') || 'nothing'}`,
+    `  next: roll ${report.commit.slice(0, 7)} back in ${report.applied.map((a) => a.stack).join(', ') || 'no stack'} (runbooks/bad-change-mid-rollout.md)`,
+  ].join('\n');
+}
+
+async function rollout(options: RolloutOptions): Promise<void> {
+  const { bakeMs, commit, pr, template, names } = parseOptions(options);
+  const dir = resolve(options.dir);
+  const stacks = readStacks(dir, names);
+  const live = liveController(options, 'rollout');
+  const status = await live.status();
+  const primary = status.topology.primary;
+  const steps = orderRollout(stacks, { primary, regions: Object.keys(status.assessment.verdicts) });
+
+  // A deployment-wide stack must name the writer the controller knows, or its preview would not match the world.
+  for (const { name, file } of stacks) {
+    if ((file.tier === 'whole' || file.tier === 'shared') && writerRegion(file.settings) !== primary) {
+      throw new RefusedError(`refused: Pulumi.${name}.yaml says the writer is ${writerRegion(file.settings)} but the live controller says ${primary}; run \`fcp infra topology --stack Pulumi.${name}.yaml --write\`, commit, and roll out that commit`);
+    }
+  }
+  const blocked = notReady(status, [...new Set(steps.flatMap((s) => s.regions))], options.rollback);
+  if (blocked) throw new RefusedError(`refused: ${blocked}; nothing was applied`);
+
+  const id = newCommandId(options.rollback ? 'rollback' : 'rollout');
+  const progressLine = (line: string) => process.stderr.write(`${line}\n`);
+  if (!options.json) progressLine(renderPlan(id, commit, bakeMs, steps));
+  const started = Date.now();
+  const report = await runRollout(
+    {
+      id,
+      steps,
+      commit,
+      ...(pr !== undefined && { pr }),
+      bakeMs,
+      pollMs: Math.min(POLL_MS, bakeMs / 5),
+      rollback: options.rollback ?? false,
+      apply: (step) => applyStack(template, step, { dir, commit, out: (text) => process.stderr.write(text) }),
+    },
+    {
+      live,
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      progress: (line) => progressLine(`[${formatDuration(Date.now() - started).padStart(7)}] ${line}`),
+    },
+  );
+  output(options, report, () => renderReport(report));
+  if (report.status !== 'done') process.exitCode = 1;
+}
+
+export function registerRolloutCommand(program: Cli): void {
+  program
+    .command('rollout')
+    .description("Apply stacks one at a time (deployment-wide first, the standbys, the current primary last), each baked under the controller's verdicts; halt on a regression")
+    .requiredOption('--stacks <names>', 'the stacks to roll out, comma-separated (their settings files are Pulumi.<stack>.yaml in --dir)')
+    .requiredOption('--bake <duration>', `how long each stack's regions must stay healthy after it is applied (${formatDuration(BAKE_RANGE.min)} to ${formatDuration(BAKE_RANGE.max)}), e.g. 10m`)
+    .option('--apply <command>', 'the command that applies one stack, {stack} standing for its name, e.g. "pulumi up --yes --stack {stack}"')
+    .option('--commit <sha>', 'the commit being rolled out (named in the controller\'s decisions)')
+    .option('--pr <number>', 'the pull request that merged it')
+    .option('--dir <dir>', 'where the stack settings files are (the project directory)', '.')
+    .option('--rollback', 'repair what a change broke: may start while the regions fail or automation is paused (never during a failover); each region must be healthy when its bake ends')
+    .option('--json', 'print one JSON object instead of text')
+    .option('--api <url>', "a replica's API (env FCP_API); an operator token in env FCP_TOKEN")
+    .action((options: RolloutOptions) => rollout(options));
+}

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { InputError } from '../../kernel/errors.js';
+import type { RolloutStep } from './plan.js';
+
+/** The placeholder an apply command names its stack with. */
+export const STACK_PLACEHOLDER = '{stack}';
+
+/**
+ * The command that applies one stack, from the template `--apply` gives (e.g. `pulumi up --yes
+ * --stack {stack}`). It is pluggable so that a test can apply a change without Pulumi, and so that a
+ * team can wrap `pulumi up` in its own script.
+ */
+export function checkApplyTemplate(template: string | undefined): string {
+  if (!template || template.trim() === '') throw new InputError('an apply command is required', ['--apply: the command that applies one stack, e.g. "pulumi up --yes --stack {stack}"']);
+  if (!template.includes(STACK_PLACEHOLDER)) throw new InputError('the apply command does not name the stack', [`--apply: put ${STACK_PLACEHOLDER} where the stack name goes, e.g. "pulumi up --yes --stack {stack}"`]);
+  return template;
+}
+
+/**
+ * Runs the apply command for one stack through the shell, in `dir`, its output passed on to `out`.
+ * Stack names are checked (letters, digits, ".", "_", "-"), so substituting one is shell-safe. The
+ * command also gets FCP_STACK, FCP_REGIONS and FCP_COMMIT in its environment.
+ */
+export function applyStack(template: string, step: RolloutStep, context: { dir: string; commit: string; out(text: string): void }): Promise<number> {
+  const command = template.replaceAll(STACK_PLACEHOLDER, step.stack);
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], {
+      cwd: context.dir,
+      env: { ...process.env, FCP_STACK: step.stack, FCP_REGIONS: step.regions.join(','), FCP_COMMIT: context.commit },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => context.out(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => context.out(chunk.toString()));
+    child.on('error', (error) => {
+      context.out(`cannot run the apply command: ${error.message}\n`);
+      resolve(127);
+    });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
