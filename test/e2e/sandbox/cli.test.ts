@@ -87,7 +87,8 @@ describe('fcp sandbox up', () => {
         for (const region of Object.keys(service.endpoints)) service.endpoints[region] = (service.endpoints[region] ?? '').replace(/:0\//, `:${appPort}/`);
       }
     });
-    const traffic = fcp(['sandbox', 'traffic', '--rate', '10', '--for', '1s', '--json', '--config', trafficConfig]);
+    // A generous per-request timeout: this checks the command, not latency, on a machine that may be busy.
+    const traffic = fcp(['sandbox', 'traffic', '--rate', '10', '--for', '1s', '--timeout', '5s', '--json', '--config', trafficConfig]);
     const report = JSON.parse(await firstLine(traffic.child)) as { timeline: { second: number; ok: number; failed: number }[]; summary: { ok: number; failed: number; regions: Record<string, number> } };
     expect(await traffic.exit).toBe(0);
     expect(report.summary.failed).toBe(0);
@@ -96,7 +97,7 @@ describe('fcp sandbox up', () => {
 
     up.child.kill('SIGTERM');
     expect(await up.exit).toBe(0);
-  }, 60_000); // seven CLI processes, each loading TypeScript through tsx
+  }, 120_000); // seven CLI processes, each loading TypeScript through tsx
 
   it('lists every config problem with its path, exits 2 and starts nothing', async () => {
     const config = freePortConfig((c) => {
