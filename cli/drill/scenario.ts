@@ -67,7 +67,7 @@ function scenarioSchema(config: Config) {
         .optional(),
       /** An operator's request instead of (or besides) faults. */
       request: z.strictObject({ kind: z.enum(['failover', 'switchover']), to: region, at: duration().default(0), reason: z.string().min(1).default('drill') }).optional(),
-      /** How long to watch: the drill ends sooner once an expected flip has settled. */
+      /** How long to watch: the drill ends sooner once an expected flip has settled, or a rollout has ended and its halt was named. */
       watch: duration({ min: 5000, max: 30 * 60_000 }).default(120_000),
       expect: z.strictObject({
         outcome: z.enum(['failover', 'switchover', 'none'], 'must be failover, switchover or none (no flip at all)'),
