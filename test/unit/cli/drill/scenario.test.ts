@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { loadConfig } from '../../../../controller/config/load.js';
 import { BOUNDARIES, matrixScenario, WAYS, type Way } from '../../../../cli/drill/matrix.js';
 import { loadDrillScenario, shippedScenarios } from '../../../../cli/drill/scenario.js';
 import { InputError } from '../../../../kernel/errors.js';
 import { fcp, resetCliAfterEach } from '../in-process.js';
+import { writeSplitStacks } from '../rollout/stacks.js';
 
 resetCliAfterEach();
 const config = loadConfig(new URL('../../../../examples/sandbox.yaml', import.meta.url).pathname);
@@ -164,5 +166,18 @@ describe('fcp drill with bad input', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/rollout\.stacks: unknown stack "sandbox-atlantis"/);
+  });
+});
+
+describe("the drill's stack files (examples/drills/stacks)", () => {
+  it('are the split layout over the sandbox regions that the rollout tests generate', () => {
+    const shipped = new URL('../../../../examples/drills/stacks/', import.meta.url).pathname;
+    const generated = writeSplitStacks('sandbox', (shared) => {
+      shared.name = 'auth-sandbox';
+    });
+    const configOf = (dir: string, file: string) => (YAML.parse(readFileSync(join(dir, file), 'utf8')) as { config: unknown }).config;
+    const files = readdirSync(generated).sort();
+    expect(readdirSync(shipped).sort()).toEqual(files);
+    for (const file of files) expect(configOf(shipped, file), file).toEqual(configOf(generated, file));
   });
 });
