@@ -1,16 +1,15 @@
 import { resolve } from 'node:path';
 import type { Command as Cli } from 'commander';
-import { writerRegion } from '../../infra/settings.js';
 import { parseDuration } from '../../kernel/duration.js';
 import { formatDuration } from '../../kernel/time.js';
-import { InputError, RefusedError } from '../../kernel/errors.js';
+import { InputError } from '../../kernel/errors.js';
 import { newCommandId } from '../../controller/store/command-id.js';
 import { output } from '../context.js';
 import { liveController } from '../live-controller.js';
 import { applyStack, checkApplyTemplate } from '../rollout/apply.js';
-import { orderRollout, readStacks, type RolloutStep } from '../rollout/plan.js';
-import { notReady } from '../rollout/regression.js';
-import { runRollout, type RolloutReport } from '../rollout/rollout.js';
+import { readStacks, type RolloutStep } from '../rollout/plan.js';
+import { prepareRollout } from '../rollout/preflight.js';
+import { BAKE_RANGE, bakePollMs, runRollout, type RolloutReport } from '../rollout/rollout.js';
 
 interface RolloutOptions {
   stacks: string;
@@ -23,11 +22,6 @@ interface RolloutOptions {
   json?: boolean;
   rollback?: boolean;
 }
-
-/** A bake shorter than this cannot see a failure confirmed (probe windows are seconds long); longer than this, a rollout outlives a shift. */
-const BAKE_RANGE = { min: 5_000, max: 6 * 3_600_000 };
-/** The bake reads the controller's verdicts this often (or five times per bake, if shorter). */
-const POLL_MS = 1_000;
 
 function parseOptions(options: RolloutOptions) {
   const bakeMs = parseDuration(options.bake);
@@ -67,18 +61,7 @@ async function rollout(options: RolloutOptions): Promise<void> {
   const dir = resolve(options.dir);
   const stacks = readStacks(dir, names);
   const live = liveController(options, 'rollout');
-  const status = await live.status();
-  const primary = status.topology.primary;
-  const steps = orderRollout(stacks, { primary, regions: Object.keys(status.assessment.verdicts) });
-
-  // A deployment-wide stack must name the writer the controller knows, or its preview would not match the world.
-  for (const { name, file } of stacks) {
-    if ((file.tier === 'whole' || file.tier === 'shared') && writerRegion(file.settings) !== primary) {
-      throw new RefusedError(`refused: Pulumi.${name}.yaml says the writer is ${writerRegion(file.settings)} but the live controller says ${primary}; run \`fcp infra topology --stack Pulumi.${name}.yaml --write\`, commit, and roll out that commit`);
-    }
-  }
-  const blocked = notReady(status, [...new Set(steps.flatMap((s) => s.regions))], options.rollback);
-  if (blocked) throw new RefusedError(`refused: ${blocked}; nothing was applied`);
+  const steps = await prepareRollout(live, stacks, options.rollback);
 
   const id = newCommandId(options.rollback ? 'rollback' : 'rollout');
   const progressLine = (line: string) => process.stderr.write(`${line}\n`);
@@ -91,7 +74,7 @@ async function rollout(options: RolloutOptions): Promise<void> {
       commit,
       ...(pr !== undefined && { pr }),
       bakeMs,
-      pollMs: Math.min(POLL_MS, bakeMs / 5),
+      pollMs: bakePollMs(bakeMs),
       rollback: options.rollback ?? false,
       apply: (step) => applyStack(template, step, { dir, commit, out: (text) => process.stderr.write(text) }),
     },

@@ -12,6 +12,8 @@ import type { Logger } from '../../kernel/logging.js';
 import { openStateStore } from '../../controller/store/from-config.js';
 import { judge, type DrillReport, type Observed } from './report.js';
 import type { DrillFault, DrillScenario } from './scenario.js';
+import { rehearseRollout, withDrillToken, type RolloutOutcome } from './rollout.js';
+import { rehearsalSettled } from './rollout-report.js';
 
 export interface DrillOptions {
   scenario: DrillScenario;
@@ -63,14 +65,16 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fcp-drill-'));
   const primary = options.config.regions.find((r) => r.role === 'primary')!.name;
   let injectedAt = Number.POSITIVE_INFINITY;
-  const seen: Observed = { primary, classifications: new Set(), flips: [], settled: [], planEnds: new Map(), steps: new Map() };
+  const seen: Observed = { primary, classifications: new Set(), flips: [], settled: [], planEnds: new Map(), steps: new Map(), reasons: new Set() };
+  // A rollout calls the replicas' API as an operator: with a token of the drill's own.
+  const drill = scenario.rollout ? withDrillToken(options.config) : { config: options.config, token: '' };
   const timers: NodeJS.Timeout[] = [];
   /** Fires the faults scheduled at a step boundary, once each, synchronously inside the executor's step-end event. */
   let atBoundary: (kind: string) => void = () => undefined;
   const triggered = new Set<DrillFault>();
   let deployment: LocalDeployment | undefined;
   try {
-    deployment = await startLocalDeployment(options.config, {
+    deployment = await startLocalDeployment(drill.config, {
       dataDir,
       ephemeralPorts: true,
       logger: options.logger,
@@ -79,6 +83,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         // Detection and decision are stamped with the tick's own time, so they never appear out of order.
         if (assessment.at < injectedAt) return;
         seen.classifications.add(assessment.classification);
+        seen.reasons.add(decision.reason);
         if (seen.detectedAt === undefined && assessment.verdicts[primary]?.health === 'failed') seen.detectedAt = assessment.at;
         if (decision.kind === 'flip') seen.flips.push(decision);
         if (decision.kind === 'plan-finished') seen.settled.push(decision);
@@ -121,6 +126,14 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         inject(entry);
       }
     };
+    let rolloutOutcome: RolloutOutcome | undefined;
+    const rehearsal =
+      scenario.rollout &&
+      rehearseRollout(scenario.rollout, {
+        api: { baseUrl: deployment.apiUrls.get(holderOf(deployment)!.region)!, token: drill.token },
+        inject: (fault) => sandbox.faults.add(fault),
+        progress: (line) => options.logger.info(`drill rollout: ${line}`),
+      }).then((outcome) => (rolloutOutcome = outcome));
     const request = scenario.request;
     if (request) {
       timers.push(
@@ -135,7 +148,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       );
     }
 
-    // Watch until an expected flip has settled (or, when no flip is expected, for the whole watch).
+    // Watch until an expected flip has settled (or, when no flip is expected, for the whole watch, or until a rollout has settled).
     let watchError: string | undefined;
     try {
       await waitFor('the expected outcome', () => {
@@ -143,19 +156,20 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         const to = seen.flips.at(-1)?.to;
         if (to && seen.dbWriterAt === undefined && stats.dbWriter === to) seen.dbWriterAt = Date.now();
         if (to && seen.trafficAt === undefined && Object.entries(stats.routingControls).every(([region, state]) => (region === to) === (state === 'On'))) seen.trafficAt = Date.now();
-        if (scenario.expect.outcome === 'none') return false;
+        if (scenario.expect.outcome === 'none') return scenario.rollout !== undefined && rehearsalSettled(rolloutOutcome, scenario.rollout.commit, seen.reasons);
         return seen.settled.some((d) => d.ok);
       }, scenario.watch);
     } catch (error) {
       if (scenario.expect.outcome !== 'none') watchError = error instanceof Error ? error.message : String(error);
     }
+    await rehearsal;
     // Let clients settle on the new region before counting the outage.
     await sleep(Math.max(3000, config.database.endpointRecords.ttl * 1000));
     const summary = await traffic.stop();
     const stats = sandbox.stats();
     const route53Changes = ROUTE53_CHANGES.reduce((sum, action) => sum + (stats.calls.route53[action] ?? 0) - (route53Before[action] ?? 0), 0);
     const topology = await readTopology(config);
-    return judge(scenario, config, seen, { injectedAt, stats, clientOutageMs: summary.clientOutageMs, route53Changes, ...(topology && { topology }), ...(watchError && { watchError }) });
+    return judge(scenario, config, seen, { injectedAt, stats, clientOutageMs: summary.clientOutageMs, route53Changes, ...(topology && { topology }), ...(watchError && { watchError }), ...(rolloutOutcome && { rollout: rolloutOutcome }) });
   } finally {
     for (const timer of timers) clearTimeout(timer);
     await deployment?.stop();

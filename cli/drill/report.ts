@@ -4,6 +4,8 @@ import type { Millis } from '../../kernel/time.js';
 import type { Classification, Decision, Topology } from '../../controller/domain/types.js';
 import type { DrillScenario } from './scenario.js';
 import { sandboxSettings } from '../../sandbox/config-schema.js';
+import type { RolloutOutcome } from './rollout.js';
+import { judgeRollout, renderRollout, type RolloutDrillReport } from './rollout-report.js';
 
 type FlipDecision = Extract<Decision, { kind: 'flip' }>;
 type SettledDecision = Extract<Decision, { kind: 'plan-finished' }>;
@@ -19,6 +21,8 @@ export interface Observed {
   steps: Map<string, { name: string; ms: Millis }[]>;
   dbWriterAt?: Millis;
   trafficAt?: Millis;
+  /** Every distinct decision reason since the injection (a rollout's change must be named in one). */
+  reasons: Set<string>;
 }
 
 /** Times are from the first fault's injection (or the request's). */
@@ -66,6 +70,8 @@ export interface DrillReport {
   /** From decision to plan done, minus the time spent inside AWS calls and the waits they make. */
   controllerOverheadMs?: Millis;
   steps: { name: string; ms: Millis }[];
+  /** A scenario's rehearsed rollout: what it applied, where it halted and how soon. */
+  rollout?: RolloutDrillReport;
 }
 
 export interface Measured {
@@ -75,6 +81,7 @@ export interface Measured {
   clientOutageMs: Millis;
   route53Changes: number;
   watchError?: string;
+  rollout?: RolloutOutcome;
 }
 
 /** The public name's TTL: how long clients may keep resolving to the old region. */
@@ -114,6 +121,8 @@ export function judge(scenario: DrillScenario, config: Config, seen: Observed, m
     if (config.traffic.mechanism === 'arc' && routingUpdates !== 1) problems.push(`expected exactly one routing-control update, the sandbox counted ${routingUpdates}`);
   }
   if (topology?.active) problems.push(`plan ${topology.active.planId} is still active in the topology at the end (stuck)`);
+  const rollout = scenario.rollout && measured.rollout && judgeRollout(scenario.rollout, expect.rollout, measured.rollout, seen.reasons);
+  if (rollout) problems.push(...rollout.problems);
   if (topology && !matchesWorld) problems.push(`the stored topology names ${topology.primary} as primary, but the writer is ${stats.dbWriter} and traffic goes to ${on.join(', ') || 'no region'}`);
 
   const report: DrillReport = {
@@ -139,6 +148,7 @@ export function judge(scenario: DrillScenario, config: Config, seen: Observed, m
     writesCommitted: stats.writesCommitted,
     writesLost: stats.writesLost,
     steps: (flip && seen.steps.get(flip.planId)) ?? [],
+    ...(rollout && { rollout: rollout.report }),
   };
   const decidedAfterMs = since(flip?.at);
   const fields: Partial<DrillReport> = {
@@ -162,9 +172,10 @@ export function renderDrill(report: DrillReport): string {
   const lines = [
     `Drill: ${report.scenario} — ${report.ok ? 'AS EXPECTED' : 'NOT AS EXPECTED'}`,
     `  ${report.description}`,
-    `  expected: ${report.expected.outcome}${report.expected.to ? ` to ${report.expected.to}` : ''}${report.expected.classification ? `, classification ${report.expected.classification}` : ''}${report.expected.noRoute53Changes ? ', no Route 53 API call' : ''}`,
+    `  expected: ${report.expected.outcome}${report.expected.to ? ` to ${report.expected.to}` : ''}${report.expected.classification ? `, classification ${report.expected.classification}` : ''}${report.expected.noRoute53Changes ? ', no Route 53 API call' : ''}${report.expected.rollout ? `, the rollout ${report.expected.rollout.haltsAt ? `halts in the bake of ${report.expected.rollout.haltsAt}` : 'finishes'}` : ''}`,
     `  happened: ${h.outcome}${h.to ? ` ${report.from} -> ${h.to}` : ''}${h.planStatus ? ` (plan ${h.planStatus})` : ''}; ${h.flips} flip decision(s); classifications seen: ${h.classifications.join(', ') || '-'}`,
     `  side effects: ${h.promotions} promotion(s), ${h.routingUpdates} routing update(s), ${h.route53Changes} Route 53 change call(s); stored topology: ${h.topology ? `primary ${h.topology.primary}${h.topology.activePlan ? `, plan ${h.topology.activePlan} still active` : ''}${h.topology.matchesWorld ? ', matches the world' : ', DOES NOT match the world'}` : 'unreadable'}`,
+    ...(report.rollout ? renderRollout(report.rollout) : []),
     ...report.problems.map((p) => `  ! ${p}`),
     '',
     `  detected after        ${ms(report.detectedAfterMs)}`,

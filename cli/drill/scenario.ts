@@ -6,9 +6,15 @@ import { duration } from '../../kernel/duration.js';
 import type { Config } from '../../controller/config/schema.js';
 import { loadYamlFile, parseWith } from '../../kernel/validate.js';
 import { InputError } from '../../kernel/errors.js';
+import { orderRollout, readStacks } from '../rollout/plan.js';
+import { BAKE_RANGE } from '../rollout/rollout.js';
 
 /** Where the shipped drill scenarios live; `--scenario NAME` means `NAME.yaml` here. */
 export const SCENARIO_DIR = new URL('../../examples/drills/', import.meta.url).pathname;
+/** Where a drill's rollout finds its stacks' settings files (`Pulumi.<stack>.yaml`): a split layout over the sandbox's regions. */
+export const DRILL_STACK_DIR = join(SCENARIO_DIR, 'stacks');
+/** A drill's bake is seconds long, so that the drill stays short. */
+const MAX_DRILL_BAKE_MS = 60_000;
 
 const CLASSIFICATIONS = ['regional', 'global', 'observer', 'partition', 'none'] as const;
 const STEP_KINDS = ['check-target-ready', 'fence-old-writer', 'promote-database', 'wait-for-writer', 'flip-db-endpoints', 'flip-traffic', 'verify'] as const;
@@ -46,9 +52,22 @@ function scenarioSchema(config: Config) {
             }),
         )
         .default([]),
+      /**
+       * A progressive rollout run by `fcp rollout`'s own code, through the replicas' API: the stacks
+       * (settings files in DRILL_STACK_DIR), in the order the controller gives them, each baked. A
+       * stack's "apply" is the sandbox fault its change declares in `changes` (none: a good change).
+       */
+      rollout: z
+        .strictObject({
+          stacks: z.array(z.string()).min(1, 'name the stacks to roll out'),
+          bake: duration({ min: BAKE_RANGE.min, max: MAX_DRILL_BAKE_MS }),
+          commit: z.string().regex(/^[0-9a-f]{7,40}$/, 'the commit the rollout names: 7 to 40 lower-case hex digits'),
+          changes: z.record(z.string(), fault).default({}),
+        })
+        .optional(),
       /** An operator's request instead of (or besides) faults. */
       request: z.strictObject({ kind: z.enum(['failover', 'switchover']), to: region, at: duration().default(0), reason: z.string().min(1).default('drill') }).optional(),
-      /** How long to watch: the drill ends sooner once an expected flip has settled. */
+      /** How long to watch: the drill ends sooner once an expected flip has settled, or a rollout has ended and its halt was named. */
       watch: duration({ min: 5000, max: 30 * 60_000 }).default(120_000),
       expect: z.strictObject({
         outcome: z.enum(['failover', 'switchover', 'none'], 'must be failover, switchover or none (no flip at all)'),
@@ -58,20 +77,54 @@ function scenarioSchema(config: Config) {
         classification: z.enum(CLASSIFICATIONS).optional(),
         /** The failover path must make no Route 53 control-plane call (ChangeResourceRecordSets, GetChange). */
         noRoute53Changes: z.boolean().default(false),
+        /**
+         * With a `rollout`: the stack whose bake must halt it (a stack whose change injects a
+         * fault), or `{}` for a rollout that must finish. A halt must also keep the bad change to
+         * one region, come within one bake of the breaking apply, and be named by a decision.
+         */
+        rollout: z.strictObject({ haltsAt: z.string().optional() }).optional(),
       }),
     })
     .superRefine((scenario, ctx) => {
-      if (scenario.faults.length === 0 && !scenario.request) ctx.addIssue({ code: 'custom', path: ['faults'], message: 'give at least one fault or a request' });
+      if (scenario.faults.length === 0 && !scenario.request && !scenario.rollout) ctx.addIssue({ code: 'custom', path: ['faults'], message: 'give at least one fault, a request or a rollout' });
       if (scenario.expect.outcome === 'switchover' && scenario.request?.kind !== 'switchover') {
         ctx.addIssue({ code: 'custom', path: ['expect', 'outcome'], message: 'a switchover is expected only with `request: {kind: switchover}`' });
       }
       scenario.faults.forEach((f, i) => {
         if ((f.at ?? 0) >= scenario.watch) ctx.addIssue({ code: 'custom', path: ['faults', i, 'at'], message: 'starts after the drill stops watching; raise `watch`' });
       });
+      checkRollout(scenario, config, ctx);
     });
 }
 
+/** A rollout's stacks must be known and orderable against the deployment, its expectation must fit it, and the drill must watch long enough. */
+function checkRollout(scenario: Pick<DrillScenario, 'rollout' | 'expect' | 'watch'>, config: Config, ctx: z.RefinementCtx): void {
+  const { rollout, expect } = scenario;
+  if (!rollout) {
+    if (expect.rollout) ctx.addIssue({ code: 'custom', path: ['expect', 'rollout'], message: 'only with a `rollout` to rehearse' });
+    return;
+  }
+  try {
+    const primary = config.regions.find((r) => r.role === 'primary')!.name;
+    orderRollout(readStacks(DRILL_STACK_DIR, rollout.stacks), { primary, regions: config.regions.map((r) => r.name) });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    ctx.addIssue({ code: 'custom', path: ['rollout', 'stacks'], message: `${error.message} (the stacks' files are ${DRILL_STACK_DIR}/Pulumi.<stack>.yaml)` });
+  }
+  for (const stack of Object.keys(rollout.changes)) {
+    if (!rollout.stacks.includes(stack)) ctx.addIssue({ code: 'custom', path: ['rollout', 'changes', stack], message: `not one of rollout.stacks (${rollout.stacks.join(', ')})` });
+  }
+  if (!expect.rollout) ctx.addIssue({ code: 'custom', path: ['expect', 'rollout'], message: 'say what the rollout must do: `{haltsAt: STACK}` (the stack whose bake halts it) or `{}` (it finishes)' });
+  else if (expect.rollout.haltsAt !== undefined && rollout.changes[expect.rollout.haltsAt] === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['expect', 'rollout', 'haltsAt'], message: `a stack whose change injects a fault (rollout.changes: ${Object.keys(rollout.changes).join(', ') || 'none'})` });
+  }
+  if (rollout.stacks.length * rollout.bake >= scenario.watch) {
+    ctx.addIssue({ code: 'custom', path: ['watch'], message: `the rollout bakes ${rollout.stacks.length} stacks of ${rollout.bake}ms each; watch longer than that` });
+  }
+}
+
 export type DrillScenario = z.output<ReturnType<typeof scenarioSchema>>;
+export type DrillRollout = NonNullable<DrillScenario['rollout']>;
 export type DrillFault = DrillScenario['faults'][number];
 
 /** Validates a scenario given as a value (the fault matrix builds its scenarios this way). */

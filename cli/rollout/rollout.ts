@@ -51,6 +51,12 @@ export type RolloutReport =
       untouched: string[];
     };
 
+/** A bake shorter than this cannot see a failure confirmed (probe windows are seconds long); longer than this, a rollout outlives a shift. */
+export const BAKE_RANGE = { min: 5_000, max: 6 * 3_600_000 };
+
+/** A bake reads the controller's verdicts every second (or five times per bake, if shorter). */
+export const bakePollMs = (bakeMs: number): number => Math.min(1_000, bakeMs / 5);
+
 /** How many polls a bake may miss at its end before the controller is called unreachable. */
 const FINAL_READ_ATTEMPTS = 3;
 

@@ -23,7 +23,8 @@ export interface ChangeNote {
 const TROUBLED = new Set(['failed', 'degraded']);
 const short = (commit: string) => commit.slice(0, 7);
 
-function describeChange(change: ChangeRecord): string {
+/** How notes name a change: `change abc1234 to eu-west-1 (stack prod-eu-west-1, PR #42, rollout r-1)`. */
+export function describeChange(change: Pick<ChangeRecord, 'commit' | 'regions' | 'stack' | 'pr' | 'rollout'>): string {
   const where = [`stack ${change.stack}`, change.pr !== undefined && `PR #${change.pr}`, change.rollout && `rollout ${change.rollout}`].filter(Boolean).join(', ');
   return `change ${short(change.commit)} to ${change.regions.join(', ')} (${where})`;
 }
