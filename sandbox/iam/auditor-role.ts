@@ -26,7 +26,7 @@ export function auditorPolicy(config: SandboxSpec, checkpoints: AwsCheckpointsSp
         Resource: [`arn:aws:s3:::${checkpoints.bucket}`],
         Condition: { StringLike: { 's3:prefix': [`${checkpoints.prefix}*`] } },
       },
-      { Sid: 'ReadCheckpoints', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${checkpoints.bucket}/${checkpoints.prefix}*`] },
+      { Sid: 'ReadCheckpoints', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [`arn:aws:s3:::${checkpoints.bucket}/${checkpoints.prefix}*`] },
     ],
   };
 }
