@@ -18,6 +18,8 @@ export interface SandboxSpec {
   };
   signals: { route53HealthChecks?: Record<RegionName, string> | undefined };
   store: { tableName: string };
+  /** Where the audit chain's checkpoints are signed and kept; `aws`: the sandbox serves the KMS key and the bucket. */
+  audit?: { checkpoints: { mode: 'local' } | AwsCheckpointsSpec } | undefined;
   aws: {
     endpoints: SandboxEndpointOverrides;
     credentials: { mode: 'default' } | { mode: 'static'; accessKeyIdPrefix: string; secretAccessKey: string };
@@ -42,6 +44,16 @@ export interface WeightedTrafficSpec {
   records: Record<RegionName, { setIdentifier: string; value: string }>;
 }
 
+/** Checkpoints signed by an asymmetric KMS key and kept in an S3 bucket with Object Lock. */
+export interface AwsCheckpointsSpec {
+  mode: 'aws';
+  /** A key id or key ARN; the sandbox serves it as a multi-Region key in every region. */
+  kmsKeyId: string;
+  bucket: string;
+  bucketRegion: RegionName;
+  prefix: string;
+}
+
 /** The AWS endpoints the controller's clients use; the sandbox points them at itself. */
 export interface SandboxEndpointOverrides {
   route53?: string | undefined;
@@ -50,4 +62,6 @@ export interface SandboxEndpointOverrides {
   dynamodb?: string | undefined;
   iam?: string | undefined;
   sts?: string | undefined;
+  kms?: string | undefined;
+  s3?: string | undefined;
 }

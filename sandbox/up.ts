@@ -8,6 +8,8 @@ import { RegionApp } from './apps/region-app.js';
 import type { SessionStore } from './apps/session-store.js';
 import { createArcCluster, type ArcCluster } from './arc/index.js';
 import { createIamEmulator, type IamEmulator } from './iam/api.js';
+import { createKmsEmulator, type KmsEmulator } from './kms/index.js';
+import { createS3Emulator, type S3Emulator } from './s3/index.js';
 import type { IamGate } from './iam/gate.js';
 import { sandboxAccount } from './iam/controller-role.js';
 import { sandboxIamGate } from './iam/principals.js';
@@ -42,6 +44,9 @@ export interface SandboxEndpoints {
   dynamodb: string;
   /** IAM and STS (one server). */
   iam: string;
+  /** KMS and S3, when the config names them (`audit.checkpoints.mode: aws`). */
+  kms?: string;
+  s3?: string;
   /** `127.0.0.1:PORT` (UDP and TCP). */
   dns: string;
   faults: string;
@@ -51,7 +56,7 @@ export interface SandboxEndpoints {
 
 export interface SandboxStats {
   /** Requests each emulator served, per operation (`arc` summed over its endpoints). */
-  calls: { route53: Record<string, number>; rds: Record<string, number>; cloudwatch?: Record<string, number>; arc: Record<string, number>; iam: Record<string, number> };
+  calls: { route53: Record<string, number>; rds: Record<string, number>; cloudwatch?: Record<string, number>; arc: Record<string, number>; iam: Record<string, number>; kms?: Record<string, number>; s3?: Record<string, number> };
   writesCommitted: number;
   writesLost: number;
   /** Replication lag per secondary region, in ms. */
@@ -80,6 +85,9 @@ interface Parts {
   cloudwatch: CloudWatchEmulator | undefined;
   arc: ArcCluster;
   iam: IamEmulator;
+  /** The audit checkpoints' key and bucket: present when the config names their endpoints. */
+  kms: KmsEmulator | undefined;
+  s3: S3Emulator | undefined;
   store: EmbeddedStore;
 }
 
@@ -108,6 +116,8 @@ export async function startSandbox<Spec extends SandboxSpec>(config: Spec, optio
     parts.cloudwatch?.stop();
     parts.arc.stop();
     parts.iam.stop();
+    parts.kms?.stop();
+    parts.s3?.stop();
   });
   try {
     const stats = () => sandboxStats(parts, config);
@@ -145,6 +155,8 @@ function createParts(config: SandboxSpec, layout: SandboxLayout, dataDir: string
     cloudwatch: layout.cloudwatch ? createCloudWatchEmulator({ faults, rds, iam }) : undefined,
     arc,
     iam: createIamEmulator({ faults, gate: iam }),
+    kms: layout.kms ? createKmsEmulator({ faults, iam, account: sandboxAccount(config) }) : undefined,
+    s3: layout.s3 ? createS3Emulator({ faults, iam }) : undefined,
     route53: createRoute53Emulator({
       faults,
       iam,
@@ -177,6 +189,8 @@ async function bindAll(
   const rds = await serve(layout.rds, parts.rds.handle);
   const cloudwatch = layout.cloudwatch && parts.cloudwatch ? await serve(layout.cloudwatch, parts.cloudwatch.handle) : undefined;
   const iam = await serve(layout.iam, parts.iam.handle);
+  const kms = layout.kms && parts.kms ? await serve(layout.kms, parts.kms.handle) : undefined;
+  const s3 = layout.s3 && parts.s3 ? await serve(layout.s3, parts.s3.handle) : undefined;
   const arc: ListenAddress[] = [];
   for (const [index, address] of layout.arc.entries()) {
     arc.push(await serve(address, parts.arc.endpoints[index] as (req: IncomingMessage, res: ServerResponse) => void));
@@ -218,6 +232,8 @@ async function bindAll(
       arc,
       dynamodb: { ...layout.dynamodb, port: Number(new URL(parts.store.url).port) },
       iam,
+      ...(kms && { kms }),
+      ...(s3 && { s3 }),
       dns: { ...layout.dns, port: dnsPort },
       faults: faultsApi,
       apps: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, { ...a, port: Number(new URL(apps[region]?.url ?? '').port) }])),
@@ -293,6 +309,11 @@ function seed(plan: SeedPlan, parts: Parts): void {
   for (const check of plan.healthChecks) parts.route53.seedHealthCheck(check);
   parts.route53.seedHostedZone(plan.publicZone);
   parts.route53.seedHostedZone(plan.privateZone);
+  const checkpoints = plan.auditCheckpoints;
+  if (checkpoints) {
+    parts.kms?.seedSigningKey(checkpoints.keyId, checkpoints.regions);
+    parts.s3?.seedLockedBucket(checkpoints.bucket, checkpoints.bucketRegion, checkpoints.retention);
+  }
 }
 
 function describeEndpoints(config: SandboxSpec, layout: SandboxLayout, plan: SeedPlan): SandboxEndpoints {
@@ -303,10 +324,12 @@ function describeEndpoints(config: SandboxSpec, layout: SandboxLayout, plan: See
     arc: layout.arc.map(addressUrl),
     dynamodb: addressUrl(layout.dynamodb),
     iam: addressUrl(layout.iam),
+    ...(layout.kms && { kms: addressUrl(layout.kms) }),
+    ...(layout.s3 && { s3: addressUrl(layout.s3) }),
     dns: `${layout.dns.host}:${layout.dns.port}`,
     faults: addressUrl(layout.faults),
     regions: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, { app: addressUrl(a) }])),
-    resources: seededResources(config, plan),
+    resources: seededResources(config, plan, sandboxAccount(config)),
   };
 }
 
@@ -320,6 +343,8 @@ function sandboxStats(parts: Parts, config: SandboxSpec): SandboxStats {
       ...(parts.cloudwatch ? { cloudwatch: parts.cloudwatch.callCounts() } : {}),
       arc: parts.arc.callCounts(),
       iam: parts.iam.callCounts(),
+      ...(parts.kms && { kms: parts.kms.callCounts() }),
+      ...(parts.s3 && { s3: parts.s3.callCounts() }),
     },
     writesCommitted: data.writesCommitted,
     writesLost: data.writesLost,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../../kernel/duration.js';
 import { parseWith } from '../../kernel/validate.js';
+import type { AwsService } from '../shared/faults.js';
 
 /**
  * The fault requests the sandbox accepts (`POST /faults`, `fcp sandbox fault <kind>`). Each kind
@@ -27,8 +28,11 @@ export const FAULT_KINDS = {
 
 export type FaultKind = keyof typeof FAULT_KINDS;
 
-/** The services whose faults the CLI and API accept (`cloudwatch` follows RDS's replication state; `iam` is IAM and STS). */
-export const AWS_SERVICES = ['route53', 'rds', 'arc', 'cloudwatch', 'iam'] as const;
+/**
+ * The services whose faults the CLI and API accept (`cloudwatch` follows RDS's replication state;
+ * `iam` is IAM and STS; `kms` and `s3` serve the audit checkpoints).
+ */
+export const AWS_SERVICES = ['route53', 'rds', 'arc', 'cloudwatch', 'iam', 'kms', 's3'] as const satisfies readonly AwsService[];
 
 /** What a fault request may name: the deployment's regions and the ARC cluster's endpoint regions. */
 export interface FaultContext {

@@ -11,7 +11,8 @@ import { controllerRoleName, weightedRecordsStatements } from '../../infra/compo
 import { MOCK_ACCOUNT } from '../../infra/synth/mock-account.js';
 import type { DeploymentOutputs } from '../../infra/outputs.js';
 import type { StackSettingsInput } from '../../infra/settings.js';
-import { commonZone, DEFAULT_PUBLIC_ZONE_ID, parentZone } from '../setup/seed.js';
+import { awsCheckpoints, commonZone, DEFAULT_PUBLIC_ZONE_ID, parentZone } from '../setup/seed.js';
+import { bareKeyId } from '../kms/keys.js';
 
 /**
  * The IAM policy the sandbox enforces by default: the controller task role that `infra/` renders,
@@ -117,6 +118,7 @@ async function synthesize(settings: StackSettingsInput): Promise<Synthesized> {
 function identifierMap(config: SandboxSpec, outputs: DeploymentOutputs): [string, string][] {
   const account = sandboxAccount(config);
   const bare = (id: string) => id.replace(/^\/hostedzone\//, '');
+  const checkpoints = awsCheckpoints(config);
   const pairs: [string | undefined, string | undefined][] = [
     [outputs.traffic.publicZoneId, config.traffic.mechanism === 'arc' ? DEFAULT_PUBLIC_ZONE_ID : bare(config.traffic.hostedZoneId)],
     [outputs.database.globalClusterArn, `arn:aws:rds::${account}:global-cluster:${config.database.globalClusterIdentifier}`],
@@ -128,6 +130,9 @@ function identifierMap(config: SandboxSpec, outputs: DeploymentOutputs): [string
       [outputs.database.clusters[name]?.arn, config.database.clusters[name]?.arn],
       [outputs.database.endpointRecords.readers[name], config.database.endpointRecords.readers[name]],
     ]),
+    // The checkpoint key (its id is in each region's ARN) and bucket, when the sandbox serves them.
+    [outputs.auditCheckpoints.keyId, checkpoints && bareKeyId(checkpoints.kmsKeyId)],
+    [outputs.auditCheckpoints.bucket, checkpoints?.bucket],
     [`:${MOCK_ACCOUNT}:`, `:${account}:`],
   ];
   return pairs.filter((pair): pair is [string, string] => pair[0] !== undefined && pair[1] !== undefined).sort((a, b) => b[0].length - a[0].length);

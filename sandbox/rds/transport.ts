@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsApiFault } from '../shared/faults.js';
 
 /**
- * HTTP plumbing shared by the sandbox's emulated AWS APIs (RDS, CloudWatch, ARC): reading a
+ * HTTP plumbing shared by the sandbox's emulated AWS APIs (RDS, CloudWatch, ARC, KMS, S3): reading a
  * bounded request body, and the two faults that never produce an answer (`down`, `hang`).
  */
 
@@ -12,7 +12,12 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export class BodyTooLargeError extends Error {}
 
 /** Reads the whole request body as UTF-8; rejects with BodyTooLargeError past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/** Reads the whole request body as bytes; rejects with BodyTooLargeError past `limit` bytes. */
+export function readBodyBytes(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -26,7 +31,7 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -133,7 +133,7 @@ export function leaf(name: string, value: string | number | boolean | undefined)
 
 export const ROUTE53_NAMESPACE = 'https://route53.amazonaws.com/doc/2013-04-01/';
 
-/** A complete response document whose root carries the Route 53 namespace. */
-export function xmlDocument(root: string, inner: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${ROUTE53_NAMESPACE}">${inner}</${root}>`;
+/** A complete response document whose root carries the service's namespace (Route 53's unless given). */
+export function xmlDocument(root: string, inner: string, namespace = ROUTE53_NAMESPACE): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${namespace}">${inner}</${root}>`;
 }

@@ -1,6 +1,7 @@
 import type { SandboxSpec } from '../spec.js';
 import { InputError } from '../../kernel/errors.js';
 import { sandboxSettings } from '../config-schema.js';
+import { awsCheckpoints } from './seed.js';
 
 /** Where one part of the sandbox listens. */
 export interface ListenAddress {
@@ -25,6 +26,9 @@ export interface SandboxLayout {
   dynamodb: ListenAddress;
   /** IAM and STS, served by one listener. */
   iam: ListenAddress;
+  /** KMS and S3: present when the config names them (required by `audit.checkpoints.mode: aws`). */
+  kms?: ListenAddress;
+  s3?: ListenAddress;
   dns: ListenAddress;
   faults: ListenAddress;
   apps: Record<string, AppAddress>;
@@ -76,6 +80,12 @@ export function sandboxLayout(config: SandboxSpec): SandboxLayout {
   const dynamodb = address(endpoints.dynamodb, 'aws.endpoints.dynamodb', 'dynamodb', 'http://127.0.0.1:4617');
   const iam = address(endpoints.iam, 'aws.endpoints.iam', 'iam', 'http://127.0.0.1:4624');
   if (endpoints.sts !== endpoints.iam) problems.push(`aws.endpoints.sts: one server serves IAM and STS; give it the same URL as aws.endpoints.iam (${endpoints.iam ?? 'unset'})`);
+  // The checkpoint key and bucket: required when the config signs checkpoints with KMS, served whenever named.
+  const checkpointsInAws = awsCheckpoints(config) !== undefined;
+  const optional = (url: string | undefined, path: string, part: string, example: string) =>
+    url === undefined && !checkpointsInAws ? undefined : address(url, path, part, example);
+  const kms = optional(endpoints.kms, 'aws.endpoints.kms', 'kms', 'http://127.0.0.1:4625');
+  const s3 = optional(endpoints.s3, 'aws.endpoints.s3', 's3', 'http://127.0.0.1:4626');
   const arc =
     config.traffic.mechanism === 'arc'
       ? config.traffic.clusterEndpoints.map((e, i) => address(e.url, `traffic.clusterEndpoints[${i}].url`, `arc[${i}]`, `http://127.0.0.1:${4612 + i}`))
@@ -105,7 +115,7 @@ export function sandboxLayout(config: SandboxSpec): SandboxLayout {
     problems.push('services[*].endpoints: give each region its own loopback address (e.g. 127.0.1.1, 127.0.1.2, ...) so DNS answers tell regions apart');
   }
 
-  const all = [route53, rds, ...(cloudwatch ? [cloudwatch] : []), ...arc, dynamodb, iam, dns, faults, ...appList.map(([, a]) => a)];
+  const all = [route53, rds, ...(cloudwatch ? [cloudwatch] : []), ...arc, dynamodb, iam, ...(kms ? [kms] : []), ...(s3 ? [s3] : []), dns, faults, ...appList.map(([, a]) => a)];
   const seen = new Map<string, string>();
   for (const a of all) {
     if (a.port === 0) continue;
@@ -116,7 +126,7 @@ export function sandboxLayout(config: SandboxSpec): SandboxLayout {
   }
 
   if (problems.length > 0) throw new InputError(`the config cannot drive the sandbox (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
-  return { route53, rds, ...(cloudwatch ? { cloudwatch } : {}), arc, dynamodb, iam, dns, faults, apps };
+  return { route53, rds, ...(cloudwatch ? { cloudwatch } : {}), arc, dynamodb, iam, ...(kms && { kms }), ...(s3 && { s3 }), dns, faults, apps };
 }
 
 /** The same layout with every port 0: each part binds a free port (tests, drills). */
@@ -129,6 +139,8 @@ export function ephemeral(layout: SandboxLayout): SandboxLayout {
     arc: layout.arc.map(free),
     dynamodb: free(layout.dynamodb),
     iam: free(layout.iam),
+    ...(layout.kms && { kms: free(layout.kms) }),
+    ...(layout.s3 && { s3: free(layout.s3) }),
     dns: free(layout.dns),
     faults: free(layout.faults),
     apps: Object.fromEntries(Object.entries(layout.apps).map(([region, a]) => [region, free(a)])),

@@ -21,6 +21,8 @@ export function rewriteConfig<Spec extends SandboxSpec>(config: Spec, bound: San
   endpoints.dynamodb = url(bound.dynamodb);
   endpoints.iam = url(bound.iam);
   endpoints.sts = url(bound.iam);
+  if (bound.kms) endpoints.kms = url(bound.kms);
+  if (bound.s3) endpoints.s3 = url(bound.s3);
   if (copy.traffic.mechanism === 'arc') {
     copy.traffic.clusterEndpoints = copy.traffic.clusterEndpoints.map((e, i) => ({ ...e, url: url(bound.arc[i] as ListenAddress) }));
   }

@@ -1,4 +1,6 @@
-import type { SandboxSpec } from '../spec.js';
+import type { AwsCheckpointsSpec, SandboxSpec } from '../spec.js';
+import { bareKeyId, keyArn } from '../kms/keys.js';
+import type { DefaultRetention } from '../s3/buckets.js';
 import type { GlobalDatabaseSeed } from '../rds/index.js';
 import type { RecordSetInput, SeedHealthCheck, SeedZone } from '../route53/index.js';
 import type { AppAddress } from './layout.js';
@@ -9,6 +11,34 @@ export const DEFAULT_PUBLIC_ZONE_ID = 'ZSANDBOXPUBLIC';
 /** Route 53 health checks run every 10 s in AWS; the sandbox scales that by `healthCheckTimeScale`. */
 const HEALTH_CHECK_INTERVAL_S = 10;
 const HEALTH_CHECK_FAILURE_THRESHOLD = 3;
+/** How long a checkpoint stays locked: infra's default (`audit.retentionDays`). */
+const CHECKPOINT_RETENTION: DefaultRetention = { mode: 'COMPLIANCE', days: 400 };
+
+/** The checkpoint settings when the config signs with KMS and keeps checkpoints in S3 (`audit.checkpoints.mode: aws`). */
+export function awsCheckpoints(config: SandboxSpec): AwsCheckpointsSpec | undefined {
+  const checkpoints = config.audit?.checkpoints;
+  return checkpoints?.mode === 'aws' ? checkpoints : undefined;
+}
+
+/**
+ * The checkpoint signing key's ARN in each region: a multi-Region key, the same id everywhere (the
+ * regions of the deployment and the bucket's).
+ */
+export function checkpointKeyArns(config: SandboxSpec, checkpoints: AwsCheckpointsSpec, account: string): Record<string, string> {
+  const key = { keyId: bareKeyId(checkpoints.kmsKeyId), account };
+  return Object.fromEntries(checkpointKeyRegions(config, checkpoints).map((region) => [region, keyArn(key, region)]));
+}
+
+const checkpointKeyRegions = (config: SandboxSpec, checkpoints: AwsCheckpointsSpec): string[] => [...new Set([...config.regions.map((r) => r.name), checkpoints.bucketRegion])];
+
+/** `audit.checkpoints.mode: aws`: the signing key in every region and the Object Lock bucket. */
+export interface CheckpointSeed {
+  keyId: string;
+  regions: string[];
+  bucket: string;
+  bucketRegion: string;
+  retention: DefaultRetention;
+}
 
 /** ARC mode: one routing control per region (ARN by region), only `onRegion`'s On. */
 export interface RoutingControlSeed {
@@ -25,6 +55,7 @@ export interface SeedPlan {
   globalDatabase: GlobalDatabaseSeed;
   /** ARC mode only; the ARC cluster adds the "at least one On" assertion rule. */
   routingControls?: RoutingControlSeed;
+  auditCheckpoints?: CheckpointSeed;
 }
 
 /** What `fcp sandbox up --json` reports under `resources`. */
@@ -35,6 +66,8 @@ export interface SeededResources {
   globalClusterId: string;
   clusters: Record<string, string>;
   routingControls: Record<string, string>;
+  /** With `audit.checkpoints.mode: aws`: the signing key's ARN per region and the bucket. */
+  auditCheckpoints?: { keyArns: Record<string, string>; bucket: string };
 }
 
 /** `login.auth.sandbox` -> `auth.sandbox`: the zone a name lives in (itself when it has two labels). */
@@ -112,6 +145,7 @@ export function seedPlan(config: SandboxSpec, apps: Record<string, AppAddress>):
   const records = database.endpointRecords;
   const privateZoneName = commonZone([records.writer, ...Object.values(records.readers)]);
   const writerEndpoint = database.globalWriterEndpoint ?? database.clusters[primary]?.writerEndpoint ?? '';
+  const checkpoints = awsCheckpoints(config);
 
   return {
     healthChecks,
@@ -140,10 +174,20 @@ export function seedPlan(config: SandboxSpec, apps: Record<string, AppAddress>):
       ),
     },
     ...(routingControls ? { routingControls } : {}),
+    ...(checkpoints && {
+      auditCheckpoints: {
+        keyId: bareKeyId(checkpoints.kmsKeyId),
+        regions: checkpointKeyRegions(config, checkpoints),
+        bucket: checkpoints.bucket,
+        bucketRegion: checkpoints.bucketRegion,
+        retention: CHECKPOINT_RETENTION,
+      },
+    }),
   };
 }
 
-export function seededResources(config: SandboxSpec, plan: SeedPlan): SeededResources {
+export function seededResources(config: SandboxSpec, plan: SeedPlan, account: string): SeededResources {
+  const checkpoints = awsCheckpoints(config);
   return {
     publicZoneId: plan.publicZone.id,
     privateZoneId: plan.privateZone.id,
@@ -151,5 +195,6 @@ export function seededResources(config: SandboxSpec, plan: SeedPlan): SeededReso
     globalClusterId: config.database.globalClusterIdentifier,
     clusters: Object.fromEntries(Object.entries(config.database.clusters).map(([region, c]) => [region, c.arn])),
     routingControls: { ...plan.routingControls?.controls },
+    ...(checkpoints && { auditCheckpoints: { keyArns: checkpointKeyArns(config, checkpoints, account), bucket: checkpoints.bucket } }),
   };
 }

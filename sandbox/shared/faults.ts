@@ -6,9 +6,10 @@
 
 /**
  * An emulated AWS API; the DynamoDB store is faulted as a whole (`store-down`). `cloudwatch` is the
- * replication-lag metric served beside RDS; `iam` is IAM's policy simulation and STS's caller identity.
+ * replication-lag metric served beside RDS; `iam` is IAM's policy simulation and STS's caller
+ * identity; `kms` and `s3` sign and keep the audit chain's checkpoints.
  */
-export type AwsService = 'route53' | 'rds' | 'arc' | 'cloudwatch' | 'iam';
+export type AwsService = 'route53' | 'rds' | 'arc' | 'cloudwatch' | 'iam' | 'kms' | 's3';
 
 /** Who is calling an emulated AWS API, read from the request's SigV4 Authorization header. */
 export interface AwsCaller {

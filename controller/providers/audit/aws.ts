@@ -69,9 +69,14 @@ export class S3CheckpointLog implements CheckpointLog {
     private readonly settings: { bucket: string; bucketRegion: RegionName; prefix: string },
   ) {}
 
+  /** Where a checkpoint is kept: its time and writer name it, so an object holding another checkpoint is found out. */
+  private keyOf(checkpoint: Pick<SignedCheckpoint, 'at' | 'writer'>): string {
+    return `${this.settings.prefix}${String(checkpoint.at).padStart(15, '0')}-${String(checkpoint.writer).replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
+  }
+
   async append(checkpoint: SignedCheckpoint): Promise<void> {
-    const { bucket, bucketRegion, prefix } = this.settings;
-    const key = `${prefix}${String(checkpoint.at).padStart(15, '0')}-${checkpoint.writer.replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
+    const { bucket, bucketRegion } = this.settings;
+    const key = this.keyOf(checkpoint);
     await this.caller.call(
       { service: 's3', operation: 'PutObject', region: bucketRegion },
       (clients, signal) => clients.s3(bucketRegion).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(checkpoint), ContentType: 'application/json' }), { abortSignal: signal }),
@@ -102,7 +107,13 @@ export class S3CheckpointLog implements CheckpointLog {
         (clients, signal) => clients.s3(bucketRegion).send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
         budget(),
       );
-      checkpoints.push(JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as SignedCheckpoint);
+      const checkpoint = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as SignedCheckpoint;
+      // The signature covers the checkpoint, not its object: a writer under the prefix could put an
+      // older, validly signed checkpoint over the newest one to hide a truncated chain.
+      if (this.keyOf(checkpoint) !== key) {
+        throw new FcpError(`checkpoint object ${bucket}/${key} holds the checkpoint of ${String(checkpoint.writer)} at ${String(checkpoint.at)}, which belongs under ${this.keyOf(checkpoint)}: it was overwritten; its locked earlier versions hold the original`, { context: { bucket, key } });
+      }
+      checkpoints.push(checkpoint);
     }
     return checkpoints;
   }

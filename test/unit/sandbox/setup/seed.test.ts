@@ -55,7 +55,7 @@ describe('seedPlan (arc)', () => {
   });
 
   it('reports the seeded resources', () => {
-    expect(seededResources(config, plan)).toEqual({
+    expect(seededResources(config, plan, '000000000000')).toEqual({
       publicZoneId: 'ZSANDBOXPUBLIC',
       privateZoneId: 'ZSANDBOXPRIVATE',
       publicName: 'login.auth.sandbox',

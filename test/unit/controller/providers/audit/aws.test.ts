@@ -51,11 +51,21 @@ describe('S3CheckpointLog', () => {
     await log.append(checkpoint);
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ Bucket: 'auth-audit-1', Key: 'audit-checkpoints/001800000000000-replica_us-west-2_abcd.json' });
 
-    s3.on(ListObjectsV2Command, { ContinuationToken: undefined }).resolves({ Contents: [{ Key: 'audit-checkpoints/b.json' }], IsTruncated: true, NextContinuationToken: 't1' });
-    s3.on(ListObjectsV2Command, { ContinuationToken: 't1' }).resolves({ Contents: [{ Key: 'audit-checkpoints/a.json' }], IsTruncated: false });
-    s3.on(GetObjectCommand, { Key: 'audit-checkpoints/a.json' }).callsFake(() => ({ Body: body({ ...checkpoint, at: 1 }) }));
-    s3.on(GetObjectCommand, { Key: 'audit-checkpoints/b.json' }).callsFake(() => ({ Body: body(checkpoint) }));
+    const first = 'audit-checkpoints/000000000000001-replica_us-west-2_abcd.json';
+    const second = 'audit-checkpoints/001800000000000-replica_us-west-2_abcd.json';
+    s3.on(ListObjectsV2Command, { ContinuationToken: undefined }).resolves({ Contents: [{ Key: second }], IsTruncated: true, NextContinuationToken: 't1' });
+    s3.on(ListObjectsV2Command, { ContinuationToken: 't1' }).resolves({ Contents: [{ Key: first }], IsTruncated: false });
+    s3.on(GetObjectCommand, { Key: first }).callsFake(() => ({ Body: body({ ...checkpoint, at: 1 }) }));
+    s3.on(GetObjectCommand, { Key: second }).callsFake(() => ({ Body: body(checkpoint) }));
     expect((await log.readAll()).map((c) => c.at)).toEqual([1, checkpoint.at]);
+  });
+
+  it('finds out an object overwritten with another validly signed checkpoint (hiding a truncated chain)', async () => {
+    const newest = 'audit-checkpoints/001800000000000-replica_us-west-2_abcd.json';
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: newest }], IsTruncated: false });
+    s3.on(GetObjectCommand, { Key: newest }).callsFake(() => ({ Body: body({ ...checkpoint, at: 1 }) }));
+    const log = new S3CheckpointLog(offlineCaller().caller, { bucket: 'b', bucketRegion: 'us-east-1', prefix: 'audit-checkpoints/' });
+    await expect(log.readAll()).rejects.toThrow(/holds the checkpoint of replica\/us-west-2\/abcd at 1, which belongs under .*000000000000001.*: it was overwritten/);
   });
 
   it('stops on a listing page that does not move on', async () => {
