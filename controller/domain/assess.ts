@@ -5,7 +5,7 @@ import { failureOver, stabilize } from './stability.js';
 import { wilsonLower } from './stats.js';
 import type { Millis } from '../../kernel/time.js';
 import { formatDuration } from '../../kernel/time.js';
-import { ROUTE53_VANTAGE, type Assessment, type ClassificationHold, type Evidence, type FailureKind, type Health, type RegionName, type Verdict, type VantageName, type WindowCounts, type WindowSummary } from './types.js';
+import { DATABASE_VANTAGE, ROUTE53_VANTAGE, type Assessment, type ClassificationHold, type Evidence, type FailureKind, type Health, type RegionName, type RegionSignal, type Verdict, type VantageName, type WindowCounts, type WindowSummary } from './types.js';
 
 /** The parts of the config the health model reads. */
 export type HealthSettings = Pick<Config, 'regions' | 'services' | 'detection'>;
@@ -80,12 +80,39 @@ function serviceHealth(tally: Tally, minimum: number): Health {
 
 const RANK: Record<Health, number> = { healthy: 0, unknown: 1, degraded: 2, failed: 3 };
 
-function describeEvidence(evidence: readonly Evidence[]): string {
-  const details = [...new Set(evidence.filter((e) => e.health === 'failed' && e.detail).map((e) => e.detail!))];
-  return details.length > 0 ? ` (${details.slice(0, 3).join(', ')})` : '';
+function describeEvidence(evidence: readonly Evidence[], witness: string | undefined): string {
+  const details = [...new Set(evidence.filter((e) => e.health === 'failed' && e.detail).map((e) => e.detail!))].slice(0, 3);
+  if (witness !== undefined) details.push(`${DATABASE_VANTAGE}: ${witness}`);
+  return details.length > 0 ? ` (${details.join(', ')})` : '';
 }
 
-function regionVerdict(region: RegionName, evidence: Evidence[], excluded: ReadonlySet<VantageName>, settings: HealthSettings): Verdict {
+/**
+ * The region-level witness of a critical service's failure: when the region's writer does not
+ * answer, the database (its RDS API and cluster, read over AWS's own endpoints, not the app's
+ * network path) is one more vantage point seeing the region fail, counted beside the app's vantage
+ * points but only once one of them sees the app failed: the app fails and the region under it too.
+ * A stalled replication is not counted: a region cut off from the others while it serves its
+ * clients (a partition) stalls it too.
+ */
+function regionWitness(signals: readonly RegionSignal[]): string | undefined {
+  return signals.find((s) => s.signal === 'writer' && s.health === 'failing')?.detail;
+}
+
+/**
+ * Route 53's status is slow and binary: each checker turns unhealthy only after `failureThreshold`
+ * failed checks in a row, and the status fails only once more than 82% of them have. An app
+ * answering with errors reads healthy there for tens of seconds, for minutes when only part of its
+ * requests fail. So while every vantage point that sees the app failing sees it answer with errors
+ * (soft evidence), a healthy Route 53 status is no opinion on it. When they get no answer at all
+ * it is one: the internet still reaching the region is what tells a cut network from an outage.
+ */
+function blindToErrorRate(rows: readonly Evidence[], perVantage: ReadonlyMap<VantageName, Health>): boolean {
+  if (perVantage.get(ROUTE53_VANTAGE) !== 'healthy') return false;
+  const failing = rows.filter((r) => r.vantage !== ROUTE53_VANTAGE && (r.health === 'failed' || r.failing));
+  return failing.length > 0 && failing.every((r) => r.kind === 'errors');
+}
+
+function regionVerdict(region: RegionName, evidence: Evidence[], signals: RegionSignal[], excluded: ReadonlySet<VantageName>, settings: HealthSettings): Verdict {
   const { quorum } = settings.detection;
   const counted = evidence.filter((e) => !excluded.has(e.vantage));
   let health: Health = 'healthy';
@@ -104,6 +131,10 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
       const previous = perVantage.get(row.vantage);
       if (!previous || RANK[row.health] > RANK[previous]) perVantage.set(row.vantage, row.health);
     }
+    if (blindToErrorRate(rows, perVantage)) perVantage.delete(ROUTE53_VANTAGE);
+    const witness = service.critical ? regionWitness(signals) : undefined;
+    const witnessed = witness !== undefined && [...perVantage.values()].includes('failed');
+    if (witnessed) perVantage.set(DATABASE_VANTAGE, 'failed');
     const tally: Tally = { failed: 0, degraded: 0, healthy: 0 };
     for (const [vantage, h] of perVantage) {
       if (h === 'failed' || h === 'degraded' || h === 'healthy') tally[h]++;
@@ -111,7 +142,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
         reportingVantages.add(vantage);
         if (h === 'failed') failedVantages.add(vantage);
         const still = rows.filter((r) => r.vantage === vantage && (r.health === 'failed' || r.failing));
-        if (still.length > 0 && !still.every((r) => r.recovered)) failingVantages.add(vantage);
+        if ((still.length > 0 && !still.every((r) => r.recovered)) || vantage === DATABASE_VANTAGE) failingVantages.add(vantage);
       }
     }
     const reporting = perVantage.size;
@@ -122,7 +153,7 @@ function regionVerdict(region: RegionName, evidence: Evidence[], excluded: Reado
       if (h === 'unknown') continue;
     } else anyCritical = true;
     if (h !== 'healthy') {
-      lines.push(`${service.name} ${h} from ${tally.failed}/${reporting} vantage points${describeEvidence(rows)}`);
+      lines.push(`${service.name} ${h} from ${tally.failed}/${reporting} vantage points${describeEvidence(rows, witnessed ? witness : undefined)}`);
     }
     if (RANK[h] > RANK[health]) health = h;
   }
@@ -197,8 +228,8 @@ export function assess(reported: readonly WindowSummary[], settings: HealthSetti
   const excluded = new Set(cutOffVantages);
   const verdicts: Record<RegionName, Verdict> = {};
   for (const region of regions) {
-    verdicts[region] = regionVerdict(region, evidenceByRegion.get(region)!, excluded, settings);
-    verdicts[region].signals = regionSignals(signalRows.get(region)!, settings.detection, now);
+    const signals = regionSignals(signalRows.get(region)!, settings.detection, now);
+    verdicts[region] = { ...regionVerdict(region, evidenceByRegion.get(region)!, signals, excluded, settings), signals };
   }
 
   const raw = classify(regions, verdicts, cutOffVantages, findPartition(regions, verdicts, critical));

@@ -41,11 +41,14 @@ export interface StayingRate {
  * Whether the primary is failing without confidence yet: degraded, with a quorum of its vantage
  * points seeing failures past the failure ratio (not yet confidently), while every other region is
  * healthy. A gray failure on its way up looks like this; so does nothing else in a clean regional
- * picture. It accrues cost like a failure, but never moves traffic by itself.
+ * picture. It accrues cost like a failure, but never moves traffic by itself. A vantage point set
+ * aside as cut off (an observer classification) leaves the picture clean: the verdicts already
+ * leave it out.
  */
 export function failingUnconfirmed(primary: RegionName, assessment: Assessment, quorum: number): boolean {
   const verdict = assessment.verdicts[primary];
-  if (!verdict || verdict.health !== 'degraded' || assessment.classification !== 'none') return false;
+  const clean = assessment.classification === 'none' || assessment.classification === 'observer';
+  if (!verdict || verdict.health !== 'degraded' || !clean) return false;
   if ((verdict.failingVantages ?? 0) < quorumOf(verdict.reportingVantages, quorum)) return false;
   return Object.values(assessment.verdicts).every((v) => v.region === primary || v.health === 'healthy');
 }

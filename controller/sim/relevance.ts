@@ -1,6 +1,8 @@
 import type { Config } from '../config/schema.js';
 import { quorumOf } from '../domain/assess.js';
+import { FAILING_AFTER_READS } from '../domain/region-signals.js';
 import { wilsonLower } from '../domain/stats.js';
+import { DATABASE_VANTAGE } from '../domain/types.js';
 import type { Millis } from '../../kernel/time.js';
 import { mergeSpans, type Span } from './awake.js';
 import type { ProbeStream } from './probes.js';
@@ -19,7 +21,9 @@ import type { TimedIncident } from './world.js';
  *
  * The quorum assumed is the smallest the deployment can need: replicas that may report nothing
  * (a starved one, or all of them when deliveries can arrive later than `staleAfter`) are left out
- * of the count.
+ * of the count. The writer's region has one more witness: the database, while its writer does not
+ * answer (`FAILING_AFTER_READS` failed reads in a row: a region-wide incident, or reads failing
+ * for nothing).
  */
 
 /** Incident kinds that disturb one vantage point only; others are stepped through whole. */
@@ -82,6 +86,21 @@ export interface RelevanceInput {
   incidentTail: Millis;
   /** How long after a series' last failure the holder may still read it (delivery of a peer's summary and a tick). */
   readTail: Millis;
+  /** When database status reads fail although the writer is fine. */
+  databaseReadFailures: readonly Millis[];
+}
+
+/** Where reads failing for nothing make the writer's signal failing: `FAILING_AFTER_READS` or more failed reads in a row. */
+export function writerFailingSpans(failures: readonly Millis[], interval: Millis): Span[] {
+  const spans: Span[] = [];
+  let first = 0;
+  for (let i = 0; i < failures.length; i++) {
+    const runEnds = i === failures.length - 1 || failures[i + 1]! - failures[i]! > interval;
+    if (!runEnds) continue;
+    if (i - first + 1 >= FAILING_AFTER_READS) spans.push({ from: failures[first]!, to: failures[i]! + interval });
+    first = i + 1;
+  }
+  return spans;
 }
 
 /** The stretches in which a flip is possible, before any extension by the engine's own state. */
@@ -92,11 +111,12 @@ export function flipRelevantSpans(input: RelevanceInput): Span[] {
   const start = scenario.startAt;
   const end = start + scenario.duration;
   const regions = config.regions.map((r) => r.name);
+  const writer = config.regions.find((r) => r.role === 'primary')!.name;
   const vantages = regions.length + (scenario.route53 ? 1 : 0);
-  const needed = smallestQuorum(scenario, vantages);
+  const neededFor = (region: string) => smallestQuorum(scenario, vantages + (region === writer ? 1 : 0));
   const spans: Span[] = [{ from: start, to: start }];
   for (const incident of incidents) if (!ONE_VANTAGE.has(incident.kind)) spans.push({ from: incident.start - interval, to: incident.end + input.incidentTail });
-  if (needed <= 1) return [{ from: start, to: end }];
+  if (regions.some((r) => neededFor(r) <= 1)) return [{ from: start, to: end }];
 
   // A failed verdict needs that many failures in the short window, or in a longer one (full once
   // the engine has been fed its lookback, or half full where a starved observer left unknowns).
@@ -121,8 +141,9 @@ export function flipRelevantSpans(input: RelevanceInput): Span[] {
       const touches = (i.kind === 'cutoff' && i.region === region) || i.kind === 'isolation' || i.kind === 'flaky';
       if (touches && 'vantage' in i) marks.push({ vantage: i.vantage, from: i.start, to: i.end + tailOf(windows[windows.length - 1]!.probes) });
     }
+    if (region === writer) for (const w of writerFailingSpans(input.databaseReadFailures, interval)) marks.push({ vantage: DATABASE_VANTAGE, from: w.from, to: w.to + input.readTail });
     // The marks already last as long as a verdict can stay failed; past them no flip is possible (a suspicion keeps the engine awake by itself).
-    for (const c of coincidences(marks, needed)) spans.push({ from: c.from - interval, to: c.to + interval });
+    for (const c of coincidences(marks, neededFor(region))) spans.push({ from: c.from - interval, to: c.to + interval });
   }
   return mergeSpans(spans, interval).map((s) => ({ from: Math.max(s.from, start), to: Math.min(s.to, end) })).filter((s) => s.from <= s.to);
 }

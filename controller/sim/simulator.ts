@@ -155,7 +155,7 @@ export class Simulation {
       const readTail = this.scenario.delivery.delay + (this.scenario.delivery.late > 0 ? this.scenario.delivery.maxLate : 0) + probe.interval;
       // After an incident, a flip stays possible only while some window can still hold it failed.
       const flipTail = incidentTail(this.scenario, Math.max(detection.window, detection.ratioWindow) + readTail);
-      return flipRelevantSpans({ scenario: this.scenario, incidents: this.world.incidents, streams: this.streams, incidentTail: flipTail, readTail });
+      return flipRelevantSpans({ scenario: this.scenario, incidents: this.world.incidents, streams: this.streams, incidentTail: flipTail, readTail, databaseReadFailures: this.databaseReadFailures() });
     }
     // The start, until every window has filled.
     const spans: Span[] = [{ from: start, to: start + noiseTail }];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assess, vantageHealth } from '../../../../controller/domain/assess.js';
-import type { Classification, Health } from '../../../../controller/domain/types.js';
-import { allVantages, config, world } from './fixtures.js';
+import type { Classification, Health, WindowSummary } from '../../../../controller/domain/types.js';
+import { allVantages, config, world, writerDown, writerUp } from './fixtures.js';
 
 const detection = config.detection;
 const NOW = 100_000;
@@ -124,6 +124,51 @@ describe('assess', () => {
     expect(result.classification).toBe(classification);
     expect(result.cutOffVantages).toEqual(cutOff ?? []);
     expect(result.reason).toMatch(new RegExp(`^${classification}`));
+  });
+
+  describe('who has an opinion on the primary', () => {
+    const stalled: WindowSummary = { region: 'us-east-1', service: 'replication', vantage: 'database', signal: 'db', ok: 0, failed: 3, slow: 0, failStreak: 3, lastAt: NOW, lastDetail: 'lag 4.2s to us-west-2' };
+    // The primary's own replica down with its region, another starved (no opinion): one replica left besides Route 53.
+    const alone = { 'us-east-1': 'stale', 'us-west-2': 'cut', 'eu-west-1': 'stale' } as const;
+    it.each<{ name: string; views: Parameters<typeof world>[1]; signals: WindowSummary[]; primary: Health; counted: string; summary?: string }>([
+      {
+        name: "the writer not answering is the database's witness: one replica seeing the app gone is then a majority against Route 53's lagging reading",
+        views: { 'us-east-1': alone },
+        signals: [writerDown('us-east-1', NOW)],
+        primary: 'failed',
+        counted: '2/3',
+        summary: 'failed: api failed from 2/3 vantage points (timeout after 800ms, database: writer unreachable for 3 reads)',
+      },
+      { name: 'with the writer answering, one replica against Route 53 is no majority', views: { 'us-east-1': alone }, signals: writerUp('us-east-1', NOW), primary: 'degraded', counted: '1/2' },
+      { name: 'a stalled replication is no witness: a partition stalls it too', views: { 'us-east-1': alone }, signals: [stalled], primary: 'degraded', counted: '1/2' },
+      { name: 'the writer not answering while no vantage point sees the app failed witnesses nothing', views: {}, signals: [writerDown('us-east-1', NOW)], primary: 'healthy', counted: '0/4' },
+      {
+        name: "Route 53's healthy reading is no opinion on an app answering with errors",
+        views: { 'us-east-1': { 'us-west-2': 'failed', 'eu-west-1': 'failed' } },
+        signals: writerUp('us-east-1', NOW),
+        primary: 'failed',
+        counted: '2/3',
+      },
+      {
+        name: "Route 53's healthy reading counts against an app that does not answer at all (a cut network)",
+        views: { 'us-east-1': { 'us-west-2': 'cut', 'eu-west-1': 'cut' } },
+        signals: writerUp('us-east-1', NOW),
+        primary: 'degraded',
+        counted: '2/4',
+      },
+      {
+        name: "Route 53's failed reading always counts",
+        views: { 'us-east-1': { 'us-west-2': 'failed', route53: 'failed' } },
+        signals: writerUp('us-east-1', NOW),
+        primary: 'degraded',
+        counted: '2/4',
+      },
+    ])('$name', ({ views, signals, primary, counted, summary }) => {
+      const verdict = assess([...world(NOW, views), ...signals], config, NOW).verdicts['us-east-1']!;
+      expect(verdict.health).toBe(primary);
+      expect(`${verdict.failedVantages}/${verdict.reportingVantages}`).toBe(counted);
+      if (summary) expect(verdict.summary).toBe(summary);
+    });
   });
 
   it('keeps the evidence behind a verdict and summarises it', () => {

@@ -88,6 +88,11 @@ describe('failing without confidence yet', () => {
     ['failing from one vantage point only', { 'us-east-1': { 'us-west-2': 'failing' } as Record<string, View> }, false],
     ['another region degraded too: not a clean regional picture', { 'us-east-1': { 'us-east-1': 'failing', 'us-west-2': 'failing', 'eu-west-1': 'failing' }, 'eu-west-1': allVantages('degraded') } as Record<string, Record<string, View>>, false],
     ['confidently failed is not this', { 'us-east-1': allVantages('failed') }, false],
+    [
+      'a vantage point set aside as cut off leaves the picture clean',
+      { 'us-east-1': { 'us-east-1': 'failing', 'us-west-2': 'failing', 'eu-west-1': 'failed' }, 'us-west-2': { 'eu-west-1': 'failed' }, 'eu-west-1': { 'eu-west-1': 'failed' } } as Record<string, Record<string, View>>,
+      true,
+    ],
   ])('%s: %s', (_what, views, expected) => {
     expect(failingUnconfirmed('us-east-1', assessWith(views), config.detection.quorum)).toBe(expected);
   });

@@ -29,12 +29,12 @@ describe('decide: automation', () => {
     const first = run(t, 1000, outage(1000));
     t = first.topology;
     expect(t).toMatchObject({ phase: 'suspect', suspectSince: 1000, pressure: 0 });
-    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 4\/4 .*; confirming for 1s, 0ms so far; cost of staying 0 is below cost of moving 11.8/);
+    expect(last(first.decisions).reason).toMatch(/^suspect: primary us-east-1 failed: api failed from 5\/5 .*database: writer unreachable for 3 reads\); confirming for 1s, 0ms so far; cost of staying 0 is below cost of moving 11.8/);
     const confirmed = run(t, 2000, outage(2000));
     const flip = last(confirmed.decisions);
     expect(flip).toMatchObject({ kind: 'flip', operation: 'failover', mode: 'unplanned', trigger: 'automatic', from: 'us-east-1', to: 'us-west-2' });
     expect(flip.reason).toBe(
-      "failover us-east-1 -> us-west-2: regional outage confirmed by 4/4 vantage points for 1s; cost of staying 16.8 exceeds cost of moving 11.8 (staying: app errors 1/s + Route 53's checkers agree 0.8/s + writer unreachable for 3 reads 15/s; replication not read; moving: failover 11 + data at risk 0.8 (lag 200ms of the 5s RPO budget))",
+      "failover us-east-1 -> us-west-2: regional outage confirmed by 5/5 vantage points for 1s; cost of staying 16.8 exceeds cost of moving 11.8 (staying: app errors 1/s + Route 53's checkers agree 0.8/s + writer unreachable for 3 reads 15/s; replication not read; moving: failover 11 + data at risk 0.8 (lag 200ms of the 5s RPO budget))",
     );
     expect(confirmed.topology).toMatchObject({ phase: 'failing-over', flips: [2000], active: { to: 'us-west-2' } });
     expect(confirmed.topology.pressure).toBeUndefined();
@@ -61,7 +61,7 @@ describe('decide: automation', () => {
       t = result.topology;
       kinds.push(last(result.decisions).kind);
       if (last(result.decisions).kind === 'flip') {
-        expect(last(result.decisions).reason).toMatch(/3\/4 vantage points for 12s; cost of staying 12 exceeds cost of moving 11.8 \(staying: app errors 1\/s; writer reachable, replication flowing; moving/);
+        expect(last(result.decisions).reason).toMatch(/3\/3 vantage points for 12s; cost of staying 12 exceeds cost of moving 11.8 \(staying: app errors 1\/s; writer reachable, replication flowing; moving/);
         break;
       }
     }
@@ -216,7 +216,7 @@ describe('decide: after a failed plan', () => {
     expect(result.decisions.map((d) => d.kind)).toEqual(['plan-finished', 'flip']);
     const flip = result.decisions[1]!;
     expect(flip).toMatchObject({ kind: 'flip', from: 'us-east-1', to: 'us-west-2' });
-    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 4\/4 vantage points for 4s; cost of staying 23.6 exceeds cost of moving 11.8 .*; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
+    expect(flip.reason).toMatch(/^failover us-east-1 -> us-west-2: regional outage confirmed by 5\/5 vantage points for 4s; cost of staying 23.6 exceeds cost of moving 11.8 .*; after plan p1 \(failover us-east-1 -> us-west-2\) failed 0ms ago: AccessDenied: check-target-ready$/);
     // The failed plan's flip is gone; only the new one counts.
     expect(result.topology.flips).toEqual([4000]);
   });

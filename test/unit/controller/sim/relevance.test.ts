@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectionWorkload } from '../../../../controller/sim/bench/workload.js';
 import { PROFILES } from '../../../../controller/sim/bench/profiles.js';
-import { coincidences, fewestFailing, smallestQuorum } from '../../../../controller/sim/relevance.js';
+import { coincidences, fewestFailing, smallestQuorum, writerFailingSpans } from '../../../../controller/sim/relevance.js';
 import { parseScenario } from '../../../../controller/sim/scenario.js';
 import { Simulation } from '../../../../controller/sim/simulator.js';
 import { scenario } from './fixture.js';
@@ -29,6 +29,15 @@ describe('where a flip is possible', () => {
     expect(fewestFailing(detection, detection.minSamples, 5)).toBe(3);
     expect(fewestFailing(detection, 30, 30)).toBe(19);
     expect(fewestFailing(detection, 15, 30)).toBeLessThan(19);
+  });
+
+  it.each<[string, number[], { from: number; to: number }[]]>([
+    ['one failed read is noise', [5000], []],
+    ['two reads in a row make the writer failing until the next read', [5000, 6000], [{ from: 5000, to: 7000 }]],
+    ['a longer run is one span', [5000, 6000, 7000], [{ from: 5000, to: 8000 }]],
+    ['reads failing apart are not a run', [5000, 7000, 9000, 10_000], [{ from: 9000, to: 11_000 }]],
+  ])('finds where reads failing for nothing make the writer failing: %s', (_what, failures, spans) => {
+    expect(writerFailingSpans(failures, 1000)).toEqual(spans);
   });
 
   it('assumes the smallest quorum the deployment can need: fewer when replicas may fall silent', () => {
