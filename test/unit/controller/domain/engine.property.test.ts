@@ -90,7 +90,7 @@ describe('engine safety invariants (property-based)', () => {
       fc.property(history, (steps) => {
         for (const r of replay(steps)) for (const f of flips(r)) expect(r.assessment.verdicts[f.to]!.health).toBe('healthy');
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -101,7 +101,7 @@ describe('engine safety invariants (property-based)', () => {
           for (const f of flips(r)) if (f.mode === 'unplanned') expect(['regional', 'none']).toContain(r.assessment.classification);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -116,7 +116,7 @@ describe('engine safety invariants (property-based)', () => {
           });
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -132,7 +132,7 @@ describe('engine safety invariants (property-based)', () => {
           if (ended.changed.length > 0) expect(r.after.flips).toEqual(expect.arrayContaining(r.before.flips));
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -145,7 +145,7 @@ describe('engine safety invariants (property-based)', () => {
           if (before && after && before.from === after.from && before.to === after.to) expect(after.changed).toEqual(expect.arrayContaining(before.changed));
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -158,7 +158,7 @@ describe('engine safety invariants (property-based)', () => {
           if (!ended) expect(r.after.active).toEqual(r.before.active);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -172,7 +172,7 @@ describe('engine safety invariants (property-based)', () => {
           if (r.before.active && !finished) expect(flips(r)).toEqual([]);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 42 },
     );
   });
 
@@ -187,7 +187,7 @@ describe('engine safety invariants (property-based)', () => {
       fc.property(history, (steps) => {
         expect(replay(steps)).toEqual(replay(steps));
       }),
-      { numRuns: 100 },
+      { numRuns: 100, seed: 42 },
     );
   });
 
@@ -209,7 +209,7 @@ describe('engine safety invariants (property-based)', () => {
         };
         expect(runOnce()).toEqual(runOnce());
       }),
-      { numRuns: 50 },
+      { numRuns: 50, seed: 42 },
     );
   });
 });

@@ -73,7 +73,7 @@ describe('approval requests', () => {
           store.close();
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 25, seed: 42 },
     );
   });
 });
