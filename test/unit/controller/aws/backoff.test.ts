@@ -13,6 +13,7 @@ describe('backoffDelay (full jitter)', () => {
         expect(delay).toBeGreaterThanOrEqual(0);
         expect(delay).toBeLessThan(Math.min(policy.cap, policy.base * 2 ** retry));
       }),
+      { seed: 42 },
     );
   });
 

@@ -98,6 +98,7 @@ describe('withRetry', () => {
           if (result !== 'ok') expect(result).toBeInstanceOf(RetryBudgetExhaustedError);
         },
       ),
+      { seed: 42 },
     );
   });
 });
