@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { renderDrill } from '../../../cli/drill/report.js';
 import { parseConfig } from '../../../controller/config/load.js';
 import { openStateStore } from '../../../controller/store/from-config.js';
 import { startSandbox } from '../../../sandbox/up.js';
@@ -195,5 +196,10 @@ describe('fcp drill', () => {
       expect(typeof report[key], key).toBe('number');
     }
     expect(report.steps.map((s: { name: string }) => s.name)).toContain('promote-database');
+    // What runbooks/drill.md promises of the text report, rendered from this very report.
+    const text = renderDrill(report);
+    expect(text).toContain('Drill: regional-outage-credentials-route53 — AS EXPECTED');
+    expect(text).toContain('happened: failover us-east-1 -> us-west-2 (plan succeeded)');
+    expect(text).toMatch(/writes lost\s+\d+/);
   });
 });
