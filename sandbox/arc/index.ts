@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '../../kernel/errors.js';
 import type { AwsApiFault, AwsCaller, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
-import { HeldRequests, applySilentFault } from '../rds/transport.js';
+import { HeldRequests, meetFault } from '../rds/transport.js';
 import type { IamCheck, IamGate } from '../iam/gate.js';
 import { ArcApiError, accessDenied, validationError } from './errors.js';
 import { readJsonCall, sendJson, sendJsonError, type JsonObject } from './json-protocol.js';
@@ -220,11 +220,9 @@ export function createArcCluster(options: ArcClusterOptions): ArcCluster {
 
   async function serve(index: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const caller = callerFromAuthorization(req.headers.authorization);
-    const fault = faults.awsApiFault('arc', caller, index);
-    if (fault && applySilentFault(fault, req, res, held)) return;
-    const faulted = fault && faultError(fault);
+    const faulted = meetFault(faults.awsApiFault('arc', caller, index), req, res, held, faultError);
+    if (faulted === 'handled') return;
     if (faulted) {
-      req.resume();
       sendJsonError(res, faulted.toJson());
       return;
     }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { FcpError } from '../../kernel/errors.js';
 import { QueryParams, renderError, renderResult, xmlList } from '../rds/query-protocol.js';
-import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from '../rds/transport.js';
+import { BodyTooLargeError, HeldRequests, meetFault, readBody } from '../rds/transport.js';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import type { RequestContext } from './evaluator.js';
@@ -109,11 +109,9 @@ export function createIamEmulator(options: IamEmulatorOptions): IamEmulator {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const caller = callerFromAuthorization(req.headers.authorization);
-    const fault = faults.awsApiFault('iam', caller);
-    if (fault && applySilentFault(fault, req, res, held)) return;
-    const faulted = fault && faultError(fault);
+    const faulted = meetFault(faults.awsApiFault('iam', caller), req, res, held, faultError);
+    if (faulted === 'handled') return;
     if (faulted) {
-      req.resume();
       reply(res, faulted, IAM.namespace);
       return;
     }

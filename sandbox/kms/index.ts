@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonCall, sendJson, sendJsonError, type JsonObject } from '../arc/json-protocol.js';
 import type { IamGate } from '../iam/gate.js';
-import { HeldRequests, applySilentFault } from '../rds/transport.js';
+import { HeldRequests, meetFault } from '../rds/transport.js';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
 import { KMS_CONTENT_TYPE, KmsApiError, accessDenied, validationError } from './errors.js';
@@ -94,14 +94,10 @@ export function createKmsEmulator(options: KmsEmulatorOptions): KmsEmulator {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const caller = callerFromAuthorization(req.headers.authorization);
-    const fault = options.faults.awsApiFault('kms', caller);
-    if (fault && applySilentFault(fault, req, res, held)) return;
+    const faulted = meetFault(options.faults.awsApiFault('kms', caller), req, res, held, faultError);
+    if (faulted === 'handled') return;
     try {
-      const faulted = fault && faultError(fault);
-      if (faulted) {
-        req.resume();
-        throw faulted;
-      }
+      if (faulted) throw faulted;
       const call = await readJsonCall(req, TARGET_PREFIX);
       if (!call.ok) throw new KmsApiError(call.reason === 'cannotParse' ? 'SerializationException' : 'UnknownOperationException', call.message);
       const operation = operations[call.operation];

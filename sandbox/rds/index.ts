@@ -12,7 +12,7 @@ import { GlobalDatabase, type GlobalDatabaseTimings } from './global-database.js
 import { type DataStats, type SecondaryLag } from './inputs.js';
 import { QueryParams, RDS_API_VERSION, renderError, renderResult } from './query-protocol.js';
 import { clusterArn, parseClusterArn } from './records.js';
-import { BodyTooLargeError, HeldRequests, applySilentFault, readBody } from './transport.js';
+import { BodyTooLargeError, HeldRequests, meetFault, readBody } from './transport.js';
 
 export { RdsApiError, RdsDataError, type DataErrorReason } from './errors.js';
 export { createCloudWatchEmulator, RPO_LAG_METRIC, type CloudWatchEmulator, type CloudWatchEmulatorOptions } from './cloudwatch.js';
@@ -136,11 +136,9 @@ export function createRdsEmulator(options: RdsEmulatorOptions): RdsEmulator {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const caller = callerFromAuthorization(req.headers.authorization);
-    const fault = faults.awsApiFault('rds', caller);
-    if (fault && applySilentFault(fault, req, res, held)) return;
-    const faulted = fault && faultError(fault);
+    const faulted = meetFault(faults.awsApiFault('rds', caller), req, res, held, faultError);
+    if (faulted === 'handled') return;
     if (faulted) {
-      req.resume();
       send(res, faulted.status, renderError(faulted));
       return;
     }

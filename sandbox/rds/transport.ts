@@ -55,6 +55,19 @@ export class HeldRequests {
 }
 
 /**
+ * The fault an emulated API call meets, in that API's protocol: `'handled'` when the fault leaves
+ * the request unanswered (applied here), the protocol's error for a fault that answers (the body is
+ * drained; the caller renders it), or undefined when the call goes on.
+ */
+export function meetFault<E>(fault: AwsApiFault | null, req: IncomingMessage, res: ServerResponse, held: HeldRequests, toError: (fault: AwsApiFault) => E | undefined): 'handled' | E | undefined {
+  if (!fault) return undefined;
+  if (applySilentFault(fault, req, res, held)) return 'handled';
+  const error = toError(fault);
+  if (error !== undefined) req.resume();
+  return error;
+}
+
+/**
  * Applies a fault that leaves the request unanswered: `down` drops the connection, `hang` holds it
  * open. Returns true when it did; the caller renders every other fault in its own protocol.
  */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IamCheck, IamGate } from '../iam/gate.js';
-import { BodyTooLargeError, HeldRequests, applySilentFault, readBodyBytes } from '../rds/transport.js';
+import { BodyTooLargeError, HeldRequests, meetFault, readBodyBytes } from '../rds/transport.js';
 import { leaf, tag, xmlDocument } from '../route53/xml.js';
 import type { AwsApiFault, FaultView } from '../shared/faults.js';
 import { callerFromAuthorization } from '../shared/sigv4.js';
@@ -203,14 +203,10 @@ export function createS3Emulator(options: S3EmulatorOptions): S3Emulator {
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
     const caller = callerFromAuthorization(req.headers.authorization);
-    const fault = options.faults.awsApiFault('s3', caller);
-    if (fault && applySilentFault(fault, req, res, held)) return;
+    const faulted = meetFault(options.faults.awsApiFault('s3', caller), req, res, held, faultError);
+    if (faulted === 'handled') return;
     try {
-      const faulted = fault && faultError(fault);
-      if (faulted) {
-        req.resume();
-        throw faulted;
-      }
+      if (faulted) throw faulted;
       const url = new URL(req.url ?? '/', 'http://s3.local');
       const { operation, bucket, key } = route(req, url);
       const body = await readBodyBytes(req);
