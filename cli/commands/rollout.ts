@@ -6,7 +6,7 @@ import { InputError } from '../../kernel/errors.js';
 import { newCommandId } from '../../controller/store/command-id.js';
 import { output } from '../context.js';
 import { liveController } from '../live-controller.js';
-import { applyStack, checkApplyTemplate } from '../rollout/apply.js';
+import { APPLY_TIMEOUT_MAX, applyStack, checkApplyTemplate } from '../rollout/apply.js';
 import { readStacks, type RolloutStep } from '../rollout/plan.js';
 import { prepareRollout } from '../rollout/preflight.js';
 import { BAKE_RANGE, bakePollMs, runRollout, type RolloutReport } from '../rollout/rollout.js';
@@ -15,6 +15,7 @@ interface RolloutOptions {
   stacks: string;
   bake: string;
   apply?: string;
+  applyTimeout: string;
   commit?: string;
   pr?: string;
   dir: string;
@@ -34,8 +35,12 @@ function parseOptions(options: RolloutOptions) {
   const pr = options.pr === undefined ? undefined : Number(options.pr);
   if (pr !== undefined && (!Number.isInteger(pr) || pr < 1)) throw new InputError(`bad pull request number "${options.pr}"`, ['--pr: the pull request number, e.g. 42']);
   const template = checkApplyTemplate(options.apply);
+  const applyTimeoutMs = parseDuration(options.applyTimeout);
+  if (applyTimeoutMs === undefined || applyTimeoutMs < 1000 || applyTimeoutMs > APPLY_TIMEOUT_MAX) {
+    throw new InputError(`bad apply timeout "${options.applyTimeout}"`, [`--apply-timeout: a duration from 1s to ${formatDuration(APPLY_TIMEOUT_MAX)}, e.g. "1h"; past it the apply command is stopped and the rollout halts`]);
+  }
   const names = options.stacks.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return { bakeMs, commit, pr, template, names };
+  return { bakeMs, commit, pr, template, applyTimeoutMs, names };
 }
 
 function renderPlan(id: string, commit: string, bakeMs: number, steps: readonly RolloutStep[]): string {
@@ -57,7 +62,7 @@ function renderReport(report: RolloutReport): string {
 }
 
 async function rollout(options: RolloutOptions): Promise<void> {
-  const { bakeMs, commit, pr, template, names } = parseOptions(options);
+  const { bakeMs, commit, pr, template, applyTimeoutMs, names } = parseOptions(options);
   const dir = resolve(options.dir);
   const stacks = readStacks(dir, names);
   const live = liveController(options, 'rollout');
@@ -76,7 +81,7 @@ async function rollout(options: RolloutOptions): Promise<void> {
       bakeMs,
       pollMs: bakePollMs(bakeMs),
       rollback: options.rollback ?? false,
-      apply: (step) => applyStack(template, step, { dir, commit, out: (text) => process.stderr.write(text) }),
+      apply: (step) => applyStack(template, step, { dir, commit, timeoutMs: applyTimeoutMs, out: (text) => process.stderr.write(text) }),
     },
     {
       live,
@@ -96,6 +101,7 @@ export function registerRolloutCommand(program: Cli): void {
     .requiredOption('--stacks <names>', 'the stacks to roll out, comma-separated (their settings files are Pulumi.<stack>.yaml in --dir)')
     .requiredOption('--bake <duration>', `how long each stack's regions must stay healthy after it is applied (${formatDuration(BAKE_RANGE.min)} to ${formatDuration(BAKE_RANGE.max)}), e.g. 10m`)
     .option('--apply <command>', 'the command that applies one stack, {stack} standing for its name, e.g. "pulumi up --yes --stack {stack}"')
+    .option('--apply-timeout <duration>', 'longest one apply may run before it is stopped and the rollout halts', '1h')
     .option('--commit <sha>', 'the commit being rolled out (named in the controller\'s decisions)')
     .option('--pr <number>', 'the pull request that merged it')
     .option('--dir <dir>', 'where the stack settings files are (the project directory)', '.')

@@ -16,12 +16,18 @@ export function checkApplyTemplate(template: string | undefined): string {
   return template;
 }
 
+/** The longest `--apply-timeout`: a `pulumi up` that runs longer than this is hung, not slow. */
+export const APPLY_TIMEOUT_MAX = 6 * 3_600_000;
+/** How long a stopped apply command gets between SIGTERM and SIGKILL (Pulumi writes its state on SIGTERM). */
+const KILL_GRACE_MS = 30_000;
+
 /**
  * Runs the apply command for one stack through the shell, in `dir`, its output passed on to `out`.
  * Stack names are checked (letters, digits, ".", "_", "-"), so substituting one is shell-safe. The
- * command also gets FCP_STACK, FCP_REGIONS and FCP_COMMIT in its environment.
+ * command also gets FCP_STACK, FCP_REGIONS and FCP_COMMIT in its environment. Past `timeoutMs` it
+ * is stopped (SIGTERM, then SIGKILL after a grace) and counts as failed: the rollout halts there.
  */
-export function applyStack(template: string, step: RolloutStep, context: { dir: string; commit: string; out(text: string): void }): Promise<number> {
+export function applyStack(template: string, step: RolloutStep, context: { dir: string; commit: string; timeoutMs: number; out(text: string): void }): Promise<number> {
   const command = template.replaceAll(STACK_PLACEHOLDER, step.stack);
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], {
@@ -35,6 +41,16 @@ export function applyStack(template: string, step: RolloutStep, context: { dir: 
       context.out(`cannot run the apply command: ${error.message}\n`);
       resolve(127);
     });
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    let kill: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      context.out(`the apply command for ${step.stack} ran past its timeout (${context.timeoutMs} ms); stopping it\n`);
+      child.kill('SIGTERM');
+      kill = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    }, context.timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(deadline);
+      clearTimeout(kill);
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
 }

@@ -54,6 +54,9 @@ const MAX_CONNECTIONS_PER_ORIGIN = 32;
 /** Failures of a reused connection that say nothing about the target yet: the pooled socket had gone stale. */
 const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
 
+/** Results kept for a reader that stopped reading: a minute of 1 s rounds, far more than any window holds. */
+const KEPT_ROUNDS = 64;
+
 /**
  * Probes each service's health URL in each region from this replica, at a steady rate: each target
  * once per interval, the targets spread evenly across it (never all at once), over kept-alive
@@ -76,6 +79,8 @@ export class HttpProber implements SignalReader {
   private completed: Observation[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** Closed for good: a late `read()` must not restart probing over a closed connection pool. */
+  private closed = false;
   /** Monotonic time (performance.now()) of the next round's start. */
   private roundStart = 0;
   private next = 0;
@@ -109,6 +114,7 @@ export class HttpProber implements SignalReader {
   }
 
   read(): Promise<Observation[]> {
+    if (this.closed) return Promise.resolve([]);
     this.start();
     const done = this.completed;
     this.completed = [];
@@ -117,7 +123,7 @@ export class HttpProber implements SignalReader {
 
   /** Starts probing every target once per interval, spread across it (idempotent). */
   start(): void {
-    if (this.running) return;
+    if (this.running || this.closed) return;
     this.running = true;
     this.monitor.start();
     this.roundStart = performance.now();
@@ -143,10 +149,20 @@ export class HttpProber implements SignalReader {
     const targets = this.options.targets;
     const now = performance.now();
     this.renewConnections(now);
+    // Back from a stall longer than a round (a GC pause, a suspended VM): the missed rounds are
+    // gone, not owed. Sending them all now would only make the next probes late; start afresh.
+    if (now - this.roundStart > 2 * this.interval) {
+      this.roundStart = now;
+      this.next = 0;
+    }
     while (this.running && this.dueAt(this.next) <= now) {
       const due = this.dueAt(this.next);
       const target = targets[this.next]!;
-      void this.probe(target, now - due).then((observation) => this.completed.push(observation));
+      void this.probe(target, now - due).then(
+        (observation) => this.keep(observation),
+        // A bug in judging a result must not crash the replica: the probe says nothing.
+        (error: unknown) => this.keep({ region: target.region, service: target.service, vantage: this.options.vantage, signal: 'http', outcome: 'unknown', latencyMs: 0, at: this.now(), detail: `probe error: ${String(error)}` }),
+      );
       this.next++;
       if (this.next === targets.length) {
         this.next = 0;
@@ -154,6 +170,13 @@ export class HttpProber implements SignalReader {
       }
     }
     this.schedule();
+  }
+
+  /** Keeps a result until the next `read()`; at most KEPT_ROUNDS rounds' worth if nobody reads (the oldest go). */
+  private keep(observation: Observation): void {
+    this.completed.push(observation);
+    const limit = KEPT_ROUNDS * Math.max(1, this.options.targets.length);
+    if (this.completed.length > limit) this.completed.splice(0, this.completed.length - limit);
   }
 
   /** Probes one target now; `sentLateMs`: how late the schedule sent it. */
@@ -209,6 +232,7 @@ export class HttpProber implements SignalReader {
 
   /** Stops the schedule and closes pooled connections. */
   async close(): Promise<void> {
+    this.closed = true;
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.monitor.stop();
