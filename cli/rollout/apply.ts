@@ -32,25 +32,49 @@ export function applyStack(template: string, step: RolloutStep, context: { dir: 
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', command], {
       cwd: context.dir,
-      env: { ...process.env, FCP_STACK: step.stack, FCP_REGIONS: step.regions.join(','), FCP_COMMIT: context.commit },
+      // The operator's API token is the rollout's, not the apply command's.
+      env: { ...withoutToken(process.env), FCP_STACK: step.stack, FCP_REGIONS: step.regions.join(','), FCP_COMMIT: context.commit },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so a stop reaches what the shell started (pulumi and its plugins).
+      detached: true,
     });
+    const stop = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
     child.stdout.on('data', (chunk: Buffer) => context.out(chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => context.out(chunk.toString()));
     child.on('error', (error) => {
       context.out(`cannot run the apply command: ${error.message}\n`);
       resolve(127);
     });
+    // Ctrl-C or a stop of the rollout stops the apply too (its own group does not get the terminal's signal).
+    const interrupted = () => {
+      context.out(`interrupted: stopping the apply command for ${step.stack}\n`);
+      stop('SIGTERM');
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     let kill: NodeJS.Timeout | undefined;
     const deadline = setTimeout(() => {
       context.out(`the apply command for ${step.stack} ran past its timeout (${context.timeoutMs} ms); stopping it\n`);
-      child.kill('SIGTERM');
-      kill = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      stop('SIGTERM');
+      kill = setTimeout(() => stop('SIGKILL'), KILL_GRACE_MS);
     }, context.timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(deadline);
       clearTimeout(kill);
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
       resolve(code ?? (signal ? 128 : 1));
     });
   });
+}
+
+function withoutToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FCP_TOKEN: _token, ...rest } = env;
+  return rest;
 }

@@ -84,17 +84,26 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     const blocked = regression(before, step.regions, request.rollback);
     if (blocked) return stop(index, { status: 'halted', reason: `not applying ${step.stack}: ${blocked.reason}`, ...(blocked.region && { region: blocked.region }) });
 
-    const { change } = await deps.live.client.post<{ change: ChangeRecord }>('/v1/changes', {
-      stack: step.stack,
-      regions: step.regions,
-      commit: request.commit,
-      ...(request.pr !== undefined && { pr: request.pr }),
-      rollout: request.id,
-    });
+    // A change the controller does not know of is not applied: its decisions could not name it.
+    const registered = await deps.live.client
+      .post<{ change: ChangeRecord }>('/v1/changes', {
+        stack: step.stack,
+        regions: step.regions,
+        commit: request.commit,
+        ...(request.pr !== undefined && { pr: request.pr }),
+        rollout: request.id,
+      })
+      .catch((error: unknown) => asError(error));
+    if (registered instanceof Error) return stop(index, { status: 'failed', reason: `the controller did not register the change to ${step.stack}, so it was not applied: ${describeError(registered)}` });
+    const { change } = registered;
     deps.progress(`${step.stack}: applying ${request.commit.slice(0, 7)} to ${step.regions.join(', ')} (${step.role}; change ${change.id})`);
     const code = await request.apply(step);
-    await deps.live.client.post(`/v1/changes/${encodeURIComponent(change.id)}/finish`, { outcome: code === 0 ? 'applied' : 'failed' });
+    const finished = await deps.live.client.post(`/v1/changes/${encodeURIComponent(change.id)}/finish`, { outcome: code === 0 ? 'applied' : 'failed' }).catch((error: unknown) => asError(error));
     if (code !== 0) return stop(index, { status: 'failed', reason: `applying ${step.stack} failed (exit ${code})`, change: change.id });
+    if (finished instanceof Error) {
+      applied.push({ stack: step.stack, role: step.role, regions: step.regions, change: change.id });
+      return stop(index, { status: 'failed', reason: `${step.stack} was applied, but the controller did not record change ${change.id} as finished (${describeError(finished)}); not going on without it`, change: change.id });
+    }
     applied.push({ stack: step.stack, role: step.role, regions: step.regions, change: change.id });
 
     const appliedAt = deps.now();
@@ -106,8 +115,10 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
   return { ...base, status: 'done', applied };
 }
 
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
 async function read(live: LiveController): Promise<LiveStatus | Error> {
-  return live.status().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  return live.status().catch(asError);
 }
 
 /** Watches one stack's regions for the bake time; undefined when they stayed healthy. */

@@ -172,6 +172,24 @@ describe('a rollout', () => {
     expect((await api.store.changes.listSince(0)).map((c) => c.outcome)).toEqual(['applied', 'failed']);
   });
 
+  it('does not apply a change the controller did not register, and reports why', async () => {
+    const order: string[] = [];
+    const client = new ApiClient({ baseUrl: url, token: TOKENS.operator });
+    const post = client.post.bind(client);
+    let registrations = 0;
+    client.post = (async (path: string, body: unknown) => {
+      if (path === '/v1/changes' && ++registrations === 2) throw new Error('503 from the replica');
+      return post(path, body as never);
+    }) as typeof client.post;
+    const report = await runRollout(
+      { id: 'rollout-test', steps, commit: 'abc1234def', bakeMs: BAKE_MS, pollMs: 50, rollback: false, apply: async (step) => (order.push(step.stack), 0) },
+      { live: new LiveController(client), now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), progress: () => undefined },
+    );
+    expect(report).toMatchObject({ status: 'failed', stack: 'sbx-us-west-2', untouched: ['sbx-us-west-2', 'sbx-eu-west-1', 'sbx-us-east-1', 'sbx-endpoints'] });
+    expect((report as Exclude<RolloutReport, { status: 'done' }>).reason).toMatch(/did not register the change to sbx-us-west-2, so it was not applied: .*503 from the replica/);
+    expect(order).toEqual(['sbx-shared']);
+  });
+
   it('halts when a failover starts during a bake', async () => {
     const { report } = run(async (step) => {
       if (step.stack === 'sbx-us-west-2') await liveTopology({ phase: 'failing-over', primary: 'us-east-1', flips: [], sequence: 1, active: { planId: 'plan-3', operation: 'failover', mode: 'unplanned', from: 'us-east-1', to: 'eu-west-1', startedAt: api.clock.now } });
