@@ -7,6 +7,8 @@ import { output } from './context.js';
 import { planIdOf, type OperatorTransport, type Progress } from './transport.js';
 
 const POLL_MS = 250;
+/** The most an outage of the API or store extends the wait for a decision: past it, exit 1 and point at `fcp status`. */
+const MAX_OUTAGE_ALLOWANCE_MS = 10 * 60_000;
 
 export interface FollowOptions {
   json?: boolean;
@@ -50,7 +52,7 @@ async function awaitDecision(read: Read, id: string, timeoutMs: number, outage: 
   for (;;) {
     const { record } = await read(id);
     if (record && (record.status === 'done' || record.status === 'refused')) return record;
-    if (Date.now() > deadline + outage.ms) {
+    if (Date.now() > deadline + Math.min(outage.ms, MAX_OUTAGE_ALLOWANCE_MS)) {
       throw new FcpError(`no replica decided on command ${id} within ${formatDuration(timeoutMs)}: is a controller replica holding the lease? (\`fcp status\`)`, { transient: true, context: { id } });
     }
     await new Promise((r) => setTimeout(r, POLL_MS));

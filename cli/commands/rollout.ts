@@ -31,9 +31,11 @@ function parseOptions(options: RolloutOptions) {
     throw new InputError(`bake time ${options.bake} is out of range`, [`--bake: from ${formatDuration(BAKE_RANGE.min)} to ${formatDuration(BAKE_RANGE.max)}; long enough for the controller to confirm a failure (its detection window and confirmation)`]);
   }
   const commit = options.commit ?? '';
-  if (!/^[0-9a-f]{7,40}$/.test(commit)) throw new InputError('a commit is required', ['--commit: the git sha being rolled out (7 to 40 lower-case hex digits), e.g. --commit "$GITHUB_SHA"']);
+  if (!/^[0-9a-f]{7,40}$/.test(commit)) {
+    throw new InputError(options.commit === undefined ? 'a commit is required' : `bad commit "${options.commit}"`, ['--commit: the git sha being rolled out (7 to 40 lower-case hex digits), e.g. --commit "$GITHUB_SHA"']);
+  }
+  if (options.pr !== undefined && !/^[1-9][0-9]{0,9}$/.test(options.pr)) throw new InputError(`bad pull request number "${options.pr}"`, ['--pr: the pull request number, e.g. 42']);
   const pr = options.pr === undefined ? undefined : Number(options.pr);
-  if (pr !== undefined && (!Number.isInteger(pr) || pr < 1)) throw new InputError(`bad pull request number "${options.pr}"`, ['--pr: the pull request number, e.g. 42']);
   const template = checkApplyTemplate(options.apply);
   const applyTimeoutMs = parseDuration(options.applyTimeout);
   if (applyTimeoutMs === undefined || applyTimeoutMs < 1000 || applyTimeoutMs > APPLY_TIMEOUT_MAX) {

@@ -11,13 +11,14 @@ export interface RolloutStep {
   regions: string[];
 }
 
-const STACK_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+// Starts with a letter or digit, so a name put in the apply command can never read as an option.
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** Reads each named stack's settings file (`<dir>/Pulumi.<stack>.yaml`). An unknown or invalid stack is bad input. */
 export function readStacks(dir: string, names: readonly string[]): { name: string; file: StackFile }[] {
   if (names.length === 0) throw new InputError('no stacks to roll out', ['--stacks: name the stacks, comma-separated (e.g. prod-shared,prod-us-west-2,prod-us-east-1)']);
   return names.map((name, index) => {
-    if (!STACK_NAME.test(name)) throw new InputError(`bad stack name "${name}"`, [`--stacks: "${name}" is not a stack name (letters, digits, ".", "_", "-")`]);
+    if (!STACK_NAME.test(name)) throw new InputError(`bad stack name "${name}"`, [`--stacks: "${name}" is not a stack name (letters, digits, ".", "_", "-", starting with a letter or digit)`]);
     if (names.indexOf(name) !== index) throw new InputError(`stack ${name} is listed twice`, ['--stacks: name each stack once']);
     try {
       return { name, file: readStackFile(join(dir, `Pulumi.${name}.yaml`)) };

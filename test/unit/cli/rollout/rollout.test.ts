@@ -57,7 +57,10 @@ describe('fcp rollout refuses before applying anything', () => {
     { name: 'a bake time too long', args: ['--bake', '7h'], err: /bake time 7h is out of range/ },
     { name: 'a bake time that is not one', args: ['--bake', 'soon'], err: /bad bake time "soon"\n {2}- --bake: a duration/ },
     { name: 'an unknown stack', args: ['--stacks', 'sbx-shared,sbx-mars-1'], err: /unknown stack "sbx-mars-1"/ },
-    { name: 'no commit', args: ['--commit', 'HEAD'], err: /--commit: the git sha being rolled out/ },
+    { name: 'a commit that is not a sha', args: ['--commit', 'HEAD'], err: /bad commit "HEAD"\n {2}- --commit: the git sha being rolled out/ },
+    { name: 'a pull request number in another notation', args: ['--pr', '1e3'], err: /bad pull request number "1e3"\n {2}- --pr:/ },
+    { name: 'a stack name that would read as an option', args: ['--stacks', '-rf'], err: /bad stack name "-rf"/ },
+    { name: 'an apply timeout out of range', args: ['--apply-timeout', '12h'], err: /bad apply timeout "12h"\n {2}- --apply-timeout: a duration from 1s to 6h/ },
     { name: 'an apply command that does not name the stack', args: ['--apply', 'pulumi up --yes'], err: /--apply: put \{stack\} where the stack name goes/ },
   ])('$name: exit 2 naming the option', async ({ args, err }) => {
     const result = await rollout(...args);
