@@ -21,7 +21,8 @@ function toError(status: number, body: { error?: string; problems?: string[] }, 
 
 /**
  * The controller API as the CLI uses it (`--api URL`, token from FCP_TOKEN). Every call has a
- * timeout; every mutating call carries a fresh Idempotency-Key, reused on its retries.
+ * timeout and is made once; every mutating call carries an Idempotency-Key (fresh unless the caller
+ * passes one), so a caller that retries a change passes the same key and the change happens once.
  */
 export class ApiClient {
   private readonly baseUrl: string;
