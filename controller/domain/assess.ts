@@ -202,6 +202,8 @@ function toEvidence(summary: WindowSummary, detection: Config['detection'], now:
   if (health === 'failed' || health === 'degraded') evidence.kind = failureKind(summary);
   if (health === 'degraded' && failingWithoutConfidence(summary, detection)) evidence.failing = true;
   if ((health === 'failed' || evidence.failing) && (summary.okStreak ?? 0) >= RECOVERED_AFTER) evidence.recovered = true;
+  if (summary.goodStreak !== undefined) evidence.goodStreak = summary.goodStreak;
+  if ((summary.unansweredStreak ?? 0) > 0) evidence.unanswered = true;
   if (summary.lastDetail !== undefined) evidence.detail = summary.lastDetail;
   return evidence;
 }

@@ -2,8 +2,8 @@ import type { Config } from '../config/schema.js';
 import { flipsInWindow } from './guards.js';
 import type { Millis } from '../../kernel/time.js';
 import { formatDuration } from '../../kernel/time.js';
-import { quorumOf } from './assess.js';
-import { ROUTE53_VANTAGE, type Assessment, type DatabaseStatus, type RegionName, type Topology, type VantageName, type Verdict } from './types.js';
+import { RECOVERED_AFTER, quorumOf } from './assess.js';
+import { ROUTE53_VANTAGE, type Assessment, type DatabaseStatus, type Evidence, type RegionName, type Topology, type VantageName, type Verdict } from './types.js';
 
 /**
  * The cost-aware decision: fail over when the expected cost of staying exceeds the cost of moving.
@@ -53,23 +53,71 @@ export function failingUnconfirmed(primary: RegionName, assessment: Assessment, 
   return Object.values(assessment.verdicts).every((v) => v.region === primary || v.health === 'healthy');
 }
 
+/** The primary's critical-service evidence, without the vantage points set aside as cut off. */
+function countedEvidence(verdict: Verdict, critical: ReadonlySet<string>, excluded: readonly VantageName[]): Evidence[] {
+  return verdict.evidence.filter((e) => critical.has(e.service) && !excluded.includes(e.vantage));
+}
+
+const failingOf = (evidence: readonly Evidence[]) => evidence.filter((e) => e.health === 'failed' || e.failing);
+const replicasOf = (evidence: readonly Evidence[]) => evidence.filter((e) => e.vantage !== ROUTE53_VANTAGE);
+
 /** How fast staying costs, from the primary's verdict (app evidence and region-level signals). */
 export function stayingRate(verdict: Verdict, cost: CostSettings, critical: ReadonlySet<string>, excluded: readonly VantageName[] = []): StayingRate {
-  const failing = verdict.evidence.filter((e) => critical.has(e.service) && (e.health === 'failed' || e.failing) && !excluded.includes(e.vantage));
-  const replicas = failing.filter((e) => e.vantage !== ROUTE53_VANTAGE);
+  const counted = countedEvidence(verdict, critical, excluded);
+  const failing = failingOf(counted);
+  const replicas = replicasOf(failing);
   const unreachable = replicas.length > 0 && replicas.every((e) => e.kind === 'unreachable');
   const terms: CostTerm[] = [
     unreachable
       ? { name: 'app unreachable', value: cost.appUnreachable, why: 'no answer at all (refused or timed out)' }
       : { name: 'app errors', value: cost.appErrors, why: 'the app answers with errors or too slowly' },
   ];
-  if (failing.some((e) => e.vantage === ROUTE53_VANTAGE)) terms.push({ name: "Route 53's checkers agree", value: cost.internet, why: 'the internet sees it failing too' });
+  const internet = failing.some((e) => e.vantage === ROUTE53_VANTAGE);
+  if (internet) terms.push({ name: "Route 53's checkers agree", value: cost.internet, why: 'the internet sees it failing too' });
   const healthySignals: string[] = [];
   for (const signal of verdict.signals ?? []) {
     if (signal.health === 'failing') terms.push({ name: signal.detail, value: signal.signal === 'writer' ? cost.writer : cost.replication, why: 'the region under the app fails too' });
     else healthySignals.push(signal.detail);
   }
+  const paths = terms.length === 1 && !internet ? pathsFailing(counted, replicas) : undefined;
+  if (paths) return { rate: 0, terms: [paths], healthySignals };
   return { rate: terms.reduce((sum, t) => sum + t.value, 0), terms, healthySignals };
+}
+
+/**
+ * The app answers some vantage points well (`RECOVERED_AFTER` good answers in a row) while the
+ * others, still failing, get no answer at all, and nothing else (Route 53, the region's own
+ * signals) sees it failing: what fails is their paths to it (loss on the way), not the app. It
+ * accrues nothing: loss on two paths right before or after an app blip would otherwise carry the
+ * blip's cost past the tolerance. An outage of the app itself leaves no vantage point answered.
+ */
+function pathsFailing(counted: readonly Evidence[], failingReplicas: readonly Evidence[]): CostTerm | undefined {
+  const still = failingReplicas.filter((e) => !e.recovered);
+  if (still.length === 0 || !still.every((e) => e.unanswered)) return undefined;
+  // A vantage point with no opinion (starved, stale) answers nothing for the app, whatever it saw before.
+  const answering = new Set(replicasOf(counted).filter((e) => e.health !== 'unknown' && (e.goodStreak ?? 0) >= RECOVERED_AFTER).map((e) => e.vantage));
+  if (answering.size === 0) return undefined;
+  const list = (vantages: Iterable<VantageName>) => [...vantages].join(', ');
+  return { name: `no answer on the paths from ${list(still.map((e) => e.vantage))} only`, value: 0, why: `the app answers ${list(answering)} well` };
+}
+
+/**
+ * Whether the app answers again, while the region's own signals are healthy: fewer than a quorum of
+ * the vantage points still failing (not yet recovered) failed their newest probe or status read;
+ * the others got a good answer (in time, no error). Their windows remember the failure a few
+ * seconds more (longer when results arrive late), so a move is not decided on what accrued
+ * meanwhile: a blip would otherwise move traffic for the seconds it takes to see it over. A gray
+ * failure answers some probes well too: it keeps accruing, and its next failed probe counts
+ * everything again. Says how many still fail, or undefined.
+ */
+export function answeredAgain(verdict: Verdict, critical: ReadonlySet<string>, quorum: number, excluded: readonly VantageName[] = []): string | undefined {
+  // The region under the app failing is not answered by the app answering.
+  if (verdict.signals?.some((s) => s.health === 'failing')) return undefined;
+  const still = failingOf(countedEvidence(verdict, critical, excluded)).filter((e) => !e.recovered);
+  const needed = quorumOf(verdict.reportingVantages, quorum);
+  const failingNow = still.filter((e) => (e.goodStreak ?? 0) === 0).length;
+  if (still.length === 0 || failingNow >= needed) return undefined;
+  return `answered well again: ${failingNow} of ${still.length} failing vantage point${still.length === 1 ? '' : 's'} failed the newest probe, fewer than the ${needed} needed`;
 }
 
 export interface MovingCost {

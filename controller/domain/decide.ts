@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { describeConfirmation, quorumOf } from './assess.js';
-import { accrue, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from './cost.js';
+import { accrue, answeredAgain, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from './cost.js';
 import { checkGuards, completesFailedFlip, firstFailure, retryBlocked, type FlipProposal, type GuardContext } from './guards.js';
 import type { Millis } from '../../kernel/time.js';
 import { formatDuration } from '../../kernel/time.js';
@@ -91,6 +91,7 @@ function startFlip(topology: Topology, proposal: FlipProposal, reason: string, n
   delete next.suspectRegion;
   delete next.pressure;
   delete next.pressureAt;
+  delete next.pressureBeforeAnswers;
   const decision: Decision = {
     kind: 'flip',
     at: now,
@@ -263,6 +264,7 @@ function withoutSuspicion(topology: Topology): Topology {
   delete next.suspectRegion;
   delete next.pressure;
   delete next.pressureAt;
+  delete next.pressureBeforeAnswers;
   return next;
 }
 
@@ -276,12 +278,16 @@ function fadeSuspicion(topology: Topology, verdict: Verdict | undefined, config:
   if (topology.phase !== 'suspect') return { topology: withoutSuspicion(topology), fading: '' };
   const kept = verdict !== undefined && verdict.health !== 'healthy' && verdict.reportingVantages > 0 && (verdict.failingVantages ?? 0) * 2 >= verdict.reportingVantages;
   const rate = kept ? config.detection.cost.fade / 2 : config.detection.cost.fade;
-  const left = fade(topology.pressure ?? 0, topology.pressureAt ?? now, now, rate);
+  // A failure fading after the app answered again: what accrued since was the windows' memory of it.
+  const accrued = kept ? topology.pressure : (topology.pressureBeforeAnswers ?? topology.pressure);
+  const left = fade(accrued ?? 0, topology.pressureAt ?? now, now, rate);
   const young = now - (topology.suspectSince ?? now) < config.detection.window;
   if (left <= 0 && !young) return { topology: withoutSuspicion(topology), fading: '' };
   const rounded = Math.round(left * 10) / 10;
   const fading = kept ? `; suspicion kept: failing from ${verdict.failingVantages}/${verdict.reportingVantages} vantage points, cost of staying ${rounded}` : `; suspicion fading: cost of staying ${rounded} left (fades at ${rate}/s)`;
-  return { topology: { ...topology, pressure: left, pressureAt: now }, fading };
+  const next: Topology = { ...topology, pressure: left, pressureAt: now };
+  delete next.pressureBeforeAnswers;
+  return { topology: next, fading };
 }
 
 function automate(topology: Topology, input: DecideInput, config: DecideSettings, now: Millis): { topology: Topology; decision: Decision } {
@@ -319,9 +325,15 @@ function automate(topology: Topology, input: DecideInput, config: DecideSettings
   const staying = stayingRate(verdict!, config.detection.cost, critical, assessment.cutOffVantages);
   const moving = movingCost(target, input.database, topology, config, now);
   // The first step of a suspicion accrues nothing: the failure is known to have lasted only since now.
-  const pressure = starting ? 0 : accrue(topology.pressure ?? 0, topology.pressureAt ?? now, now, staying.rate, 2 * moving.cost, config.detection.window);
-  const next: Topology = { ...topology, phase: 'suspect', suspectSince: since, suspectRegion: primary, pressure, pressureAt: now };
-  const balance = describeBalance(pressure, staying, moving);
+  const previous = starting ? 0 : (topology.pressure ?? 0);
+  const accrued = starting ? 0 : accrue(previous, topology.pressureAt ?? now, now, staying.rate, 2 * moving.cost, config.detection.window);
+  const next: Topology = { ...topology, phase: 'suspect', suspectSince: since, suspectRegion: primary, pressure: accrued, pressureAt: now };
+  delete next.pressureBeforeAnswers;
+  // While the app answers again, a move is decided on the cost accrued before those answers.
+  const answered = answeredAgain(verdict!, critical, config.detection.quorum, assessment.cutOffVantages);
+  if (answered) next.pressureBeforeAnswers = topology.pressureBeforeAnswers ?? previous;
+  const pressure = next.pressureBeforeAnswers ?? accrued;
+  const balance = `${describeBalance(pressure, staying, moving)}${answered ? `; ${answered}: deciding on the cost before those answers (${Math.round(accrued * 10) / 10} with them)` : ''}`;
   if (!primaryFailed) {
     return none(next, `suspect: primary ${primary} ${verdict!.summary}, failing from ${verdict!.failingVantages}/${verdict!.reportingVantages} vantage points without confidence yet; ${balance}; a failover waits for a failed verdict`, now);
   }

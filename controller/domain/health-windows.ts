@@ -116,7 +116,9 @@ export class HealthWindows {
     let unreachable = 0;
     let unknown = 0;
     let failStreak = 0;
+    let unansweredStreak = 0;
     let okStreak = 0;
+    let goodStreak = 0;
     let streakOpen = true;
     let lastAt = -Infinity;
     let lastDetail: string | undefined;
@@ -141,9 +143,13 @@ export class HealthWindows {
         else if (tooSlow) wider[w]!.slow++;
         else wider[w]!.ok++;
       }
-      if (streakOpen && failure && okStreak === 0) failStreak++;
-      else if (streakOpen && !failure && failStreak === 0) okStreak++;
-      else streakOpen = false;
+      if (streakOpen && failure && okStreak === 0) {
+        if (failStreak === unansweredStreak && unanswered(sample)) unansweredStreak++;
+        failStreak++;
+      } else if (streakOpen && !failure && failStreak === 0) {
+        if (okStreak === goodStreak && !tooSlow) goodStreak++;
+        okStreak++;
+      } else streakOpen = false;
       if (!recent) continue;
       if (sample.at > lastAt) lastAt = sample.at;
       if (failure) {
@@ -160,7 +166,9 @@ export class HealthWindows {
     if (unreachable > 0) summary.unreachable = unreachable;
     if (unknown > 0) summary.unknown = unknown;
     if (failStreak > 0) summary.failStreak = failStreak;
+    if (unansweredStreak > 0) summary.unansweredStreak = unansweredStreak;
     if (okStreak > 0) summary.okStreak = okStreak;
+    if (goodStreak > 0) summary.goodStreak = goodStreak;
     const longest = wider[wider.length - 1];
     if (longest && longest.ok + longest.failed + longest.slow > ok + failed + slow) summary.wider = wider;
     if (lastDetail !== undefined) summary.lastDetail = lastDetail;

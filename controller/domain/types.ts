@@ -62,8 +62,12 @@ export interface WindowSummary extends WindowCounts {
   unknown?: number;
   /** Failures in a row up to the newest sample. */
   failStreak?: number;
+  /** Of `failStreak`: the newest ones in a row that got no answer at all. */
+  unansweredStreak?: number;
   /** Answers in a row up to the newest sample. */
   okStreak?: number;
+  /** Of `okStreak`: the newest ones in a row that came within the latency budget. */
+  goodStreak?: number;
   /**
    * Counts over longer windows, each including the shorter ones: twice the short window, then the
    * ratio window (`detection.ratioWindow`). Omitted while they hold nothing the short one does not.
@@ -100,6 +104,10 @@ export interface Evidence {
   failing?: boolean;
   /** Failed or failing, but its newest results are answered again: the failure is over for this vantage point, though its windows still remember it. */
   recovered?: boolean;
+  /** Good answers (within the latency budget) in a row up to its newest result. */
+  goodStreak?: number;
+  /** Its newest result got no answer at all (refused, reset, timed out). */
+  unanswered?: boolean;
   detail?: string;
 }
 
@@ -239,6 +247,11 @@ export interface Topology {
    */
   pressure?: number;
   pressureAt?: Millis;
+  /**
+   * The cost of staying as it was before the app answered again (cost.ts `answeredAgain`), kept
+   * while it does: a move is decided on it, not on what the windows' memory of the failure accrued since.
+   */
+  pressureBeforeAnswers?: number;
   /** A global, observer or partition classification held until the failure behind it is over. */
   hold?: ClassificationHold;
   active?: ActiveFlip;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../../../../controller/domain/assess.js';
-import { accrue, blipTolerance, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from '../../../../controller/domain/cost.js';
+import { accrue, answeredAgain, blipTolerance, describeBalance, fade, failingUnconfirmed, movingCost, stayingRate } from '../../../../controller/domain/cost.js';
 import { initialTopology } from '../../../../controller/domain/decide.js';
-import type { Topology, WindowSummary } from '../../../../controller/domain/types.js';
+import type { Topology, Verdict, WindowSummary } from '../../../../controller/domain/types.js';
 import { allVantages, config, database, world, writerDown, writerUp, type View } from './fixtures.js';
 
 const NOW = 1_000_000;
@@ -36,6 +36,41 @@ describe('the cost of staying: each term, with its reason', () => {
   it('leaves out a vantage point set aside as cut off', () => {
     const verdict = primary({ 'us-east-1': 'failed', 'us-west-2': 'failed', 'eu-west-1': 'failed', route53: 'failed' });
     expect(stayingRate(verdict, cost, critical, ['route53']).rate).toBeCloseTo(cost.appErrors);
+  });
+});
+
+// The primary's app as one replica sees it when its newest probes differ from its window.
+const answeredAfter = (vantage: string, newest: Partial<WindowSummary>): WindowSummary => ({ region: 'us-east-1', service: 'api', vantage, signal: 'http', ok: 2, failed: 3, slow: 0, unreachable: 3, lastAt: NOW, lastDetail: 'timeout after 800ms', ...newest });
+const withNewest = (views: Record<string, View>, newest: Record<string, Partial<WindowSummary>>, signals: WindowSummary[] = writerUp('us-east-1', NOW)) => {
+  const summaries = world(NOW, { 'us-east-1': views }).map((s) => (s.region === 'us-east-1' && newest[s.vantage] ? answeredAfter(s.vantage, newest[s.vantage]!) : s));
+  return assess([...summaries, ...signals], config, NOW).verdicts['us-east-1']!;
+};
+const twoCut = { 'us-east-1': 'cut', 'us-west-2': 'cut' } as Record<string, View>;
+
+describe('no answer on some paths while the app answers the others well accrues nothing', () => {
+  it.each<[string, Verdict, number, string]>([
+    ['no answer on two paths while the app answers the third well: the paths fail, not the app', withNewest(twoCut, {}), 0, 'no answer on the paths from us-east-1, us-west-2 only 0/s (the app answers eu-west-1 well)'],
+    ['errors on two paths while the third is answered well: errors are left to the windows', withNewest({ 'us-east-1': 'failed', 'us-west-2': 'failed' }, {}), cost.appErrors, 'app errors 1/s'],
+    ['a starved vantage point answers nothing, whatever it saw before', withNewest({ 'us-west-2': 'cut', 'eu-west-1': 'cut' }, { 'us-east-1': { ok: 1, failed: 0, unreachable: 0, unknown: 4, okStreak: 20, goodStreak: 20 } }), cost.appUnreachable, 'app unreachable 1/s'],
+    ["no answer on two paths, the writer down too: the region's own signal counts", withNewest(twoCut, {}, [writerDown('us-east-1', NOW)]), cost.appUnreachable + cost.writer, 'app unreachable 1/s + writer unreachable for 3 reads 15/s'],
+    ["no answer on two paths, Route 53's checkers agree: the internet counts", withNewest({ ...twoCut, route53: 'failed' }, {}), cost.appUnreachable + cost.internet, "app unreachable 1/s + Route 53's checkers agree 0.8/s"],
+  ])('%s', (_what, verdict, rate, words) => {
+    const staying = stayingRate(verdict, cost, critical);
+    expect(staying.rate).toBeCloseTo(rate);
+    expect(staying.terms.map((t) => `${t.name} ${Math.round(t.value * 10) / 10}/s${t.value === 0 ? ` (${t.why})` : ''}`).join(' + ')).toBe(words);
+  });
+});
+
+describe('the app answering again: fewer than a quorum of the failing vantage points failed their newest probe', () => {
+  const newest = (streaks: Array<Partial<WindowSummary>>) => Object.fromEntries(['us-east-1', 'us-west-2', 'eu-west-1'].map((v, i) => [v, streaks[i]!]));
+  it.each<[string, Verdict, string | undefined]>([
+    ['every failing vantage point answered well again', withNewest(replicasOnly('cut'), newest([{ okStreak: 2, goodStreak: 2 }, { okStreak: 1, goodStreak: 1 }, { okStreak: 2, goodStreak: 2 }])), 'answered well again: 0 of 3 failing vantage points failed the newest probe, fewer than the 3 needed'],
+    ['one of three answered well, Route 53 healthy: 2 still fail of the 3 needed', withNewest(replicasOnly('cut'), newest([{ okStreak: 1, goodStreak: 1 }, { failStreak: 1 }, { failStreak: 2 }])), 'answered well again: 2 of 3 failing vantage points failed the newest probe, fewer than the 3 needed'],
+    ['still failing everywhere', withNewest(replicasOnly('cut'), {}), undefined],
+    ['answers too slow are not good answers (a brownout)', withNewest(replicasOnly('cut'), newest([{ okStreak: 2 }, { okStreak: 1 }, { okStreak: 2 }])), undefined],
+    ["answers again while the writer does not: the region under the app is not answered", withNewest(replicasOnly('cut'), newest([{ okStreak: 2, goodStreak: 2 }, { okStreak: 1, goodStreak: 1 }, { okStreak: 2, goodStreak: 2 }]), [writerDown('us-east-1', NOW)]), undefined],
+  ])('%s', (_what, verdict, expected) => {
+    expect(answeredAgain(verdict, critical, config.detection.quorum)).toBe(expected);
   });
 });
 

@@ -68,6 +68,28 @@ describe('decide: automation', () => {
     expect(kinds.indexOf('flip')).toBe(12);
   });
 
+  it('decides a move on the cost accrued before the app answered again: a failure that comes back counts it all, one that ends fades from it', () => {
+    const immediate = { ...config, detection: { ...config.detection, confirmFor: 0 } };
+    // Two of the three replicas got a good answer to their newest probe; their windows still call the app failed.
+    const answering = (at: number, good: number) =>
+      assess([...world(at, { 'us-east-1': { 'us-east-1': 'failed', 'us-west-2': 'failed', 'eu-west-1': 'failed' } }).map((s) => (s.region === 'us-east-1' && ['us-east-1', 'us-west-2'].includes(s.vantage) ? { ...s, ok: 1, failed: 4, failStreak: undefined, okStreak: good, goodStreak: good } : s)), ...writerUp('us-east-1', at)], config, at);
+    const step = (t: Topology, at: number, assessment = appOutage(at)) => decide(t, { assessment, commands: [], database: database(at), readiness: undefined }, immediate, at);
+    let t = initialTopology(config);
+    for (let at = 0; at <= 10_000; at += 1000) t = step(t, at).topology;
+    expect(t.pressure).toBeCloseTo(10);
+    const first = step(t, 11_000, answering(11_000, 1));
+    expect(last(first.decisions).reason).toMatch(/cost of staying 10 is below cost of moving 11.8 .*; answered well again: 1 of 3 failing vantage points failed the newest probe, fewer than the 2 needed: deciding on the cost before those answers \(11 with them\); waiting$/);
+    const second = step(first.topology, 12_000, answering(12_000, 2));
+    expect(second.topology).toMatchObject({ pressure: 12, pressureBeforeAnswers: 10 });
+    expect(last(second.decisions).kind).toBe('none');
+    // The failure comes back: everything accrued counts again.
+    expect(last(step(second.topology, 13_000).decisions)).toMatchObject({ kind: 'flip' });
+    // The failure ends: what accrued while the app answered was the windows' memory of it.
+    const over = step(second.topology, 13_000, healthy(13_000));
+    expect(over.topology.pressure).toBeCloseTo(9);
+    expect(over.topology.pressureBeforeAnswers).toBeUndefined();
+  });
+
   it('prefers the standby with less lag', () => {
     let t = run(initialTopology(config), 0, outage(0)).topology;
     const result = run(t, 5000, outage(5000), [], database(5000, { 'us-west-2': 3000, 'eu-west-1': 100 }));

@@ -21,7 +21,11 @@ export function summary(region: string, vantage: string, health: View, at: numbe
   if (health === 'cut') {
     s.lastDetail = 'timeout after 800ms';
     s.unreachable = 5;
+    s.unansweredStreak = 5;
   }
+  // The newest results, as a steady view would have them: all failures, or all good answers.
+  if (health === 'failed' || health === 'cut') s.failStreak = 5;
+  if (health === 'healthy' || health === 'stale') s.okStreak = s.goodStreak = 5;
   return s;
 }
 

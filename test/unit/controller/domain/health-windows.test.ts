@@ -10,11 +10,22 @@ describe('HealthWindows', () => {
     const windows = new HealthWindows(config);
     for (let s = 1; s <= 30; s++) windows.add(probe(s * 1000, s > 26 ? 'fail' : s === 10 ? 'fail' : 'ok', s > 28 ? 'ECONNREFUSED' : 'HTTP 503'));
     const [summary] = windows.summarize(30_500);
-    expect(summary).toMatchObject({ ok: 1, failed: 4, unreachable: 2, failStreak: 4, lastAt: 30_000, ageMs: 500, lastDetail: 'ECONNREFUSED' });
+    expect(summary).toMatchObject({ ok: 1, failed: 4, unreachable: 2, failStreak: 4, unansweredStreak: 2, lastAt: 30_000, ageMs: 500, lastDetail: 'ECONNREFUSED' });
     expect(summary!.wider).toEqual([
       { ok: 6, failed: 4, slow: 0 },
       { ok: 25, failed: 5, slow: 0 },
     ]);
+  });
+
+  it.each<[string, Array<[Observation['outcome'], number, string?]>, Partial<WindowSummary>]>([
+    ['answers again: the newest answers in a row, and of them the good ones (within the latency budget)', [['fail', 20, 'ECONNREFUSED'], ['ok', 5000], ['ok', 20], ['ok', 20]], { okStreak: 3, goodStreak: 2 }],
+    ['a slow newest answer is an answer, not a good one', [['ok', 20], ['ok', 20], ['ok', 5000]], { okStreak: 3 }],
+    ['an HTTP error after no answer: the newest failure was answered', [['fail', 20, 'ECONNREFUSED'], ['fail', 20, 'HTTP 503']], { failStreak: 2 }],
+  ])('the newest results: %s', (_what, results, expected) => {
+    const windows = new HealthWindows(config);
+    results.forEach(([outcome, latencyMs, detail], i) => windows.add({ ...probe((i + 1) * 1000, outcome, detail), latencyMs }));
+    const summary = windows.summarize(results.length * 1000 + 100)[0]!;
+    expect({ okStreak: summary.okStreak, goodStreak: summary.goodStreak, failStreak: summary.failStreak, unansweredStreak: summary.unansweredStreak }).toEqual({ okStreak: undefined, goodStreak: undefined, failStreak: undefined, unansweredStreak: undefined, ...expected });
   });
 
   it('counts what a starved observer could not judge apart, never as failures', () => {
