@@ -4,7 +4,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import type { AwsCaller } from '../../aws/caller.js';
 import type { RegionName } from '../../domain/types.js';
 import { FcpError } from '../../../kernel/errors.js';
-import type { CheckpointLog, CheckpointSigner, CheckpointVerifier, SignedCheckpoint } from './checkpoint.js';
+import { parseCheckpoint, type CheckpointLog, type CheckpointSigner, type CheckpointVerifier, type SignedCheckpoint } from './checkpoint.js';
 
 /** ECDSA over P-256 with SHA-256: what an ECC_NIST_P256 SIGN_VERIFY key signs with. */
 const ALGORITHM = 'ECDSA_SHA_256';
@@ -107,7 +107,10 @@ export class S3CheckpointLog implements CheckpointLog {
         (clients, signal) => clients.s3(bucketRegion).send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal }),
         budget(),
       );
-      const checkpoint = JSON.parse((await object.Body?.transformToString('utf8')) ?? '{}') as SignedCheckpoint;
+      const checkpoint = parseCheckpoint((await object.Body?.transformToString('utf8')) ?? '');
+      if (!checkpoint) {
+        throw new FcpError(`checkpoint object ${bucket}/${key} does not hold a checkpoint (not JSON, or a field missing): it was overwritten; its locked earlier versions hold the original`, { context: { bucket, key } });
+      }
       // The signature covers the checkpoint, not its object: a writer under the prefix could put an
       // older, validly signed checkpoint over the newest one to hide a truncated chain.
       if (this.keyOf(checkpoint) !== key) {

@@ -40,6 +40,21 @@ export interface CheckpointLog {
   readAll(): Promise<SignedCheckpoint[]>;
 }
 
+/** A stored checkpoint's text as a checkpoint, or undefined when it is not one (not JSON, or a field missing or of the wrong type). */
+export function parseCheckpoint(text: string): SignedCheckpoint | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const c = value as Record<string, unknown>;
+  const head = c.head as Record<string, unknown> | null | undefined;
+  const fields = typeof c.writer === 'string' && typeof c.at === 'number' && typeof c.keyId === 'string' && typeof c.signature === 'string' && Array.isArray(c.records);
+  return fields && typeof head === 'object' && head !== null && typeof head.seq === 'number' && typeof head.hash === 'string' ? (value as SignedCheckpoint) : undefined;
+}
+
 /** The bytes a signature covers. */
 export function signedPayload(checkpoint: Checkpoint): Buffer {
   const { writer, at, head, records } = checkpoint;

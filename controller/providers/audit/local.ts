@@ -3,7 +3,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../../kernel/errors.js';
-import type { CheckpointLog, CheckpointSigner, CheckpointVerifier, SignedCheckpoint } from './checkpoint.js';
+import { parseCheckpoint, type CheckpointLog, type CheckpointSigner, type CheckpointVerifier, type SignedCheckpoint } from './checkpoint.js';
 
 const PRIVATE_KEY = 'checkpoint-signing-key.pem';
 const PUBLIC_KEY = 'checkpoint-signing-key.pub.pem';
@@ -81,12 +81,6 @@ export class LocalCheckpointLog implements CheckpointLog {
     return text
       .split('\n')
       .filter((line) => line.trim() !== '')
-      .map((line) => {
-        try {
-          return JSON.parse(line) as SignedCheckpoint;
-        } catch {
-          return { writer: 'unreadable line', at: 0, head: { seq: 0, hash: '' }, records: [], keyId: '', signature: '' };
-        }
-      });
+      .map((line) => parseCheckpoint(line) ?? { writer: 'unreadable line', at: 0, head: { seq: 0, hash: '' }, records: [], keyId: '', signature: '' });
   }
 }

@@ -8,9 +8,9 @@ import { signedPayload, type SignedCheckpoint } from '../../../../../controller/
 import { offlineCaller } from '../helpers.js';
 
 /**
- * The production checkpoint adapters (KMS Sign, S3 Object Lock bucket) against mocked SDK clients.
- * The sandbox keeps checkpoints with a local key and file instead, so these calls are not driven
- * end to end there.
+ * The production checkpoint adapters (KMS Sign, S3 Object Lock bucket) against mocked SDK clients,
+ * for answers the sandbox does not give (pages that do not advance, objects overwritten by hand);
+ * test/e2e/adapters/audit-checkpoints.test.ts drives them end to end against the sandbox's KMS and S3.
  */
 
 const kms = mockClient(KMSClient);
@@ -66,6 +66,14 @@ describe('S3CheckpointLog', () => {
     s3.on(GetObjectCommand, { Key: newest }).callsFake(() => ({ Body: body({ ...checkpoint, at: 1 }) }));
     const log = new S3CheckpointLog(offlineCaller().caller, { bucket: 'b', bucketRegion: 'us-east-1', prefix: 'audit-checkpoints/' });
     await expect(log.readAll()).rejects.toThrow(/holds the checkpoint of replica\/us-west-2\/abcd at 1, which belongs under .*000000000000001.*: it was overwritten/);
+  });
+
+  it('names an object that does not hold a checkpoint at all (overwritten with something else)', async () => {
+    const newest = 'audit-checkpoints/001800000000000-replica_us-west-2_abcd.json';
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: newest }], IsTruncated: false });
+    s3.on(GetObjectCommand, { Key: newest }).callsFake(() => ({ Body: { transformToString: async () => 'not json' } as never }));
+    const log = new S3CheckpointLog(offlineCaller().caller, { bucket: 'b', bucketRegion: 'us-east-1', prefix: 'audit-checkpoints/' });
+    await expect(log.readAll()).rejects.toThrow(/checkpoint object b\/audit-checkpoints\/001800000000000-replica_us-west-2_abcd.json does not hold a checkpoint .*locked earlier versions hold the original/);
   });
 
   it('stops on a listing page that does not move on', async () => {
