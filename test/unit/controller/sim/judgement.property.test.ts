@@ -12,8 +12,15 @@ import { scenario } from './fixture.js';
  * and JUDGEMENT_BLIPS (how many blip worlds), e.g.
  * `JUDGEMENT_SEED=7 JUDGEMENT_BLIPS=5000 npx vitest run test/unit/controller/sim/judgement.property.test.ts`.
  */
-const SEED = Number(process.env.JUDGEMENT_SEED ?? 20_261_130);
-const BLIPS = Number(process.env.JUDGEMENT_BLIPS ?? 60);
+function fromEnv(name: string, fallback: number, min: number): number {
+  const text = process.env[name];
+  if (text === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min) throw new Error(`${name}=${text}: must be a whole number from ${min}; unset it for the fixed worlds`);
+  return Number(text);
+}
+const SEED = fromEnv('JUDGEMENT_SEED', 20_261_130, 0);
+// At least one world: a property checked on none could not fail.
+const BLIPS = fromEnv('JUDGEMENT_BLIPS', 60, 1);
 
 const tolerance = blipTolerance(scenario().config.detection.cost);
 const noise = fc.constantFrom('default', 'noisy', 'bursty');
