@@ -51,18 +51,30 @@ export function applyStack(template: string, step: RolloutStep, context: { dir: 
       context.out(`cannot run the apply command: ${error.message}\n`);
       resolve(127);
     });
-    // Ctrl-C or a stop of the rollout stops the apply too (its own group does not get the terminal's signal).
-    const interrupted = () => {
-      context.out(`interrupted: stopping the apply command for ${step.stack}\n`);
-      stop('SIGTERM');
-    };
-    process.once('SIGINT', interrupted);
-    process.once('SIGTERM', interrupted);
+    // Stopping: SIGTERM to the whole group, SIGKILL once the grace is over or at a second stop.
     let kill: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => {
-      context.out(`the apply command for ${step.stack} ran past its timeout (${context.timeoutMs} ms); stopping it\n`);
+    let stopping = false;
+    const halt = () => {
+      if (stopping) {
+        clearTimeout(kill);
+        stop('SIGKILL');
+        return;
+      }
+      stopping = true;
       stop('SIGTERM');
       kill = setTimeout(() => stop('SIGKILL'), KILL_GRACE_MS);
+    };
+    // Ctrl-C or a stop of the rollout stops the apply too (its own group does not get the terminal's
+    // signal); a second Ctrl-C kills it at once instead of leaving it running unwatched.
+    const interrupted = () => {
+      context.out(stopping ? `killing the apply command for ${step.stack}\n` : `interrupted: stopping the apply command for ${step.stack} (Ctrl-C again to kill it)\n`);
+      halt();
+    };
+    process.on('SIGINT', interrupted);
+    process.on('SIGTERM', interrupted);
+    const deadline = setTimeout(() => {
+      context.out(`the apply command for ${step.stack} ran past its timeout (${context.timeoutMs} ms); stopping it\n`);
+      halt();
     }, context.timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(deadline);

@@ -19,4 +19,20 @@ describe('applyStack', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(out.join('')).toContain('ran past its timeout');
   });
+
+  it('stops the apply at Ctrl-C, and a second Ctrl-C kills it at once even if it ignores the first (never left running unwatched)', async () => {
+    const out: string[] = [];
+    const listeners = process.listenerCount('SIGINT');
+    // The command (and the sleep it starts) ignores SIGTERM, as a hung apply might.
+    const running = applyStack("trap '' TERM; echo started; sleep 60 # {stack}", step as never, { dir: '.', commit: 'abc1234', timeoutMs: 120_000, out: (text) => out.push(text) });
+    await expect.poll(() => out.join(''), { timeout: 10_000 }).toContain('started');
+    process.emit('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(out.join('')).toContain('Ctrl-C again to kill it');
+    process.emit('SIGINT');
+    const code = await running;
+    expect(code).not.toBe(0);
+    expect(out.join('')).toContain('killing the apply command for sbx-eu-west-1');
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
+  });
 });
