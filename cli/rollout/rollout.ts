@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { formatDuration } from '../../kernel/time.js';
 import { describeError } from '../../kernel/errors.js';
+import { withRetry, type RetryPolicy } from '../../controller/aws/retry.js';
 import type { ChangeRecord } from '../../controller/store/api-records.js';
 import type { LiveController, LiveStatus } from '../live-controller.js';
 import type { RolloutStep } from './plan.js';
@@ -85,26 +87,23 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
     if (blocked) return stop(index, { status: 'halted', reason: `not applying ${step.stack}: ${blocked.reason}`, ...(blocked.region && { region: blocked.region }) });
 
     // A change the controller does not know of is not applied: its decisions could not name it.
-    const registered = await deps.live.client
-      .post<{ change: ChangeRecord }>('/v1/changes', {
-        stack: step.stack,
-        regions: step.regions,
-        commit: request.commit,
-        ...(request.pr !== undefined && { pr: request.pr }),
-        rollout: request.id,
-      })
-      .catch((error: unknown) => asError(error));
+    const registered = await postRiding<{ change: ChangeRecord }>(deps, '/v1/changes', {
+      stack: step.stack,
+      regions: step.regions,
+      commit: request.commit,
+      ...(request.pr !== undefined && { pr: request.pr }),
+      rollout: request.id,
+    }).catch((error: unknown) => asError(error));
     if (registered instanceof Error) return stop(index, { status: 'failed', reason: `the controller did not register the change to ${step.stack}, so it was not applied: ${describeError(registered)}` });
     const { change } = registered;
     deps.progress(`${step.stack}: applying ${request.commit.slice(0, 7)} to ${step.regions.join(', ')} (${step.role}; change ${change.id})`);
     const code = await request.apply(step);
-    const finished = await deps.live.client.post(`/v1/changes/${encodeURIComponent(change.id)}/finish`, { outcome: code === 0 ? 'applied' : 'failed' }).catch((error: unknown) => asError(error));
+    const finished = await postRiding(deps, `/v1/changes/${encodeURIComponent(change.id)}/finish`, { outcome: code === 0 ? 'applied' : 'failed' }).catch((error: unknown) => asError(error));
     if (code !== 0) return stop(index, { status: 'failed', reason: `applying ${step.stack} failed (exit ${code})`, change: change.id });
+    applied.push({ stack: step.stack, role: step.role, regions: step.regions, change: change.id });
     if (finished instanceof Error) {
-      applied.push({ stack: step.stack, role: step.role, regions: step.regions, change: change.id });
       return stop(index, { status: 'failed', reason: `${step.stack} was applied, but the controller did not record change ${change.id} as finished (${describeError(finished)}); not going on without it`, change: change.id });
     }
-    applied.push({ stack: step.stack, role: step.role, regions: step.regions, change: change.id });
 
     const appliedAt = deps.now();
     deps.progress(`${step.stack}: applied; baking ${formatDuration(request.bakeMs)} under the controller's verdicts for ${step.regions.join(', ')}`);
@@ -116,6 +115,22 @@ export async function runRollout(request: RolloutRequest, deps: RolloutDeps): Pr
 }
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
+
+/** Registering and finishing a change ride out a short API outage (a timeout, a 5xx, a replica restarting). */
+const POST_RETRY: RetryPolicy = { base: 500, cap: 5000, maxAttempts: 6 };
+const POST_BUDGET_MS = 30_000;
+
+/** A POST retried with jittered backoff within a budget, under one idempotency key: the controller takes it once. */
+function postRiding<T>(deps: RolloutDeps, path: string, body: unknown): Promise<T> {
+  const key = randomUUID();
+  return withRetry(() => deps.live.client.post<T>(path, body, key), {
+    policy: POST_RETRY,
+    deadlineAt: deps.now() + POST_BUDGET_MS,
+    clock: { now: deps.now, sleep: (ms) => deps.sleep(ms) },
+    random: Math.random,
+    what: `POST ${path}`,
+  });
+}
 
 async function read(live: LiveController): Promise<LiveStatus | Error> {
   return live.status().catch(asError);

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../../controller/api/client.js';
+import { FcpError } from '../../../../kernel/errors.js';
 import { LiveController } from '../../../../cli/live-controller.js';
 import { orderRollout, readStacks, type RolloutStep } from '../../../../cli/rollout/plan.js';
 import { runRollout, type RolloutReport } from '../../../../cli/rollout/rollout.js';
@@ -191,6 +192,24 @@ describe('a rollout', () => {
     expect(report).toMatchObject({ status: 'failed', stack: 'sbx-us-west-2', untouched: ['sbx-us-west-2', 'sbx-eu-west-1', 'sbx-us-east-1', 'sbx-endpoints'] });
     expect((report as Exclude<RolloutReport, { status: 'done' }>).reason).toMatch(/did not register the change to sbx-us-west-2, so it was not applied: .*503 from the replica/);
     expect(order).toEqual(['sbx-shared']);
+  });
+
+  it('rides out a short API outage when recording a change as finished, under one idempotency key: the change is recorded once', async () => {
+    const client = new ApiClient({ baseUrl: url, token: TOKENS.operator });
+    const post = client.post.bind(client);
+    const keys: string[] = [];
+    client.post = (async (path: string, body: unknown, key?: string) => {
+      if (path.endsWith('/finish') && keys.push(key!) === 1) throw new FcpError('the controller API did not answer', { transient: true });
+      return post(path, body as never, key);
+    }) as typeof client.post;
+    const report = await runRollout(
+      { id: 'rollout-test', steps: steps.slice(0, 1), commit: 'abc1234def', bakeMs: BAKE_MS, pollMs: 50, rollback: false, apply: async () => 0 },
+      { live: new LiveController(client), now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), progress: () => undefined },
+    );
+    expect(report).toMatchObject({ status: 'done', applied: [{ stack: 'sbx-shared' }] });
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await api.store.changes.listSince(0)).map((c) => c.outcome)).toEqual(['applied']);
   });
 
   it('halts when a failover starts during a bake', async () => {
