@@ -3,12 +3,15 @@ import { formatDuration } from '../kernel/time.js';
 import { FcpError, RefusedError } from '../kernel/errors.js';
 import type { CommandRecord, PlanJournal } from '../controller/store/state-store.js';
 import { stepMarks } from '../controller/status.js';
+import { backoffDelay } from '../controller/aws/backoff.js';
 import { output } from './context.js';
 import { planIdOf, type OperatorTransport, type Progress } from './transport.js';
 
 const POLL_MS = 250;
 /** The most an outage of the API or store extends the wait for a decision: past it, exit 1 and point at `fcp status`. */
 const MAX_OUTAGE_ALLOWANCE_MS = 10 * 60_000;
+/** While reads fail, each next read waits longer (full jitter, up to 5 s): a struggling API or store is not asked 4 times a second. */
+const OUTAGE_BACKOFF = { base: POLL_MS, cap: 5000 };
 
 export interface FollowOptions {
   json?: boolean;
@@ -26,11 +29,13 @@ type Read = (commandId: string) => Promise<Progress>;
 function patient(read: Read, options: FollowOptions, outage: { ms: number }): Read {
   let unreachableSince: number | undefined;
   let lastFailedAt: number | undefined;
+  let failures = 0;
   return async (commandId) => {
     try {
       const found = await read(commandId);
       if (unreachableSince !== undefined && !options.json) process.stderr.write(`  reachable again after ${formatDuration(Date.now() - unreachableSince)}\n`);
       unreachableSince = lastFailedAt = undefined;
+      failures = 0;
       return found;
     } catch (error) {
       if (!(error instanceof FcpError && error.transient)) throw error;
@@ -41,6 +46,7 @@ function patient(read: Read, options: FollowOptions, outage: { ms: number }): Re
         unreachableSince = now;
         if (!options.json) process.stderr.write(`  cannot read progress (${error.message}); the plan does not depend on this command, still waiting...\n`);
       }
+      await new Promise((r) => setTimeout(r, backoffDelay(failures++, OUTAGE_BACKOFF, Math.random)));
       return {};
     }
   };
