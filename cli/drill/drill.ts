@@ -35,6 +35,14 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 
 const holderOf = (deployment: LocalDeployment) => [...deployment.replicas.values()].find((r) => r.replica.status().holder);
 
+/** The API of the replica holding the lease now (a rehearsed rollout reads the controller there). */
+function holderApi(deployment: LocalDeployment): string {
+  const holder = holderOf(deployment);
+  const url = holder && deployment.apiUrls.get(holder.region);
+  if (!url) throw new FcpError('drill: no replica holds the lease (or serves an API) to rehearse the rollout against; the deployment did not settle', { transient: true });
+  return url;
+}
+
 /** Restarts the other replicas until `region`'s replica holds the lease. */
 async function giveLeaseTo(deployment: LocalDeployment, region: string): Promise<void> {
   const others = [...deployment.replicas.keys()].filter((r) => r !== region);
@@ -130,7 +138,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     const rehearsal =
       scenario.rollout &&
       rehearseRollout(scenario.rollout, {
-        api: { baseUrl: deployment.apiUrls.get(holderOf(deployment)!.region)!, token: drill.token },
+        api: { baseUrl: holderApi(deployment), token: drill.token },
         inject: (fault) => sandbox.faults.add(fault),
         progress: (line) => options.logger.info(`drill rollout: ${line}`),
       }).then((outcome) => (rolloutOutcome = outcome));
