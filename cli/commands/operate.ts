@@ -116,7 +116,7 @@ export function registerOperateCommands(program: Cli): void {
   for (const kind of ['pause', 'resume'] as const) {
     withCommonOptions(program.command(kind))
       .description(kind === 'pause' ? 'Pause automatic failover (manual commands still work)' : 'Resume automatic failover')
-      .option('--reason <text>', 'why (required)')
+      .option('--reason <text>', kind === 'pause' ? 'why (required)' : 'why (default "resumed")')
       .action((options: FlipOptions) => {
         const reason = requireReason(options.reason ?? (kind === 'resume' ? 'resumed' : undefined));
         return withTransport(options, (transport) => submitAndFollow(transport, { kind, reason }, options));
