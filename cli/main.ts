@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, FcpError, InputError, RefusedError } from '../kernel/errors.js';
 import { registerBenchCommands } from './commands/bench.js';
+import { notInstalled } from './installation.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerOperateCommands } from './commands/operate.js';
@@ -40,7 +41,7 @@ async function registerCheckoutCommands(program: Command, argv: readonly string[
         (await command.load())(program);
         continue;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+        if (!notInstalled(error)) throw error;
       }
     }
     program

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { configJsonSchema, loadConfig } from '../../controller/config/load.js';
 import type * as SandboxConfig from '../../sandbox/config-schema.js';
+import { notInstalled } from '../installation.js';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Validate a controller config or print its JSON Schema');
@@ -12,11 +13,13 @@ export function registerConfigCommands(program: Command): void {
     .action(async (file: string) => {
       const parsed = loadConfig(file);
       // The controller keeps the sandbox section opaque; the sandbox, where present, validates it.
+      let unchecked = '';
       if (parsed.sandbox !== undefined) {
         const sandbox = await sandboxSchema();
         if (sandbox) sandbox.sandboxSettings(parsed);
+        else unchecked = '; its sandbox section was not checked (no sandbox in this installation)';
       }
-      process.stdout.write(`${file}: valid (${parsed.regions.length} regions, ${parsed.services.length} services, traffic via ${parsed.traffic.mechanism})\n`);
+      process.stdout.write(`${file}: valid (${parsed.regions.length} regions, ${parsed.services.length} services, traffic via ${parsed.traffic.mechanism})${unchecked}\n`);
     });
 
   config
@@ -36,7 +39,7 @@ async function sandboxSchema(): Promise<typeof SandboxConfig | undefined> {
   try {
     return await import('../../sandbox/config-schema.js');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    if (notInstalled(error)) return undefined;
     throw error;
   }
 }
