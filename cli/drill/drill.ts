@@ -1,3 +1,4 @@
+import { configuredPrimary } from '../../controller/domain/decide.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ async function readTopology(config: Config): Promise<Topology | undefined> {
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const { scenario } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'fcp-drill-'));
-  const primary = options.config.regions.find((r) => r.role === 'primary')!.name;
+  const primary = configuredPrimary(options.config);
   let injectedAt = Number.POSITIVE_INFINITY;
   const seen: Observed = { primary, classifications: new Set(), flips: [], settled: [], planEnds: new Map(), steps: new Map(), reasons: new Set() };
   // A rollout calls the replicas' API as an operator: with a token of the drill's own.

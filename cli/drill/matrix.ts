@@ -1,3 +1,4 @@
+import { configuredPrimary } from '../../controller/domain/decide.js';
 import type { Config } from '../../controller/config/schema.js';
 import { InputError } from '../../kernel/errors.js';
 import type { Logger } from '../../kernel/logging.js';
@@ -26,7 +27,7 @@ export type Boundary = (typeof BOUNDARIES)[number];
  * the lease `way`. The failover must still complete exactly once.
  */
 export function matrixScenario(config: Config, boundary: Boundary, way: Way): DrillScenario {
-  const primary = config.regions.find((r) => r.role === 'primary')!.name;
+  const primary = configuredPrimary(config);
   const standbys = config.regions.filter((r) => r.role === 'standby').map((r) => r.name);
   if (standbys.length < 2) throw new InputError('the fault matrix needs at least two standby regions', ['regions: one standby is the failover target, another holds the lease']);
   const [target, holder] = standbys as [string, string];

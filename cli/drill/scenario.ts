@@ -1,3 +1,4 @@
+import { configuredPrimary } from '../../controller/domain/decide.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
@@ -105,7 +106,7 @@ function checkRollout(scenario: Pick<DrillScenario, 'rollout' | 'expect' | 'watc
     return;
   }
   try {
-    const primary = config.regions.find((r) => r.role === 'primary')!.name;
+    const primary = configuredPrimary(config);
     orderRollout(readStacks(DRILL_STACK_DIR, rollout.stacks), { primary, regions: config.regions.map((r) => r.name) });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
