@@ -2,6 +2,10 @@
 // (static, `export ... from`, dynamic) against the importing file and reports one that reaches a
 // folder its own folder may not depend on. Package imports are not its business.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root: where this rule lives, not where ESLint was started (an editor may start it in a subfolder). */
+const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /**
  * Which top-level folders each folder may import from. The kernel depends on nothing; the
@@ -38,7 +42,7 @@ export const layersRule = {
     schema: [],
   },
   create(context) {
-    const root = context.cwd;
+    const root = ROOT;
     const from = topFolder(root, context.filename);
     const allowed = from === undefined ? undefined : LAYERS[from];
     if (!allowed) return {};

@@ -34,4 +34,10 @@ describe('the layer rule (lint/layers.js) in the project lint config', () => {
   ])('allows %s importing down the direction', async (file, code) => {
     expect(await layerProblems(file, code)).toEqual([]);
   });
+
+  it('holds when ESLint is started in a subfolder (as an editor may)', async () => {
+    const inSubfolder = new ESLint({ cwd: `${ROOT}controller` });
+    const [result] = await inSubfolder.lintText("import { startSandbox } from '../../sandbox/up.js';\nexport const x = startSandbox;\n", { filePath: `${ROOT}controller/replica/x.ts` });
+    expect((result?.messages ?? []).filter((m) => m.ruleId === 'layers/direction').map((m) => m.message)).toEqual([expect.stringContaining('controller/ may not import sandbox/')]);
+  });
 });
