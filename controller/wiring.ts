@@ -51,11 +51,11 @@ const TRAFFIC_ROUTERS: { [M in Mechanism]: TrafficFactory<M> } = {
 };
 
 type DatabaseSettings = Config['database'];
-type DatabaseFactory = (settings: DatabaseSettings, caller: AwsCaller, replicaRegion: RegionName) => GlobalDatabase;
+type DatabaseFactory = (config: Config, caller: AwsCaller, replicaRegion: RegionName) => GlobalDatabase;
 
 /** One entry per `database.engine`. */
 const DATABASES: { [E in DatabaseSettings['engine']]: DatabaseFactory } = {
-  'aurora-global': (settings, caller, replicaRegion) => new AuroraGlobalDatabase({ settings, caller, replicaRegion }),
+  'aurora-global': (config, caller, replicaRegion) => new AuroraGlobalDatabase({ settings: config.database, caller, replicaRegion, writerTimeout: config.detection.writerTimeout }),
 };
 
 function trafficRouter(settings: TrafficSettings, caller: AwsCaller): TrafficRouter {
@@ -75,7 +75,7 @@ export function buildProviders(config: Config, options: ProviderOptions): Provid
     ...(options.random ? { random: options.random } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
-  const database = DATABASES[config.database.engine](config.database, caller, options.replicaRegion);
+  const database = DATABASES[config.database.engine](config, caller, options.replicaRegion);
   const { interval, timeout, starvedAfter, latencyBudget } = config.probe;
   const http = new HttpProber({ vantage: options.replicaRegion, targets: probeTargets(config), timeout, interval, starvedAfter, latencyBudget, now: () => clock.now() });
 

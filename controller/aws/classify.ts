@@ -1,3 +1,5 @@
+import { FcpError } from '../../kernel/errors.js';
+
 /**
  * Transient vs terminal: which AWS errors can succeed on retry. Read from the SDK error's shape
  * (`name` is the AWS error code, `$metadata.httpStatusCode`, `$fault`), or from the Node network
@@ -141,4 +143,13 @@ export function classifyAwsError(error: unknown): AwsErrorClass {
 export function refusesCredentials(code: string): boolean {
   const kind = KIND_BY_CODE[code];
   return kind === 'access-denied' || kind === 'credentials-expired';
+}
+
+/** The AWS error code in an error's cause chain that says the caller's credentials were refused, if any. */
+export function refusedCredentials(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = current instanceof FcpError ? current.context.code : undefined;
+    if (typeof code === 'string' && refusesCredentials(code)) return code;
+  }
+  return undefined;
 }

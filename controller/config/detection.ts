@@ -68,6 +68,12 @@ export const detection = z
     confirmFor: duration().default(0),
     /** Observations older than this are ignored: a silent signal is unknown, never failed. */
     staleAfter: duration({ min: 1000 }).default(6000),
+    /**
+     * How long the writer's own region has to answer a read of its cluster before the read counts
+     * as the writer not answering. Reads start every probe.interval and may overlap, so a region
+     * that hangs shows within this plus two intervals, as one that refuses does.
+     */
+    writerTimeout: duration({ min: 100 }).default(1600),
     /** Replication from a writer has stalled when every secondary's lag exceeds this (healthy lag is under a second). */
     replicationStall: duration({ min: 100 }).default(3000),
     cost,

@@ -327,6 +327,9 @@ export const configSchema = z
     if (config.detection.degradedRatio > config.detection.failureRatio) {
       issue(['detection', 'degradedRatio'], 'must not exceed detection.failureRatio');
     }
+    if (config.detection.writerTimeout + config.probe.interval > config.detection.staleAfter) {
+      issue(['detection', 'writerTimeout'], 'must leave at least one probe.interval before detection.staleAfter, or the writer\'s signal goes stale while reads of a hanging writer wait');
+    }
     if (config.detection.staleAfter < config.probe.interval * 2) {
       issue(['detection', 'staleAfter'], 'must be at least twice probe.interval, or every signal would look stale');
     }

@@ -3,8 +3,8 @@ import { deadlineSignal, type Clock } from '../../kernel/clock.js';
 import { withRetry, type RetryPolicy } from '../aws/retry.js';
 import type { Millis } from '../../kernel/time.js';
 import type { Plan, PlanStep } from '../domain/types.js';
-import { describeError, FcpError } from '../../kernel/errors.js';
-import { refusesCredentials } from '../aws/classify.js';
+import { describeError } from '../../kernel/errors.js';
+import { refusedCredentials } from '../aws/classify.js';
 import type { AuditAppender, JournalStore, Lease, PlanJournal, StepOutcome } from '../store/state-store.js';
 import { hasSideEffects, runStep, type StepPorts } from './steps.js';
 
@@ -58,15 +58,6 @@ class StopRun extends Error {
   ) {
     super(message);
   }
-}
-
-/** The AWS error code in an error's cause chain that says the caller's credentials were refused, if any. */
-function refusedCredentials(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    const code = current instanceof FcpError ? current.context.code : undefined;
-    if (typeof code === 'string' && refusesCredentials(code)) return code;
-  }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RandomSource } from '../aws/backoff.js';
+import { refusedCredentials } from '../aws/classify.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Config } from '../config/schema.js';
 import { HealthWindows } from '../domain/health-windows.js';
@@ -28,7 +29,10 @@ export interface ReplicaDeps {
   signals: SignalReader[];
   /** Readiness checks of this replica (its credentials, its view of the targets). */
   readiness(): Promise<Condition[]>;
-  /** The global database's status and lag; undefined when it cannot be read (never throws, never hangs). */
+  /**
+   * The global database's status and lag, within a deadline (never hangs). A rejection keeps the
+   * last status; one that refuses this replica's credentials gives the lease up at the next tick.
+   */
   readDatabase(): Promise<DatabaseStatus | undefined>;
   clock: Clock;
   random: RandomSource;
@@ -78,7 +82,7 @@ export class Replica {
   private storeReachable = false;
   /** The latest readiness checks. */
   private checks: Condition[] = [];
-  /** A plan's call refused for this replica's credentials: kept a while, since reads may still pass readiness. */
+  /** A plan's call or a database read refused for this replica's credentials: kept a while, since other reads may still pass readiness. */
   private refusal: Condition | undefined;
   private lastDecision: Decision | undefined;
   private lastAssessment: Assessment | undefined;
@@ -129,7 +133,19 @@ export class Replica {
       () => (this.checks.every((c) => c.status === 'true') ? READINESS_EVERY_MS : READINESS_RETRY_MS),
       (error) => (this.checks = [{ type: 'ReadinessChecks', status: 'unknown', reason: 'CheckFailed', message: describeError(error), at: clock.now() }]),
     );
-    this.database = new Background(() => deps.readDatabase(), () => config.probe.interval, (error) => this.log.debug({ err: describeError(error) }, 'database status unavailable'));
+    // A read of a hanging writer ends at detection.writerTimeout: enough reads overlap that one
+    // still ends every probe interval, as the windows expect of a signal.
+    this.database = new Background(
+      () => deps.readDatabase(),
+      () => config.probe.interval,
+      (error) => {
+        // Read every interval, this learns of refused credentials long before the next readiness check.
+        const code = refusedCredentials(error);
+        if (code) this.refusal = { type: 'DatabaseStatusReadable', status: 'false', reason: code, message: describeError(error), at: clock.now() };
+        this.log.debug({ err: describeError(error) }, 'database status unavailable');
+      },
+      () => Math.ceil(config.detection.writerTimeout / config.probe.interval) + 1,
+    );
   }
 
   /** Readiness as the replica reports and acts on it: the checks, plus a recent refusal of a plan's call. */

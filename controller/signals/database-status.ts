@@ -6,28 +6,21 @@ import type { GlobalDatabase } from '../ports.js';
 export interface DatabaseStatusReaderOptions {
   database: GlobalDatabase;
   clock: Clock;
-  /** Longest a read may take, retries included; it should be well under the tick interval. */
+  /** Longest a read may take, retries included. */
   timeout: Millis;
-  /** Told when a read fails (the failure itself is already counted per AWS call). */
-  onReadError?: (error: unknown) => void;
 }
 
 /**
  * The database signal: the global cluster's writer, transition state, writer reachability and lag
- * per secondary, read once per tick within `timeout`. A failed read gives undefined: the engine
- * then treats the database as unknown, never as failed.
+ * per secondary, read within `timeout`. A failed read rejects: the replica keeps its last status
+ * (the engine then sees the writer's signal go stale, unknown, never failed) and learns from the
+ * error whether its own credentials were refused.
  */
 export class DatabaseStatusReader {
   constructor(private readonly options: DatabaseStatusReaderOptions) {}
 
-  async read(): Promise<DatabaseStatus | undefined> {
+  read(): Promise<DatabaseStatus> {
     const { database, clock, timeout } = this.options;
-    try {
-      return await database.status({ deadlineAt: clock.now() + timeout });
-    } catch (error) {
-      this.options.onReadError?.(error);
-      return undefined;
-    }
+    return database.status({ deadlineAt: clock.now() + timeout });
   }
 }
-

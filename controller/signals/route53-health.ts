@@ -27,11 +27,18 @@ export interface Route53HealthReaderOptions {
  * Reads Route 53's health-check status as one more vantage point (`route53`): one observation per
  * region, ok when more than 18% of checkers report success. The Route 53 API lives in us-east-1, so
  * when it fails the reader reports nothing for that region (unknown), never a failure of the region.
+ *
+ * The calls run in the background: `read()` starts the ones that are due and returns what earlier
+ * ones observed, without waiting. When us-east-1 hangs, its calls wait out their request timeout;
+ * the replica's tick, which reads every signal, must not wait with them.
  */
 export class Route53HealthReader implements SignalReader {
   private readonly regions: RegionName[];
   /** Where the next read starts, so a short bucket serves every region in turn. */
   private next = 0;
+  /** Observations of calls that ended since the last read. */
+  private finished: Observation[] = [];
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly options: Route53HealthReaderOptions) {
     this.regions = Object.keys(options.healthChecks);
@@ -43,8 +50,22 @@ export class Route53HealthReader implements SignalReader {
       due.push(this.regions[(this.next + offset) % this.regions.length] as RegionName);
     }
     this.next = (this.next + due.length) % Math.max(1, this.regions.length);
-    const observations = await Promise.all(due.map((region) => this.observe(region)));
-    return observations.filter((observation): observation is Observation => observation !== undefined);
+    for (const region of due) {
+      const call: Promise<void> = this.observe(region)
+        .then((observation) => {
+          if (observation) this.finished.push(observation);
+        })
+        .finally(() => this.running.delete(call));
+      this.running.add(call);
+    }
+    const observed = this.finished;
+    this.finished = [];
+    return observed;
+  }
+
+  /** Waits for the calls in flight (shutdown, tests); the next read returns what they observed. */
+  async settle(): Promise<void> {
+    await Promise.all(this.running);
   }
 
   private async observe(region: RegionName): Promise<Observation | undefined> {

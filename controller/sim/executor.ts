@@ -8,7 +8,7 @@ import type { World } from './world.js';
 export interface DatabaseModel {
   /** Replication lag of every secondary while replication flows. */
   replicationLag: Millis;
-  /** A read of a hung writer fails this long after it began. */
+  /** A read of a hung writer fails this long after it began (detection.writerTimeout). */
   readTimeout: Millis;
   /** Reads that fail although the writer is fine (an AWS API blip), per read. */
   apiErrors: number;

@@ -141,11 +141,6 @@ const fileSchema = z.strictObject({
   planDuration: duration().default(20_000),
   /** Replication lag the database reports for every secondary (it grows while a partition cuts replication). */
   replicationLag: duration().default(200),
-  /**
-   * The database status read: a read of a hung writer fails only when its deadline passes. (The
-   * controller's read uses 2 x aws.requestTimeout; set that low for the same speed.)
-   */
-  database: z.strictObject({ readTimeout: duration({ min: 1 }).default(1600) }).prefault({}),
   /** The region whose replica holds the lease and runs the engine (default: the first standby). */
   holder: z.string().optional(),
   delivery: deliverySchema,

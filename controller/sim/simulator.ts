@@ -174,7 +174,7 @@ export class Simulation {
 
   private databaseModel() {
     const { scenario } = this;
-    return { replicationLag: scenario.replicationLag, readTimeout: scenario.database.readTimeout, apiErrors: scenario.noise.apiErrors, seed: scenario.seed, startAt: scenario.startAt, interval: this.interval };
+    return { replicationLag: scenario.replicationLag, readTimeout: scenario.config.detection.writerTimeout, apiErrors: scenario.noise.apiErrors, seed: scenario.seed, startAt: scenario.startAt, interval: this.interval };
   }
 
   /** The first tick of the grid at or after `at`. */

@@ -33,6 +33,8 @@ export interface AuroraGlobalOptions {
   replicaRegion: RegionName;
   /** How often waitForWriter re-reads the global cluster. */
   pollInterval?: Millis;
+  /** How long the writer's own region has to answer a read of its cluster (detection.writerTimeout). */
+  writerTimeout: Millis;
 }
 
 /**
@@ -48,6 +50,9 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
   private readonly lag: ReplicationLagReader;
   private readonly globalReaders: InTurn<RegionName>;
   private readonly pollInterval: Millis;
+  private readonly writerTimeout: Millis;
+  /** The writer the last read of the global cluster found: the next read checks it at once. */
+  private lastWriterRegion: RegionName | undefined;
   /** The newest lag reading per secondary: a failover decides on the last known lag once readings stop. */
   private readonly lastKnownLag = new Map<RegionName, Millis>();
 
@@ -57,6 +62,7 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
     this.clusters = new ClusterDirectory(options.settings.clusters);
     this.lag = new ReplicationLagReader(options.caller, this.clusters);
     this.pollInterval = options.pollInterval ?? 1000;
+    this.writerTimeout = options.writerTimeout;
     const regions = this.clusters.regions;
     const ordered = regions.includes(options.replicaRegion) ? [options.replicaRegion, ...regions.filter((r) => r !== options.replicaRegion)] : regions;
     this.globalReaders = new InTurn(options.caller, ordered, { target: (region, operation) => ({ service: 'rds', operation, region }) });
@@ -179,12 +185,20 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
     }
   }
 
-  /** One read of the global cluster, the writer's reachability and every secondary's lag (a failed lag read is unknown). */
+  /**
+   * One read of the global cluster, the writer's reachability and every secondary's lag (a failed
+   * lag read is unknown). The writer the last read found is checked while the global cluster is
+   * described, so a read ends within the writer timeout even when the describe has to wait out a
+   * hanging region first.
+   */
   private async read(budget: StepBudget): Promise<{ view: GlobalView; status: DatabaseStatus }> {
+    const expected = this.lastWriterRegion;
+    const early = expected === undefined ? undefined : this.clusterAnswers(expected, budget);
     const view = await this.describeGlobal(budget);
+    this.lastWriterRegion = view.writerRegion;
     const secondaries = this.clusters.regions.filter((region) => region !== view.writerRegion);
     const [writerReachable, ...lags] = await Promise.all([
-      this.clusterAnswers(view.writerRegion, budget),
+      early !== undefined && expected === view.writerRegion ? early : this.clusterAnswers(view.writerRegion, budget),
       ...secondaries.map((region) => this.lag.lagMs(region, budget).catch(() => undefined)),
     ]);
     const lagMs: Record<RegionName, number | undefined> = {};
@@ -253,11 +267,11 @@ export class AuroraGlobalDatabase implements GlobalDatabase {
   }
 
   /**
-   * Whether the writer's cluster answers a read in its own region within a short budget (two
-   * request timeouts): an outage there should show as "unreachable" quickly, not after a full retry budget.
+   * Whether the writer's cluster answers a read in its own region within the writer timeout: an
+   * outage there, refusing or hanging, should show as "unreachable" quickly, not after a full retry budget.
    */
   private async clusterAnswers(region: RegionName, budget: StepBudget): Promise<boolean> {
-    const deadlineAt = Math.min(budget.deadlineAt, this.caller.clock.now() + 2 * this.caller.requestTimeout);
+    const deadlineAt = Math.min(budget.deadlineAt, this.caller.clock.now() + this.writerTimeout);
     return this.describeCluster(region, { ...budget, deadlineAt }).then(
       () => true,
       () => false,

@@ -133,6 +133,20 @@ describe('AuroraGlobalDatabase against the sandbox RDS and CloudWatch', () => {
     }
   });
 
+  it("with the writer's region hanging, ends a status read at the writer timeout and says the writer does not answer", async () => {
+    await providers.database.status(budget());
+    faults.hung.add('us-east-1');
+    try {
+      const started = Date.now();
+      const status = await providers.database.status(budget());
+      expect(status).toMatchObject({ writerRegion: 'us-east-1', writerReachable: false });
+      expect(status.lagMs['us-west-2']).toBeDefined();
+      console.info(`measured: a status read with the writer's region hanging ended after ${Date.now() - started} ms (writer timeout ${sandboxConfig().detection.writerTimeout} ms)`);
+    } finally {
+      faults.hung.delete('us-east-1');
+    }
+  });
+
   it('gives up waiting for a writer that never comes, at the deadline', async () => {
     const failure = await providers.database.waitForWriter('us-west-2', budget(1500)).catch((error: unknown) => error);
     expect(failure).toMatchObject({ name: 'TimeoutError', transient: true });

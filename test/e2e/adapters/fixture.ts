@@ -12,12 +12,15 @@ export function sandboxConfig(): Config {
 /** A fault view a test steers directly: regions down, and per-service API faults. */
 export class TestFaults implements FaultView {
   readonly down = new Set<string>();
+  /** Regions whose AWS APIs accept requests and never answer. */
+  readonly hung = new Set<string>();
   readonly api = new Map<AwsService, AwsApiFault>();
   /** Faults of single ARC cluster endpoints, by index. */
   readonly arcEndpoints = new Map<number, AwsApiFault>();
 
   awsApiFault(service: AwsService, caller: AwsCaller, arcEndpointIndex?: number): AwsApiFault | null {
     if (caller.region !== undefined && this.down.has(caller.region)) return { kind: 'down' };
+    if (caller.region !== undefined && this.hung.has(caller.region)) return { kind: 'hang' };
     const endpointFault = arcEndpointIndex === undefined ? undefined : this.arcEndpoints.get(arcEndpointIndex);
     return endpointFault ?? this.api.get(service) ?? null;
   }

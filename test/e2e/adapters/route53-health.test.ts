@@ -17,6 +17,12 @@ describe('Route53HealthReader against the sandbox Route 53 checkers', () => {
   let caller: AwsCaller;
   const healthChecks = { 'us-east-1': 'hc-us-east-1', 'us-west-2': 'hc-us-west-2' };
   const reader = (bucket = new TokenBucket(10, 100, Date.now)) => new Route53HealthReader({ caller, healthChecks, service: 'api', bucket });
+  /** Starts the reads that are due, waits for them, and takes what they observed. */
+  const readSettled = async (subject: Route53HealthReader) => {
+    const earlier = await subject.read();
+    await subject.settle();
+    return [...earlier, ...(await subject.read())];
+  };
 
   beforeAll(async () => {
     // us-east-1's app is healthy, us-west-2's answers 503.
@@ -48,7 +54,7 @@ describe('Route53HealthReader against the sandbox Route 53 checkers', () => {
   it("turns the checkers' reports into one route53-vantage observation per region", async () => {
     const subject = reader();
     const observations = await eventually(async () => {
-      const read = await subject.read();
+      const read = await readSettled(subject);
       const byRegion = Object.fromEntries(read.map((o) => [o.region, o]));
       return byRegion['us-east-1']?.outcome === 'ok' && byRegion['us-west-2']?.outcome === 'fail' ? byRegion : undefined;
     });
@@ -61,20 +67,34 @@ describe('Route53HealthReader against the sandbox Route 53 checkers', () => {
     let now = 0;
     const subject = reader(new TokenBucket(1, 1, () => now));
     const regionsOf = (read: Observation[]) => read.map((o) => o.region);
-    await eventually(async () => ((await subject.read()).length === 1 ? true : undefined));
+    await eventually(async () => ((await readSettled(subject)).length === 1 ? true : undefined));
     now += 1000;
-    const second = regionsOf(await subject.read());
+    const second = regionsOf(await readSettled(subject));
     now += 1000;
-    const third = regionsOf(await subject.read());
+    const third = regionsOf(await readSettled(subject));
     expect(second).toHaveLength(1);
     expect(third).toHaveLength(1);
     expect(second[0]).not.toBe(third[0]);
-    expect(await subject.read()).toEqual([]);
+    expect(await readSettled(subject)).toEqual([]);
   });
+
+  /** One read's worth of tokens (one per region), never refilled: counts of calls stay exact. */
+  const oneRead = () => new TokenBucket(2, 0, Date.now);
 
   it('reports nothing (unknown), not a failure, when the Route 53 API fails', async () => {
     faults.api.set('route53', { kind: 'server-error' });
-    await expect(reader().read()).resolves.toEqual([]);
+    await expect(readSettled(reader(oneRead()))).resolves.toEqual([]);
     expect(errors.map((e) => e.kind)).toEqual(['unavailable', 'unavailable']);
+  });
+
+  it("never holds the caller's tick: with the Route 53 API hanging (us-east-1 hung), a read returns at once", async () => {
+    faults.api.set('route53', { kind: 'hang' });
+    const subject = reader(oneRead());
+    // The read does no waiting of its own: it answers before any timer of the event loop can fire.
+    const first = await Promise.race([subject.read(), new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 0))]);
+    expect(first).toEqual([]);
+    await subject.settle();
+    expect(await subject.read()).toEqual([]);
+    expect(errors.map((e) => e.kind)).toEqual(['timeout', 'timeout']);
   });
 });

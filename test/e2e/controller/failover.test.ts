@@ -73,6 +73,22 @@ describe('automated failover', () => {
     expect(h.deployment.sandbox.stats().dbWriter).toBe('us-east-1');
   });
 
+  it('fails over when the primary region hangs, on the writer not answering, not on the app alone', async () => {
+    // A region whose APIs and app accept connections and never answer: the database reads must
+    // still end (each within detection.writerTimeout) and count as the writer not answering.
+    const h = (harness = await startHarness());
+    await steady(h);
+    const faultAt = Date.now();
+    h.deployment.sandbox.faults.add({ kind: 'region-hang', region: 'us-east-1' });
+
+    const plan = await planFinished(h);
+    expect(plan).toMatchObject({ status: 'succeeded', plan: { operation: 'failover', from: 'us-east-1', to: 'us-west-2', trigger: 'automatic' } });
+    expect(h.deployment.sandbox.stats().dbWriter).toBe('us-west-2');
+    const flip = h.decisions.find((d) => d.decision.kind === 'flip')!;
+    expect(flip.decision.reason).toMatch(/writer unreachable for \d+ reads/);
+    console.info(`measured: the first flip decision ${flip.decision.at - faultAt} ms after the region hung (${flip.region}): ${flip.decision.reason}`);
+  });
+
   it('does not fail over when one vantage point is cut off from the primary', async () => {
     const h = (harness = await startHarness());
     await steady(h);

@@ -29,6 +29,7 @@ describe('drill scenarios', () => {
       'partition',
       'rate-limit-storm',
       'region-cut-from-database',
+      'region-hang',
       'region-outage',
       'regional-outage-credentials-route53',
       'switchover',

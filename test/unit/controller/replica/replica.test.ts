@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../../kernel/clock.js';
-import type { Decision, Observation } from '../../../../controller/domain/types.js';
+import type { DatabaseStatus, Decision, Observation } from '../../../../controller/domain/types.js';
+import { AwsCallError } from '../../../../controller/aws/errors.js';
 import { createLogger } from '../../../../kernel/logging.js';
 import type { SignalReader } from '../../../../controller/ports.js';
 import { Replica } from '../../../../controller/replica/replica.js';
@@ -27,7 +28,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((r) => r.stop()));
 });
 
-function setup(storeOverride?: StateStore) {
+function setup(storeOverride?: StateStore, readDatabase?: (region: string, world: World) => Promise<DatabaseStatus | undefined>) {
   let now = Date.now();
   const clock: Clock = { now: () => now, sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))) };
   const store = storeOverride ?? fixture.newStore();
@@ -51,7 +52,7 @@ function setup(storeOverride?: StateStore) {
       store,
       ports: world,
       signals: [prober],
-      readDatabase: () => world.database.status(),
+      readDatabase: () => (readDatabase ? readDatabase(region, world) : world.database.status()),
       readiness: async () => [{ type: 'CredentialsWork', status: 'true', reason: 'Ok', message: 'calls permitted', at: clock.now() }],
       clock,
       random: () => 0.5,
@@ -106,6 +107,20 @@ describe('Replica', () => {
     expect(actions).toEqual(expect.arrayContaining(['lease/acquired:result', 'decision/failover:intent', 'plan/succeeded:result']));
     expect(actions.indexOf('decision/failover:intent')).toBeLessThan(actions.indexOf('failover/promote-database:intent'));
     expect((await store.audit.verify()).ok).toBe(true);
+  });
+
+  it("gives the lease up at the next tick when a database read refuses its credentials, not at the next readiness check", async () => {
+    const refused = new Set<string>();
+    const denied = new AwsCallError({ service: 'rds', operation: 'DescribeGlobalClusters', region: 'us-east-1' }, { code: 'AccessDeniedException', kind: 'access-denied', transient: false }, { cause: new Error('denied') });
+    const { replicas, tickAll } = setup(undefined, (region, world) => (refused.has(region) ? Promise.reject(denied) : world.database.status()));
+    await tickAll(3);
+    const first = replicas.find((r) => r.status().holder)!;
+    refused.add(first.status().region);
+    // Readiness (checked every 10 s) still says every call is permitted; the refused read is what tells.
+    await settle(tickAll, () => !first.status().holder && replicas.some((r) => r.status().holder), 4);
+    expect(first.status().holder).toBe(false);
+    expect(first.status().conditions).toContainEqual(expect.objectContaining({ type: 'DatabaseStatusReadable', status: 'false', reason: 'AccessDeniedException' }));
+    expect(replicas.filter((r) => r.status().holder).map((r) => r.status().region)).not.toContain(first.status().region);
   });
 
   it('does not fail over when a single vantage point is cut off from the primary', async () => {

@@ -30,12 +30,9 @@ describe('DatabaseStatusReader', () => {
     expect(budgets).toEqual([{ deadlineAt: clock.now() + 4000 }]);
   });
 
-  it('gives undefined (unknown) and reports the error when the read fails', async () => {
-    const errors: unknown[] = [];
+  it('rejects with the error when the read fails: the caller keeps its last status', async () => {
     const failure = new Error('no region answered');
     const { database } = fakeDatabase(() => Promise.reject(failure));
-    const reader = new DatabaseStatusReader({ database, clock: new FakeClock(), timeout: 4000, onReadError: (error) => errors.push(error) });
-    await expect(reader.read()).resolves.toBeUndefined();
-    expect(errors).toEqual([failure]);
+    await expect(new DatabaseStatusReader({ database, clock: new FakeClock(), timeout: 4000 }).read()).rejects.toBe(failure);
   });
 });

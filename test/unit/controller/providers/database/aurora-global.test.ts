@@ -46,7 +46,7 @@ function global(overrides: Partial<GlobalCluster> = {}): GlobalCluster {
 
 function database(databaseSettings: Config['database'] = settings) {
   const { caller, clock } = offlineCaller();
-  return { db: new AuroraGlobalDatabase({ settings: databaseSettings, caller, replicaRegion: 'us-west-2', pollInterval: 500 }), budget: { deadlineAt: clock.now() + 30_000 } };
+  return { db: new AuroraGlobalDatabase({ settings: databaseSettings, caller, replicaRegion: 'us-west-2', pollInterval: 500, writerTimeout: 1600 }), budget: { deadlineAt: clock.now() + 30_000 } };
 }
 
 describe('AuroraGlobalDatabase (mocked RDS and CloudWatch)', () => {
