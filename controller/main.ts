@@ -14,7 +14,6 @@ import { attestAppends, Checkpointer } from './providers/audit/attest.js';
 import { openCheckpoints } from './providers/audit/from-config.js';
 import { openStateStore } from './store/from-config.js';
 import type { StateStore } from './store/state-store.js';
-import { DatabaseStatusReader } from './signals/database-status.js';
 import { PermissionProof, planPermissions } from './replica/permissions.js';
 import { checkReadiness } from './replica/readiness.js';
 import { createNotifier } from './notify/notifier.js';
@@ -59,7 +58,7 @@ export function startReplica(config: Config, region: string, options: StartRepli
   const { store, audit } = attestAppends(opened);
   const ports = { traffic: providers.traffic, database: providers.database, dbRecords: providers.dbRecords };
   const permissions = new PermissionProof({ caller: providers.caller, region, needs: planPermissions(config, region) });
-  const database = providers.signals.database ?? new DatabaseStatusReader({ database: providers.database, clock, timeout: 2 * config.aws.requestTimeout });
+  const database = providers.signals.database;
   const readers = [providers.signals.http, ...(providers.signals.route53 ? [providers.signals.route53] : [])];
   // Probe latencies feed the metrics on their way to the replica.
   const signals = readers.map((reader) => ({

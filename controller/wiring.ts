@@ -33,8 +33,11 @@ export interface Providers {
     http: HttpProber;
     /** Present when `signals.route53HealthChecks` is configured. */
     route53?: Route53HealthReader;
-    /** Present when `signals.databaseLag` is on. */
-    database?: DatabaseStatusReader;
+    /**
+     * The global cluster's status and replication lag: always read, since a failover's guards need
+     * the lag to bound data loss and the writer's reachability tells an outage from a blip.
+     */
+    database: DatabaseStatusReader;
   };
   /** Closes every pooled connection (SDK clients and the prober). */
   close(): Promise<void>;
@@ -91,16 +94,13 @@ export function buildProviders(config: Config, options: ProviderOptions): Provid
           bucket: new TokenBucket(1, 1 / config.regions.length, () => clock.now()),
         })
       : undefined;
-  const databaseSignal = config.signals.databaseLag
-    ? new DatabaseStatusReader({ database, clock, timeout: 2 * config.aws.requestTimeout })
-    : undefined;
 
   return {
     caller,
     traffic: trafficRouter(config.traffic, caller),
     database,
     dbRecords: new DbEndpointCnames(config.database, new Route53Zone(caller, config.database.endpointRecords.hostedZoneId)),
-    signals: { http, ...(route53 ? { route53 } : {}), ...(databaseSignal ? { database: databaseSignal } : {}) },
+    signals: { http, ...(route53 ? { route53 } : {}), database: new DatabaseStatusReader({ database, clock, timeout: 2 * config.aws.requestTimeout }) },
     close: async () => {
       clients.destroy();
       await http.close();

@@ -246,8 +246,6 @@ const signals = z
   .strictObject({
     /** Route 53 health checks per region, read as one extra vantage point (`route53`). */
     route53HealthChecks: perRegion(z.string().min(1)).optional(),
-    /** Read the global cluster's status and replication lag. */
-    databaseLag: z.boolean().default(true),
   })
   .prefault({});
 
