@@ -37,7 +37,7 @@ function breakGlassDecision(config: Config, input: { from: string; to: string; a
 export async function readDatabaseStatus(config: Config, region: string): Promise<DatabaseStatus | undefined> {
   const providers = buildProviders(config, { replicaRegion: region });
   try {
-    return await providers.database.status({ deadlineAt: Date.now() + 2 * config.aws.requestTimeout });
+    return await providers.signals.database.read();
   } catch {
     return undefined;
   } finally {

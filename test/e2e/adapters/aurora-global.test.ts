@@ -133,7 +133,7 @@ describe('AuroraGlobalDatabase against the sandbox RDS and CloudWatch', () => {
     }
   });
 
-  it("with the writer's region hanging, ends a status read at the writer timeout and says the writer does not answer", async () => {
+  it("with the writer's region hanging, a status read ends (its writer check bounded by detection.writerTimeout) and says the writer does not answer", async () => {
     await providers.database.status(budget());
     faults.hung.add('us-east-1');
     try {

@@ -62,6 +62,8 @@ describe('config validation messages', () => {
     { name: 'quorum too high', mutate: (c) => (c.detection.quorum = 9), problem: 'detection.quorum: quorum 9 is more than the 4 vantage points available; lower it' },
     { name: 'ratio out of range', mutate: (c) => (c.detection.failureRatio = 1.5), problem: 'detection.failureRatio: must be between 0 and 1' },
     { name: 'degraded above failed', mutate: (c) => (c.detection.degradedRatio = 0.9), problem: 'detection.degradedRatio: must not exceed detection.failureRatio' },
+    { name: 'writer timeout leaving no interval before stale', mutate: (c) => (c.detection.writerTimeout = '5500ms'), problem: "detection.writerTimeout: must leave at least one probe.interval before detection.staleAfter, or the writer's signal goes stale while reads of a hanging writer wait" },
+    { name: 'removed field', mutate: (c) => (c.signals.databaseLag = true), problem: 'signals: unknown field "databaseLag"; check the spelling against `fcp config schema`' },
     { name: 'unknown mechanism', mutate: (c) => (c.traffic.mechanism = 'dns'), problem: 'traffic.mechanism: mechanism must be "arc" (ARC routing controls) or "route53" (weighted records)' },
     { name: 'four ARC endpoints', mutate: (c) => c.traffic.clusterEndpoints.pop(), problem: 'traffic.clusterEndpoints: an ARC cluster has exactly five regional endpoints; list all five from the cluster description' },
     { name: 'missing routing control', mutate: (c) => delete c.traffic.routingControls['us-west-2'], problem: 'traffic.routingControls: missing a routing control for region "us-west-2"' },
